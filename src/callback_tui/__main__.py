@@ -1,0 +1,3 @@
+from callback_tui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,154 @@
+"""Settings (a TOML file) and paths (platformdirs), bundled with the clinic's rules."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import date, time
+from pathlib import Path
+from typing import Literal
+
+import platformdirs
+from pydantic import Field, field_validator
+
+from callback_tui.clock import Clock, make_clock, zone
+from callback_tui.domain import datafile
+from callback_tui.domain.hours import WEEKDAYS, Calendar, CallWindow, Span
+from callback_tui.domain.ladder import Policy
+from callback_tui.domain.profile import Profile, load_profile
+from callback_tui.domain.scripts import ScriptBook, load_scripts
+from callback_tui.resources import data_dir
+
+APP_NAME = "callback-tui"
+DB_ENV = "CALLBACK_TUI_DB"
+SETTINGS_ENV = "CALLBACK_TUI_SETTINGS"
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+def _default_hours() -> dict[Weekday, str]:
+    weekday = "08:00-18:00"
+    return {
+        "mon": weekday, "tue": weekday, "wed": weekday, "thu": weekday, "fri": weekday,
+        "sat": "08:00-12:00", "sun": "closed",
+    }  # fmt: skip
+
+
+def _default_windows() -> dict[str, str]:
+    return {"morning": "08:00-12:00", "afternoon": "12:00-17:00", "evening": "17:00-19:00"}
+
+
+class Settings(datafile.Strict):
+    """A clinic's settings file (every key optional)."""
+
+    clinic_name: str = Field(default="the clinic", min_length=1)
+    clinic_phone: str = "our main number"
+    timezone: str | None = None
+    """IANA name such as "America/Chicago"; the machine's zone when unset."""
+    phone_region: str = Field(default="US", pattern=r"^[A-Z]{2}$")
+    profile: str = Field(default="veterinary", pattern=r"^[a-z0-9_\-]+$")
+    hours: dict[Weekday, str] = Field(default_factory=_default_hours)
+    """Opening hours per weekday, "HH:MM-HH:MM" or "closed"; a missing day is closed."""
+    closures: list[date] = Field(default_factory=list)
+    windows: dict[str, str] = Field(default_factory=_default_windows)
+    doctor_evening_call: time = time(20, 0)
+    refresh_seconds: float = Field(default=2.0, ge=0.2, le=60)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is not None:
+            zone(value)
+        return value
+
+    @field_validator("hours")
+    @classmethod
+    def _spans(cls, value: dict[Weekday, str]) -> dict[Weekday, str]:
+        for text in value.values():
+            if text != "closed":
+                Span.parse(text)
+        return value
+
+    @field_validator("windows")
+    @classmethod
+    def _windows(cls, value: dict[str, str]) -> dict[str, str]:
+        for text in value.values():
+            Span.parse(text)
+        return value
+
+    def calendar(self) -> Calendar:
+        spans = {day: self.hours.get(day, "closed") for day in WEEKDAYS}  # type: ignore[call-overload]
+        weekly = {
+            index: None if spans[day] == "closed" else Span.parse(spans[day])
+            for index, day in enumerate(WEEKDAYS)
+        }
+        if not any(weekly.values()):
+            raise ValueError("settings: the clinic must be open on at least one weekday")
+        windows = tuple(CallWindow(name, Span.parse(text)) for name, text in self.windows.items())
+        return Calendar(
+            tz=zone(self.timezone),
+            weekly=weekly,
+            closures=frozenset(self.closures),
+            windows=tuple(sorted(windows, key=lambda w: w.span.start)),
+            evening_call=self.doctor_evening_call,
+        )
+
+
+def default_db_path() -> Path:
+    return platformdirs.user_data_path(APP_NAME) / "callback.db"
+
+
+def default_settings_path() -> Path:
+    return platformdirs.user_config_path(APP_NAME) / "settings.toml"
+
+
+def resolve_db(cli_value: str | None) -> str:
+    """The database the user asked for: --db, else $CALLBACK_TUI_DB, else the default file."""
+    return cli_value or os.environ.get(DB_ENV) or str(default_db_path())
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """Settings from `path`, $CALLBACK_TUI_SETTINGS or the default file; defaults when absent."""
+    named = path or os.environ.get(SETTINGS_ENV)
+    if named is None:
+        default = default_settings_path()
+        return datafile.load(default, Settings) if default.exists() else Settings()
+    return datafile.load(Path(named), Settings)
+
+
+@dataclass
+class Clinic:
+    """Everything the rules need: settings, profile, scripts, calendar and clock."""
+
+    settings: Settings
+    profile: Profile
+    scripts: ScriptBook
+    calendar: Calendar
+    clock: Clock
+    policy: Policy = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.policy = Policy(
+            left_message_completes=self.profile.left_message_completes,
+            max_attempts=self.profile.max_attempts,
+            urgent_retry_minutes=self.profile.urgent_retry_minutes,
+        )
+
+
+def load_clinic(settings: Settings | None = None, clock: Clock | None = None) -> Clinic:
+    """The clinic as configured. Raises DataFileError / ValueError naming what is wrong."""
+    settings = settings or load_settings()
+    calendar = settings.calendar()
+    folder = data_dir()
+    profile_path = folder / "profiles" / f"{settings.profile}.toml"
+    if not profile_path.exists():
+        raise datafile.DataFileError(profile_path, "profile", None, "no such profile")
+    profile: Profile = load_profile(profile_path)
+    scripts = load_scripts(folder / "scripts" / f"{settings.profile}.toml")
+    return Clinic(
+        settings=settings,
+        profile=profile,
+        scripts=scripts,
+        calendar=calendar,
+        clock=clock or make_clock(settings.timezone),
+    )

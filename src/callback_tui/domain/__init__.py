@@ -1,0 +1,1 @@
+"""The front desk's rules in plain Python: no SQL, no Textual."""

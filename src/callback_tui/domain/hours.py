@@ -1,0 +1,110 @@
+"""Opening hours, closures and call windows: when the clinic can call."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of wall-clock time within one day."""
+
+    start: time
+    end: time
+
+    @classmethod
+    def parse(cls, text: str) -> Span:
+        """`"08:00-18:00"` → Span; raises ValueError with a plain reason."""
+        try:
+            start_text, end_text = text.split("-")
+            start = time.fromisoformat(start_text.strip())
+            end = time.fromisoformat(end_text.strip())
+        except ValueError:
+            raise ValueError(f"expected a span like 08:00-18:00, not {text!r}") from None
+        if end <= start:
+            raise ValueError(f"{text!r} ends before it starts")
+        return cls(start, end)
+
+    def __contains__(self, moment: time) -> bool:
+        return self.start <= moment < self.end
+
+
+@dataclass(frozen=True)
+class CallWindow:
+    name: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """The clinic's week: zone, opening hours, dated closures and call windows."""
+
+    tz: tzinfo
+    weekly: Mapping[int, Span | None]
+    closures: frozenset[date] = frozenset()
+    windows: tuple[CallWindow, ...] = ()
+    evening_call: time = time(20, 0)
+
+    def hours(self, day: date) -> Span | None:
+        """Opening hours of `day`, or None when the clinic is closed."""
+        if day in self.closures:
+            return None
+        return self.weekly.get(day.weekday())
+
+    def is_open(self, day: date) -> bool:
+        return self.hours(day) is not None
+
+    def next_open_day(self, day: date) -> date:
+        """`day` itself when open, else the next open day."""
+        for offset in range(0, 400):
+            candidate = day + timedelta(days=offset)
+            if self.is_open(candidate):
+                return candidate
+        raise ValueError("the clinic is never open: check opening hours and closures")
+
+    def opening(self, day: date) -> datetime:
+        """The opening instant of the first open day from `day` on."""
+        open_day = self.next_open_day(day)
+        hours = self.hours(open_day)
+        assert hours is not None
+        return self.at(open_day, hours.start)
+
+    def local(self, instant: datetime) -> datetime:
+        return instant.astimezone(self.tz)
+
+    def at(self, day: date, moment: time) -> datetime:
+        """The UTC instant of a wall-clock time on a clinic-local day."""
+        return datetime.combine(day, moment).replace(tzinfo=self.tz).astimezone(UTC)
+
+    def window_of(self, instant: datetime) -> str | None:
+        """The name of the call window an instant falls in, if any."""
+        moment = self.local(instant).time()
+        for window in self.windows:
+            if moment in window.span:
+                return window.name
+        return None
+
+    def window_starts(self, after: datetime, days: int = 21) -> Iterator[tuple[str, datetime]]:
+        """Upcoming (window, first callable instant) pairs, in time order.
+
+        A window counts on a day only where it overlaps opening hours; it starts at the
+        later of its own start and the opening time.
+        """
+        first_day = self.local(after).date()
+        for offset in range(days):
+            day = first_day + timedelta(days=offset)
+            hours = self.hours(day)
+            if hours is None:
+                continue
+            for window in self.windows:
+                start = max(window.span.start, hours.start)
+                end = min(window.span.end, hours.end)
+                if start >= end:
+                    continue
+                instant = self.at(day, start)
+                if instant > after:
+                    yield window.name, instant

@@ -1,0 +1,210 @@
+"""Reading a visit (a form or an import row) into something the rules can use.
+
+The form and the importer share this, so both refuse the same mistakes in the same words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
+from enum import StrEnum
+from typing import TypeVar
+
+from callback_tui.domain import phones, text
+from callback_tui.domain.profile import Profile
+from callback_tui.domain.rules import Visit
+from callback_tui.domain.vocab import POOLS, Priority, Role, Source
+
+REQUIRED = ("occurred_at", "reason", "patient", "client", "phone", "assisted_by", "doctor")
+OPTIONAL = (
+    "source_id", "source", "species", "doctor_calls", "interval_days", "priority", "notes", "owner",
+)  # fmt: skip
+COLUMNS = REQUIRED + OPTIONAL
+
+T = TypeVar("T")
+
+_YES = {"yes", "y", "true", "1"}
+_NO = {"no", "n", "false", "0", ""}
+
+
+@dataclass(frozen=True)
+class VisitForm:
+    """A checked visit: the rules' Visit plus who and what it is about."""
+
+    visit: Visit
+    source_id: str | None
+    source: Source
+    priority: Priority
+    patient: str
+    species: str | None
+    client: str
+    phone: str
+    """E.164."""
+    notes: str
+    owner: str | None
+    """An explicit owner that overrides the rules (the form only)."""
+
+
+Problems = list[tuple[str, str]]
+"""(field, what is wrong) pairs, in field order."""
+
+
+class _Fields:
+    """Reads fields one by one, collecting every problem instead of stopping at the first."""
+
+    def __init__(self, fields: Mapping[str, str | None]) -> None:
+        self._fields = fields
+        self.problems: Problems = []
+
+    def raw(self, name: str) -> str:
+        return (self._fields.get(name) or "").strip()
+
+    def take(self, name: str, parse: Callable[[str], T], *, required: bool = False) -> T | None:
+        raw = self.raw(name)
+        if not raw and required:
+            self.problems.append((name, "a value is required"))
+            return None
+        try:
+            return parse(raw)
+        except ValueError as exc:
+            self.problems.append((name, str(exc)))
+            return None
+
+
+def read_visit(
+    fields: Mapping[str, str | None],
+    *,
+    profile: Profile,
+    staff: Mapping[str, Role],
+    tz: tzinfo,
+    region: str,
+) -> tuple[VisitForm | None, Problems]:
+    """Check every field; return the visit, or None with every problem found."""
+    f = _Fields(fields)
+    source_id = f.take("source_id", _optional_name)
+    occurred_at = f.take("occurred_at", lambda raw: _parse_time(raw, tz), required=True)
+    source = f.take("source", lambda raw: Source(_choice(raw or "visit", Source)))
+    reason = f.take("reason", lambda raw: _reason(raw, profile), required=True)
+    patient = f.take("patient", _name, required=True)
+    client = f.take("client", _name, required=True)
+    phone = f.take("phone", lambda raw: phones.normalise(raw, region), required=True)
+    species = f.take("species", _optional_name)
+    assisted_by = f.take("assisted_by", lambda raw: _known(raw, staff), required=True)
+    doctor = f.take("doctor", lambda raw: _doctor(raw, staff), required=True)
+    doctor_calls = f.take("doctor_calls", _yes_no)
+    interval = f.take("interval_days", _interval)
+    priority = f.take("priority", lambda raw: Priority(_choice(raw or "routine", Priority)))
+    notes = f.take("notes", lambda raw: text.clean(raw, limit=text.NOTE_LIMIT, multiline=True))
+    owner = f.take("owner", lambda raw: _owner(raw, staff) if raw else None)
+
+    if interval is not None and reason is not None:
+        chosen = profile.reasons[reason]
+        if not any(rule.doctor_interval for rule in chosen.callbacks):
+            f.problems.append(
+                ("interval_days", f"a doctor's interval does not apply to {chosen.label.lower()}")
+            )
+
+    if f.problems:
+        order = {name: index for index, name in enumerate(COLUMNS)}
+        return None, sorted(f.problems, key=lambda problem: order.get(problem[0], len(order)))
+    assert occurred_at and reason and patient and client and phone and assisted_by and doctor
+    visit = Visit(
+        reason=reason,
+        occurred_at=occurred_at,
+        assisted_by=assisted_by,
+        doctor=doctor,
+        doctor_calls=bool(doctor_calls),
+        interval_days=interval,
+    )
+    form = VisitForm(
+        visit=visit,
+        source_id=source_id,
+        source=source or Source.VISIT,
+        priority=priority or Priority.ROUTINE,
+        patient=patient,
+        species=species,
+        client=client,
+        phone=phone,
+        notes=notes or "",
+        owner=owner,
+    )
+    return form, []
+
+
+def _parse_time(raw: str, tz: tzinfo) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(raw)
+    except ValueError:
+        raise ValueError(f"{raw!r} is not a date and time (use YYYY-MM-DD HH:MM)") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=tz)
+    return parsed.astimezone(UTC)
+
+
+def _reason(raw: str, profile: Profile) -> str:
+    key = raw.lower()
+    if key not in profile.reasons:
+        raise ValueError(f"unknown reason {raw!r} (one of: {', '.join(profile.reasons)})")
+    return key
+
+
+def _optional_name(raw: str) -> str | None:
+    return _name(raw) if raw else None
+
+
+def _name(raw: str) -> str:
+    try:
+        cleaned = text.clean(raw, limit=text.NAME_LIMIT)
+    except ValueError as exc:
+        raise ValueError(f"too long: {exc}") from None
+    if not cleaned:
+        raise ValueError("a value is required")
+    return cleaned
+
+
+def _known(raw: str, staff: Mapping[str, Role]) -> str:
+    initials = raw.upper()
+    if initials not in staff:
+        raise ValueError(f"unknown initials {raw!r} (add them with `staff add`)")
+    return initials
+
+
+def _doctor(raw: str, staff: Mapping[str, Role]) -> str:
+    initials = _known(raw, staff)
+    if staff[initials] is not Role.DOCTOR:
+        raise ValueError(f"{initials} is not a doctor")
+    return initials
+
+
+def _owner(raw: str, staff: Mapping[str, Role]) -> str:
+    initials = raw.upper()
+    return initials if initials in POOLS else _known(raw, staff)
+
+
+def _choice(raw: str, kind: type[StrEnum]) -> str:
+    allowed = [member.value for member in kind]
+    if raw.lower() not in allowed:
+        raise ValueError(f"{raw!r} is not one of: {', '.join(allowed)}")
+    return raw.lower()
+
+
+def _yes_no(raw: str) -> bool:
+    lowered = raw.lower()
+    if lowered in _YES:
+        return True
+    if lowered in _NO:
+        return False
+    raise ValueError(f"{raw!r}: use yes or no")
+
+
+def _interval(raw: str) -> int | None:
+    if not raw:
+        return None
+    try:
+        days = int(raw)
+    except ValueError:
+        raise ValueError(f"{raw!r} is not a whole number of days") from None
+    if not 1 <= days <= 365:
+        raise ValueError(f"{days} days is out of range (1 to 365)")
+    return days

@@ -1,0 +1,35 @@
+"""Phone numbers checked and kept in one form (E.164), shown in the national style."""
+
+from __future__ import annotations
+
+import phonenumbers
+
+
+def normalise(text: str, region: str) -> str:
+    """E.164 form of a phone number typed in any usual way; ValueError if it is not valid."""
+    raw = text.strip()
+    if not raw:
+        raise ValueError("a phone number is required")
+    try:
+        number = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException:
+        raise ValueError(f"{raw!r} is not a phone number") from None
+    if not phonenumbers.is_valid_number(number):
+        raise ValueError(f"{raw!r} is not a valid phone number")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def display(e164: str, region: str) -> str:
+    """A stored number as people in the clinic's region write it."""
+    try:
+        number = phonenumbers.parse(e164, region)
+    except phonenumbers.NumberParseException:
+        return e164
+    if phonenumbers.region_code_for_number(number) == region:
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def digits(text: str) -> str:
+    """The digits of a search prefix, so "(555) 01" finds +1555 01…."""
+    return "".join(ch for ch in text if ch.isdigit())

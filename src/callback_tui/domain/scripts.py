@@ -1,0 +1,70 @@
+"""Call scripts: what to say for each kind of callback, and the lines nobody may cross."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import Field
+
+from callback_tui.domain import datafile
+
+
+class Script(datafile.Strict):
+    greeting: str = Field(min_length=1)
+    purpose: str = Field(min_length=1)
+    questions: list[str] = Field(min_length=1)
+    close: str = Field(min_length=1)
+    voicemail: str = Field(min_length=1)
+    """Privacy-safe: never names the patient, the reason or anything clinical."""
+
+
+class ScriptBook(datafile.Strict):
+    red_flags: list[str] = Field(min_length=1)
+    scripts: dict[str, Script] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class SpokenScript:
+    """A script with the names filled in, ready to read out."""
+
+    greeting: str
+    purpose: str
+    questions: tuple[str, ...]
+    close: str
+    voicemail: str
+    red_flags: tuple[str, ...]
+
+
+class _Blanks(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def fill(book: ScriptBook, script: str, names: Mapping[str, str]) -> SpokenScript:
+    """The script for `script` with `{client}`, `{patient}`, `{caller}`, `{clinic}` … filled in.
+
+    Names are substituted once and never re-read, so braces in a name stay as typed.
+    """
+    chosen = book.scripts.get(script) or book.scripts["general"]
+    values = _Blanks(names)
+
+    def say(text: str) -> str:
+        return text.format_map(values)
+
+    return SpokenScript(
+        greeting=say(chosen.greeting),
+        purpose=say(chosen.purpose),
+        questions=tuple(say(q) for q in chosen.questions),
+        close=say(chosen.close),
+        voicemail=say(chosen.voicemail),
+        red_flags=tuple(say(line) for line in book.red_flags),
+    )
+
+
+def load_scripts(path: Path) -> ScriptBook:
+    book = datafile.load(path, ScriptBook)
+    if "general" not in book.scripts:
+        raise datafile.DataFileError(path, "scripts.general", None, "a general script is required")
+    return book

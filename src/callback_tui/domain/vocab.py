@@ -1,0 +1,86 @@
+"""The words of the front desk, as closed sets."""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ASSISTANT = "assistant"
+    TECHNICIAN = "technician"
+    DOCTOR = "doctor"
+    FRONT_DESK = "front_desk"
+    OFFICE_MANAGER = "office_manager"
+    REGIONAL_MANAGER = "regional_manager"
+    OWNER = "owner"
+
+
+class Status(StrEnum):
+    OPEN = "open"
+    COMPLETED = "completed"
+    UNREACHED = "unreached"
+    CANCELLED = "cancelled"
+
+
+class Outcome(StrEnum):
+    SPOKE = "spoke"
+    LEFT_MESSAGE = "left_message"
+    NO_ANSWER = "no_answer"
+    BUSY = "busy"
+    WRONG_NUMBER = "wrong_number"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ")
+
+
+class Priority(StrEnum):
+    URGENT = "urgent"
+    ROUTINE = "routine"
+    INFORMATIONAL = "informational"
+
+
+class Source(StrEnum):
+    VISIT = "visit"
+    PHONE = "phone"
+    REFERRAL_CLINIC = "referral_clinic"
+
+
+class Channel(StrEnum):
+    PHONE = "phone"
+    TEXT = "text"
+
+
+class NoteStatus(StrEnum):
+    DRAFT = "draft"
+    FINAL = "final"
+
+
+class TaskStatus(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+
+
+POOLS: dict[str, frozenset[Role]] = {
+    # General medical questions an RVT answers.
+    "TA": frozenset({Role.TECHNICIAN}),
+    # Surgery / CORE post-op calls, for a surgery RVT or assistant.
+    "SA": frozenset({Role.TECHNICIAN, Role.ASSISTANT}),
+}
+"""Shared queues by pseudo-initials, with the roles whose members may claim their items."""
+
+_INITIALS = re.compile(r"[A-Z]{2,4}")
+
+
+def check_initials(text: str) -> str:
+    """Initials as stored: 2-4 capital letters (lower case is accepted and raised)."""
+    initials = text.strip().upper()
+    if not _INITIALS.fullmatch(initials):
+        raise ValueError(f"initials must be 2 to 4 letters, not {text.strip()!r}")
+    return initials
+
+
+def pools_for(role: Role) -> list[str]:
+    """The pools a person in `role` may work and claim from."""
+    return [pool for pool, roles in POOLS.items() if role in roles]

@@ -1,0 +1,1 @@
+"""Storage: SQLModel tables, the engine, services (every write) and queries (every read)."""

@@ -1,0 +1,442 @@
+"""The service layer: every write to the database, each one transaction with its audit events.
+
+Screens and commands call these methods; nothing else writes. A method either commits
+everything it set out to do, with an event for each record it changed, or nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlmodel import Session, SQLModel, col, select
+
+from callback_tui.config import Clinic
+from callback_tui.domain import ladder, rules, text
+from callback_tui.domain.intake import VisitForm
+from callback_tui.domain.vocab import (
+    POOLS,
+    Channel,
+    NoteStatus,
+    Outcome,
+    Priority,
+    Role,
+    Status,
+    check_initials,
+)
+from callback_tui.store.engine import Database
+from callback_tui.store.tables import Attempt, Callback, Client, Event, Note, Patient, Staff, Task
+
+Row = TypeVar("Row", bound=SQLModel)
+
+
+class ServiceError(Exception):
+    """A write that was refused; the message is for the person at the desk."""
+
+
+class Invalid(ServiceError):
+    """Refused input, field by field."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{name}: {problem}" for name, problem in problems.items()))
+        self.problems = problems
+
+
+class StaleVersion(ServiceError):
+    """The row changed at another desk since this one read it; nothing was written."""
+
+
+class NotFound(ServiceError):
+    pass
+
+
+@dataclass
+class Work:
+    """One unit of work: a session inside a write transaction, and who is doing it."""
+
+    session: Session
+    actor: str
+    now: datetime
+    events: list[Event] = field(default_factory=list)
+
+    def record(self, action: str, row: SQLModel, before: dict[str, Any] | None = None) -> None:
+        """Append the audit event for a change to `row` (flushed, so it has its id)."""
+        self.session.add(row)
+        self.session.flush()
+        event = Event(
+            at=self.now,
+            actor=self.actor,
+            action=action,
+            entity=type(row).__tablename__,  # type: ignore[arg-type]
+            entity_id=row.id,  # type: ignore[attr-defined]
+            before=before,
+            after=snapshot(row),
+        )
+        self.session.add(event)
+        self.events.append(event)
+
+
+def snapshot(row: SQLModel) -> dict[str, Any]:
+    return row.model_dump(mode="json")
+
+
+@dataclass(frozen=True)
+class CallOutcome:
+    """What the person at the desk entered for one call."""
+
+    outcome: Outcome
+    notes: str = ""
+    channel: Channel = Channel.PHONE
+    duration_minutes: int | None = None
+    appointment_booked: bool = False
+    concern_for_doctor: bool = False
+    identity_verified: bool = False
+    dnc_justification: str = ""
+
+
+@dataclass(frozen=True)
+class Logged:
+    """What logging an outcome did."""
+
+    callback: Callback
+    attempt: Attempt
+    draft: Note | None
+    tasks: tuple[Task, ...]
+
+
+@dataclass(frozen=True)
+class Imported:
+    created: tuple[Callback, ...]
+    already_imported: int
+    """Visits skipped because their source_id was imported before."""
+
+
+class FrontDesk:
+    """The writes of the front desk."""
+
+    def __init__(self, database: Database, clinic: Clinic) -> None:
+        self.database = database
+        self.clinic = clinic
+
+    # -- plumbing -------------------------------------------------------------------------
+
+    @contextmanager
+    def _write(self, actor: str) -> Iterator[Work]:
+        try:
+            with (
+                Session(self.database.writer, expire_on_commit=False) as session,
+                session.begin(),
+            ):
+                yield Work(session=session, actor=actor, now=self.clinic.clock.now())
+        except OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise ServiceError(
+                    "the database is busy at another desk; nothing was saved, try again"
+                ) from None
+            raise
+
+    def _guarded(self, work: Work, kind: type[Row], row_id: int, version: int | None) -> Row:
+        """Load a row for change, refusing if another desk changed it since `version`."""
+        row = work.session.get(kind, row_id)
+        if row is None:
+            raise NotFound(f"{kind.__tablename__} {row_id} no longer exists")  # type: ignore[attr-defined]
+        if version is not None and row.version != version:  # type: ignore[attr-defined]
+            by = work.session.exec(
+                select(Event.actor)
+                .where(Event.entity == kind.__tablename__, Event.entity_id == row_id)  # type: ignore[attr-defined]
+                .order_by(col(Event.id).desc())
+                .limit(1)
+            ).first()
+            raise StaleVersion(f"changed at the other desk by {by or 'someone'} — reloaded")
+        return row
+
+    def _staff_roles(self, session: Session) -> dict[str, Role]:
+        return {s.initials: Role(s.role) for s in session.exec(select(Staff)).all()}
+
+    # -- staff ----------------------------------------------------------------------------
+
+    def add_staff(self, actor: str, initials: str, name: str, role: str) -> Staff:
+        problems: dict[str, str] = {}
+        try:
+            initials = check_initials(initials)
+            if initials in POOLS:
+                problems["initials"] = f"{initials} is a shared pool's name"
+        except ValueError as exc:
+            problems["initials"] = str(exc)
+        try:
+            name = text.clean(name, limit=text.NAME_LIMIT)
+            if not name:
+                problems["name"] = "a name is required"
+        except ValueError as exc:
+            problems["name"] = f"too long: {exc}"
+        if role not in {r.value for r in Role}:
+            problems["role"] = f"{role!r} is not one of: {', '.join(r.value for r in Role)}"
+        if problems:
+            raise Invalid(problems)
+        with self._write(actor) as work:
+            if work.session.exec(select(Staff).where(Staff.initials == initials)).first():
+                raise Invalid({"initials": f"{initials} is already taken"})
+            staff = Staff(initials=initials, name=name, role=role)
+            work.record("staff.added", staff)
+        return staff
+
+    # -- callbacks ------------------------------------------------------------------------
+
+    def add_visit(self, actor: str, form: VisitForm) -> list[Callback]:
+        """Create the callbacks one visit owes (the add-callback form)."""
+        with self._write(actor) as work:
+            created, _ = self._add_visit(work, form)
+        return created
+
+    def import_visits(
+        self,
+        actor: str,
+        forms: Sequence[VisitForm],
+        progress: Callable[[int], None] | None = None,
+    ) -> Imported:
+        """Create the callbacks of many visits in one transaction: all of them or none."""
+        created: list[Callback] = []
+        skipped = 0
+        with self._write(actor) as work:
+            clients: dict[tuple[str, str], Client] = {}
+            for index, form in enumerate(forms, start=1):
+                made, duplicate = self._add_visit(work, form, clients)
+                created.extend(made)
+                skipped += duplicate
+                if progress is not None:
+                    progress(index)
+        return Imported(created=tuple(created), already_imported=skipped)
+
+    def _add_visit(
+        self,
+        work: Work,
+        form: VisitForm,
+        clients: dict[tuple[str, str], Client] | None = None,
+    ) -> tuple[list[Callback], bool]:
+        if form.source_id is not None:
+            seen = work.session.exec(
+                select(Callback.id).where(Callback.source_id == form.source_id).limit(1)
+            ).first()
+            if seen is not None:
+                return [], True
+        try:
+            planned = rules.plan(form.visit, self.clinic.profile, self.clinic.calendar)
+        except ValueError as exc:
+            raise Invalid({"reason": str(exc)}) from None
+        client = self._client(work, form, clients)
+        patient = self._patient(work, client, form)
+        made: list[Callback] = []
+        for item in planned:
+            callback = Callback(
+                source_id=form.source_id,
+                kind=item.kind,
+                patient_id=patient.id,  # type: ignore[arg-type]
+                client_id=client.id,  # type: ignore[arg-type]
+                reason=form.visit.reason,
+                source=form.source.value,
+                priority=form.priority.value,
+                owner=form.owner or item.owner,
+                doctor=form.visit.doctor,
+                assisted_by=form.visit.assisted_by,
+                base_at=form.visit.occurred_at,
+                due_at=item.due.at,
+                due_date=item.due.day,
+                original_due_date=item.due.original_day,
+                notes=form.notes,
+                created_at=work.now,
+            )
+            try:
+                work.record("callback.created", callback)
+            except IntegrityError:
+                raise Invalid({"source_id": f"{form.source_id} was imported twice"}) from None
+            made.append(callback)
+        return made, False
+
+    def _client(
+        self, work: Work, form: VisitForm, cache: dict[tuple[str, str], Client] | None
+    ) -> Client:
+        key = (form.phone, form.client.casefold())
+        if cache is not None and key in cache:
+            return cache[key]
+        found = next(
+            (
+                c
+                for c in work.session.exec(select(Client).where(Client.phone == form.phone)).all()
+                if c.name.casefold() == key[1]
+            ),
+            None,
+        )
+        if found is None:
+            found = Client(
+                name=form.client,
+                phone=form.phone,
+                phone_digits=national_digits(form.phone, self.clinic.settings.phone_region),
+            )
+            work.record("client.created", found)
+        if cache is not None:
+            cache[key] = found
+        return found
+
+    def _patient(self, work: Work, client: Client, form: VisitForm) -> Patient:
+        for patient in work.session.exec(select(Patient).where(Patient.client_id == client.id)):
+            if patient.name.casefold() == form.patient.casefold():
+                return patient
+        patient = Patient(client_id=client.id, name=form.patient, species=form.species)  # type: ignore[arg-type]
+        work.record("patient.created", patient)
+        return patient
+
+    def claim(self, actor: str, callback_id: int, version: int) -> Callback:
+        """Take a pool item: it then carries the claimer's initials."""
+        with self._write(actor) as work:
+            callback = self._guarded(work, Callback, callback_id, version)
+            roles = self._staff_roles(work.session)
+            if callback.owner not in POOLS:
+                raise ServiceError(f"this callback already belongs to {callback.owner}")
+            if roles.get(actor) not in POOLS[callback.owner]:
+                raise ServiceError(f"{actor} may not claim from the {callback.owner} pool")
+            before = snapshot(callback)
+            callback.owner = actor
+            callback.version += 1
+            work.record("callback.claimed", callback, before)
+        return callback
+
+    def log_outcome(self, actor: str, callback_id: int, version: int, entry: CallOutcome) -> Logged:
+        """Record one call and apply the attempt ladder, as one transaction."""
+        problems: dict[str, str] = {}
+        try:
+            notes = text.clean(entry.notes, limit=text.NOTE_LIMIT, multiline=True)
+        except ValueError as exc:
+            problems["notes"] = f"too long: {exc}"
+            notes = ""
+        justification = " ".join(entry.dnc_justification.split())
+        if entry.duration_minutes is not None and not 0 <= entry.duration_minutes <= 600:
+            problems["duration"] = "minutes must be between 0 and 600"
+        if entry.concern_for_doctor and not notes and "notes" not in problems:
+            problems["notes"] = "describe the concern for the doctor"
+
+        with self._write(actor) as work:
+            callback = self._guarded(work, Callback, callback_id, version)
+            client = work.session.get(Client, callback.client_id)
+            assert client is not None
+            if callback.status != Status.OPEN:
+                raise ServiceError(f"this callback is already {callback.status}")
+            if client.do_not_call and not justification:
+                problems["justification"] = (
+                    "the client asked not to be called: record the urgent clinical need"
+                )
+            if entry.channel is Channel.TEXT and not client.text_ok:
+                problems["channel"] = "the client has not agreed to text messages"
+            if (
+                entry.outcome is Outcome.LEFT_MESSAGE
+                and entry.channel is Channel.PHONE
+                and not client.voicemail_ok
+            ):
+                problems["outcome"] = "the client has not agreed to voicemail messages"
+            if (
+                entry.outcome is Outcome.SPOKE
+                and self.clinic.profile.identity_required
+                and not entry.identity_verified
+            ):
+                problems["identity"] = "verify two identifiers before saving a conversation"
+            if problems:
+                raise Invalid(problems)
+
+            before = snapshot(callback)
+            earlier = work.session.exec(
+                select(Attempt.at, Attempt.outcome).where(Attempt.callback_id == callback_id)
+            ).all()
+            policy = self.clinic.policy
+            misses = [at for at, outcome in earlier if ladder.is_miss(Outcome(outcome), policy)]
+            reason = self.clinic.profile.reasons.get(callback.reason)
+            decision = ladder.decide(
+                entry.outcome,
+                work.now,
+                misses,
+                priority=Priority(callback.priority),
+                clinical=reason.clinical if reason else True,
+                policy=self.clinic.policy,
+                calendar=self.clinic.calendar,
+            )
+            attempt = Attempt(
+                callback_id=callback_id,
+                at=work.now,
+                by=actor,
+                channel=entry.channel.value,
+                outcome=entry.outcome.value,
+                duration_minutes=entry.duration_minutes,
+                identity_verified=entry.identity_verified,
+                appointment_booked=entry.appointment_booked,
+                concern_for_doctor=entry.concern_for_doctor,
+                dnc_justification=justification or None,
+                notes=notes,
+            )
+            work.record("attempt.logged", attempt)
+
+            callback.attempts += 1
+            if ladder.is_miss(entry.outcome, self.clinic.policy):
+                callback.misses += 1
+            callback.status = decision.status.value
+            callback.next_attempt_at = decision.next_attempt_at
+            if decision.next_attempt_at is not None:
+                settled = rules.settle(decision.next_attempt_at, self.clinic.calendar)
+                callback.due_at, callback.due_date = settled.at, settled.day
+            if decision.status is not Status.OPEN:
+                callback.closed_at = work.now
+                callback.closing_note = decision.closing_note
+            if decision.wrong_number:
+                callback.wrong_number = True
+            callback.version += 1
+            work.record(f"callback.{entry.outcome.value}", callback, before)
+
+            tasks: list[Task] = []
+            if decision.wrong_number:
+                tasks.append(
+                    Task(
+                        role=Role.FRONT_DESK.value,
+                        title=f"Verify the phone number of {client.name}",
+                        about=f"callback:{callback_id}",
+                        due_at=work.now,
+                        created_at=work.now,
+                    )
+                )
+            if decision.escalate:
+                tasks.append(
+                    Task(
+                        assignee=callback.doctor,
+                        role=Role.DOCTOR.value,
+                        title=f"Unreached after {callback.misses} attempts: {client.name}",
+                        about=f"callback:{callback_id}",
+                        due_at=work.now,
+                        created_at=work.now,
+                    )
+                )
+            for task in tasks:
+                work.record("task.created", task)
+
+            draft: Note | None = None
+            if entry.concern_for_doctor:
+                draft = Note(
+                    patient_id=callback.patient_id,
+                    callback_id=callback_id,
+                    author=actor,
+                    addressed_to=callback.doctor,
+                    kind="medical",
+                    status=NoteStatus.DRAFT.value,
+                    body=notes,
+                    created_at=work.now,
+                    updated_at=work.now,
+                )
+                work.record("note.drafted", draft)
+        return Logged(callback=callback, attempt=attempt, draft=draft, tasks=tuple(tasks))
+
+
+def national_digits(e164: str, region: str) -> str:
+    """Digits people type when searching: the national number, without the country code."""
+    import phonenumbers
+
+    number = phonenumbers.parse(e164, region)
+    return str(number.national_number)

@@ -1,0 +1,191 @@
+"""The database tables. Times are stored as UTC; `version` guards rows two desks may edit."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, String
+from sqlalchemy.types import DateTime, TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out, naive UTC in the file."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; pass an aware one")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+def _utc(**kwargs: Any) -> Any:
+    nullable = kwargs.pop("nullable", False)
+    index = kwargs.pop("index", False)
+    return Field(sa_column=Column(UTCDateTime(), nullable=nullable, index=index), **kwargs)
+
+
+class Staff(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    initials: str = Field(sa_column=Column(String(4), unique=True, nullable=False))
+    name: str
+    role: str
+    active: bool = True
+    version: int = 1
+
+
+class Client(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(index=True)
+    phone: str = Field(index=True)
+    """E.164."""
+    phone_digits: str = Field(index=True)
+    """The national digits, for phone-prefix search."""
+    preferred_window: str | None = None
+    voicemail_ok: bool = True
+    text_ok: bool = False
+    do_not_call: bool = False
+    version: int = 1
+
+
+class Patient(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="client.id", index=True)
+    name: str = Field(index=True)
+    species: str | None = None
+    version: int = 1
+
+
+class Callback(SQLModel, table=True):
+    __table_args__ = (
+        Index("ix_callback_queue", "status", "due_date"),
+        Index("ix_callback_owner_queue", "owner", "status", "due_date"),
+        Index("ix_callback_source", "source_id", "kind", unique=True),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    source_id: str | None = None
+    """The practice system's id of the visit; one visit may own several callbacks (by kind)."""
+    kind: str
+    patient_id: int = Field(foreign_key="patient.id", index=True)
+    client_id: int = Field(foreign_key="client.id", index=True)
+    reason: str
+    source: str = "visit"
+    priority: str = "routine"
+    owner: str
+    """Staff initials, or a pool's pseudo-initials (TA, SA)."""
+    doctor: str
+    assisted_by: str | None = None
+    base_at: datetime = _utc()
+    due_at: datetime = _utc()
+    due_date: date
+    original_due_date: date | None = None
+    status: str = "open"
+    attempts: int = 0
+    misses: int = 0
+    next_attempt_at: datetime | None = _utc(nullable=True)
+    wrong_number: bool = False
+    notes: str = ""
+    closing_note: str | None = None
+    created_at: datetime = _utc()
+    closed_at: datetime | None = _utc(nullable=True)
+    version: int = 1
+
+
+class Attempt(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    callback_id: int = Field(foreign_key="callback.id", index=True)
+    at: datetime = _utc()
+    by: str
+    channel: str = "phone"
+    outcome: str
+    duration_minutes: int | None = None
+    identity_verified: bool = False
+    appointment_booked: bool = False
+    concern_for_doctor: bool = False
+    dnc_justification: str | None = None
+    notes: str = ""
+
+
+class Note(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int = Field(foreign_key="patient.id", index=True)
+    callback_id: int | None = Field(default=None, foreign_key="callback.id", index=True)
+    author: str
+    addressed_to: str | None = Field(default=None, index=True)
+    """The doctor a draft waits for."""
+    kind: str = "medical"
+    status: str = Field(default="draft", index=True)
+    body: str
+    created_at: datetime = _utc()
+    updated_at: datetime = _utc()
+    finalized_at: datetime | None = _utc(nullable=True)
+    version: int = 1
+
+
+class Task(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    assignee: str | None = Field(default=None, index=True)
+    """Initials, when the task is for one person."""
+    role: str | None = Field(default=None, index=True)
+    """A role, when anyone in it may take the task."""
+    title: str
+    about: str
+    """What it concerns, as `callback:12`, `incident:3`."""
+    due_at: datetime = _utc()
+    status: str = Field(default="open", index=True)
+    done_note: str | None = None
+    created_at: datetime = _utc()
+    version: int = 1
+
+
+class Incident(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int | None = Field(default=None, foreign_key="client.id")
+    patient_id: int | None = Field(default=None, foreign_key="patient.id")
+    occurred_at: datetime = _utc()
+    found_via: str
+    """in_office, phone, online_review."""
+    what_happened: str
+    staff_involved: str = ""
+    step: str = "what_happened"
+    status: str = Field(default="open", index=True)
+    opened_by: str
+    created_at: datetime = _utc()
+    closed_at: datetime | None = _utc(nullable=True)
+    version: int = 1
+
+
+class Event(SQLModel, table=True):
+    """The append-only audit trail: one row per change."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _utc(index=True)
+    actor: str
+    action: str
+    entity: str
+    entity_id: int = Field(index=True)
+    before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+
+
+TABLES: dict[str, type[SQLModel]] = {
+    "staff": Staff,
+    "clients": Client,
+    "patients": Patient,
+    "callbacks": Callback,
+    "attempts": Attempt,
+    "notes": Note,
+    "tasks": Task,
+    "incidents": Incident,
+    "events": Event,
+}
+"""Export names (plural, as the files and the JSON export use them) to tables."""

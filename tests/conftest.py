@@ -1,0 +1,68 @@
+"""Shared fixtures: a clinic in a fixed zone with a pinned clock, and a fresh database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from callback_tui.clock import FixedClock, zone
+from callback_tui.config import Clinic, Settings, load_clinic
+from callback_tui.store.engine import Database, open_database
+from callback_tui.store.services import FrontDesk
+
+TZ_NAME = "America/Chicago"
+TZ = zone(TZ_NAME)
+# Tuesday 24 November 2026, 09:00 at the clinic.
+NOW = datetime(2026, 11, 24, 9, 0, tzinfo=TZ)
+
+
+def local(text: str) -> datetime:
+    """A clinic-local wall-clock time, `YYYY-MM-DD HH:MM`."""
+    return datetime.fromisoformat(text).replace(tzinfo=TZ)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(tz=TZ, instant=NOW)
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return Settings(
+        clinic_name="Riverside Animal Clinic",
+        clinic_phone="(312) 555-0100",
+        timezone=TZ_NAME,
+        closures=["2026-11-26"],  # type: ignore[list-item]
+    )
+
+
+@pytest.fixture
+def clinic(settings: Settings, clock: FixedClock) -> Clinic:
+    return load_clinic(settings, clock)
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Iterator[Database]:
+    db = open_database(str(tmp_path / "clinic" / "callback.db"))
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def desk(database: Database, clinic: Clinic) -> FrontDesk:
+    """A front desk with a small staff: two assistants, a technician, two doctors, a manager."""
+    front_desk = FrontDesk(database, clinic)
+    for initials, name, role in [
+        ("AB", "Alex Baker", "assistant"),
+        ("CD", "Casey Dunn", "assistant"),
+        ("TR", "Taylor Reed", "technician"),
+        ("DRW", "Dr. Wong", "doctor"),
+        ("DRP", "Dr. Patel", "doctor"),
+        ("OM", "Olive Marsh", "office_manager"),
+        ("FD", "Frankie Diaz", "front_desk"),
+    ]:
+        front_desk.add_staff("setup", initials, name, role)
+    return front_desk
