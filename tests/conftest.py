@@ -12,6 +12,7 @@ from callback_tui.clock import FixedClock, zone
 from callback_tui.config import Clinic, Settings, load_clinic
 from callback_tui.store.engine import Database, open_database
 from callback_tui.store.services import FrontDesk
+from callback_tui.store.tables import Callback
 
 TZ_NAME = "America/Chicago"
 TZ = zone(TZ_NAME)
@@ -66,3 +67,36 @@ def desk(database: Database, clinic: Clinic) -> FrontDesk:
     ]:
         front_desk.add_staff("setup", initials, name, role)
     return front_desk
+
+
+def visit_fields(**fields: str) -> dict[str, str]:
+    """An import row / form with sensible values; keyword arguments override."""
+    base = {
+        "occurred_at": "2026-11-23 10:00",
+        "reason": "vomiting",
+        "patient": "Biscuit",
+        "species": "dog",
+        "client": "Jordan Lee",
+        "phone": "(312) 555-0142",
+        "assisted_by": "AB",
+        "doctor": "DRW",
+    }
+    base.update(fields)
+    return base
+
+
+def add_visit(desk: FrontDesk, actor: str = "AB", **fields: str) -> list[Callback]:
+    """Create a visit's callbacks through the same reader the form and import use."""
+    from callback_tui.domain.intake import read_visit
+    from callback_tui.store import queries
+
+    roles = {m.initials: m.role for m in queries.staff(desk.database)}
+    form, problems = read_visit(
+        visit_fields(**fields),
+        profile=desk.clinic.profile,
+        staff=roles,
+        tz=desk.clinic.calendar.tz,
+        region=desk.clinic.settings.phone_region,
+    )
+    assert form is not None, problems
+    return desk.add_visit(actor, form)

@@ -1,0 +1,231 @@
+"""Every read the screens and commands need, as plain data (no ORM objects leak out)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from callback_tui.domain.hours import Calendar
+from callback_tui.domain.vocab import Role, Status, pools_for
+from callback_tui.store.engine import Database
+from callback_tui.store.tables import TABLES, Callback, Client, Patient, Staff
+
+
+class Section(StrEnum):
+    OVERDUE = "overdue"
+    TODAY = "today"
+    POOL = "pool"
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    initials: str
+    name: str
+    role: Role
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """One callback as the queue shows it."""
+
+    id: int
+    version: int
+    section: Section
+    source_id: str | None
+    kind: str
+    reason: str
+    priority: str
+    status: str
+    due_at: datetime
+    due_date: date
+    original_due_date: date | None
+    next_attempt_at: datetime | None
+    attempts: int
+    owner: str
+    doctor: str
+    patient: str
+    species: str | None
+    client: str
+    phone: str
+    do_not_call: bool
+    voicemail_ok: bool
+    text_ok: bool
+    wrong_number: bool
+    notes: str
+
+
+@dataclass(frozen=True)
+class Counts:
+    to_do: int
+    """Open on today's list: overdue plus due today (pools not included)."""
+    overdue: int
+    done_today: int
+
+
+@dataclass(frozen=True)
+class Queue:
+    initials: str
+    day: date
+    rows: tuple[QueueRow, ...]
+    counts: Counts
+    pools: tuple[str, ...]
+
+
+def staff(database: Database) -> list[StaffMember]:
+    with Session(database.engine) as session:
+        members = session.exec(select(Staff).order_by(Staff.initials)).all()
+        return [StaffMember(m.initials, m.name, Role(m.role)) for m in members]
+
+
+def staff_member(database: Database, initials: str) -> StaffMember | None:
+    with Session(database.engine) as session:
+        found = session.exec(select(Staff).where(Staff.initials == initials.upper())).first()
+        return StaffMember(found.initials, found.name, Role(found.role)) if found else None
+
+
+def _rows_query() -> Any:
+    return (
+        select(Callback, Patient.name, Patient.species, Client)
+        .join(Patient, col(Patient.id) == Callback.patient_id)
+        .join(Client, col(Client.id) == Callback.client_id)
+    )
+
+
+def _row(
+    section: Section, callback: Callback, patient: str, species: str | None, client: Client
+) -> QueueRow:
+    assert callback.id is not None
+    return QueueRow(
+        id=callback.id,
+        version=callback.version,
+        section=section,
+        source_id=callback.source_id,
+        kind=callback.kind,
+        reason=callback.reason,
+        priority=callback.priority,
+        status=callback.status,
+        due_at=callback.due_at,
+        due_date=callback.due_date,
+        original_due_date=callback.original_due_date,
+        next_attempt_at=callback.next_attempt_at,
+        attempts=callback.attempts,
+        owner=callback.owner,
+        doctor=callback.doctor,
+        patient=patient,
+        species=species,
+        client=client.name,
+        phone=client.phone,
+        do_not_call=client.do_not_call,
+        voicemail_ok=client.voicemail_ok,
+        text_ok=client.text_ok,
+        wrong_number=callback.wrong_number,
+        notes=callback.notes,
+    )
+
+
+def _section(callback: Callback, day: date, pools: tuple[str, ...]) -> Section:
+    if callback.owner in pools:
+        return Section.POOL
+    if callback.status == Status.OPEN and callback.due_date < day:
+        return Section.OVERDUE
+    return Section.TODAY
+
+
+_SECTION_ORDER = {Section.OVERDUE: 0, Section.TODAY: 1, Section.POOL: 2}
+
+
+def callbacks(
+    database: Database,
+    *,
+    day: date,
+    initials: str | None = None,
+    status: str = "open",
+) -> list[QueueRow]:
+    """The callbacks on `day`'s list, overdue first, then due, then pools; by due time within.
+
+    Open callbacks are those due on or before `day` (overdue included); any other status
+    lists the callbacks due on `day` itself; "all" lists both. With `initials`: that person's
+    own callbacks and the pools their role may work.
+    """
+    pools: tuple[str, ...] = ()
+    if initials is not None:
+        member = staff_member(database, initials)
+        pools = tuple(pools_for(member.role)) if member else ()
+    query = _rows_query()
+    if status == "open":
+        query = query.where(Callback.status == Status.OPEN, Callback.due_date <= day)
+    elif status == "all":
+        open_until_today = (Callback.status == Status.OPEN) & (Callback.due_date <= day)
+        query = query.where((Callback.due_date == day) | open_until_today)
+    else:
+        query = query.where(Callback.status == status, Callback.due_date == day)
+    if initials is not None:
+        query = query.where(col(Callback.owner).in_([initials, *pools]))
+    with Session(database.engine) as session:
+        found = session.exec(query.order_by(Callback.due_at, Callback.id)).all()
+    rows = [
+        _row(_section(callback, day, pools), callback, patient, species, client)
+        for callback, patient, species, client in found
+    ]
+    rows.sort(key=lambda row: _SECTION_ORDER[row.section])  # stable: due order kept
+    return rows
+
+
+def today(database: Database, initials: str, day: date, calendar: Calendar) -> Queue:
+    """The morning run-through for `initials`, with the header's counts."""
+    member = staff_member(database, initials)
+    pools = tuple(pools_for(member.role)) if member else ()
+    rows = callbacks(database, day=day, initials=initials)
+    start = calendar.at(day, time())
+    end = calendar.at(day + timedelta(days=1), time())
+    with Session(database.engine) as session:
+        done = session.exec(
+            select(func.count())
+            .select_from(Callback)
+            .where(
+                Callback.owner == initials,
+                Callback.status != Status.OPEN,
+                col(Callback.closed_at) >= start,
+                col(Callback.closed_at) < end,
+            )
+        ).one()
+    mine = [row for row in rows if row.section is not Section.POOL]
+    counts = Counts(
+        to_do=len(mine),
+        overdue=sum(row.section is Section.OVERDUE for row in mine),
+        done_today=int(done),
+    )
+    return Queue(initials=initials, day=day, rows=tuple(rows), counts=counts, pools=pools)
+
+
+def callback_row(database: Database, callback_id: int, day: date) -> QueueRow | None:
+    """One callback, fresh from the database."""
+    with Session(database.engine) as session:
+        found = session.exec(_rows_query().where(Callback.id == callback_id)).first()
+    if found is None:
+        return None
+    callback, patient, species, client = found
+    return _row(_section(callback, day, ()), callback, patient, species, client)
+
+
+def table_rows(database: Database, table: str, batch: int = 2_000) -> Iterator[dict[str, Any]]:
+    """Every record of one table, oldest first, as JSON-ready dicts (for export)."""
+    kind = TABLES[table]
+    with Session(database.engine) as session:
+        query = select(kind).order_by(kind.id).execution_options(yield_per=batch)  # type: ignore[attr-defined]
+        for row in session.exec(query):
+            yield row.model_dump(mode="json")
+
+
+def names(database: Database) -> tuple[dict[int, str], dict[int, str]]:
+    """Patient and client names by id (export uses them to make callback records readable)."""
+    with Session(database.engine) as session:
+        patients = dict(session.exec(select(Patient.id, Patient.name)).all())
+        clients = dict(session.exec(select(Client.id, Client.name)).all())
+    return patients, clients  # type: ignore[return-value]
