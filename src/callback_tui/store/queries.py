@@ -214,13 +214,52 @@ def callback_row(database: Database, callback_id: int, day: date) -> QueueRow | 
     return _row(_section(callback, day, ()), callback, patient, species, client)
 
 
-def table_rows(database: Database, table: str, batch: int = 2_000) -> Iterator[dict[str, Any]]:
-    """Every record of one table, oldest first, as JSON-ready dicts (for export)."""
+_WHEN = {
+    "callbacks": "due_at",
+    "attempts": "at",
+    "notes": "created_at",
+    "tasks": "created_at",
+    "incidents": "occurred_at",
+    "events": "at",
+}
+"""The time each table is filtered by in a dated export; the others are exported whole."""
+
+
+def table_rows(
+    database: Database,
+    table: str,
+    *,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    batch: int = 2_000,
+) -> Iterator[dict[str, Any]]:
+    """Every record of one table in id order, as JSON-ready dicts; [start, end) by its time."""
     kind = TABLES[table]
+    query = select(kind).order_by(kind.id)  # type: ignore[attr-defined]
+    when = _WHEN.get(table)
+    if when is not None and start is not None:
+        query = query.where(getattr(kind, when) >= start)
+    if when is not None and end is not None:
+        query = query.where(getattr(kind, when) < end)
     with Session(database.engine) as session:
-        query = select(kind).order_by(kind.id).execution_options(yield_per=batch)  # type: ignore[attr-defined]
-        for row in session.exec(query):
+        for row in session.exec(query.execution_options(yield_per=batch)):
             yield row.model_dump(mode="json")
+
+
+def callbacks_between(
+    database: Database, start: datetime | None, end: datetime | None
+) -> list[QueueRow]:
+    """Callbacks due in [start, end), any status, in id order (for export)."""
+    query = _rows_query().order_by(Callback.id)
+    if start is not None:
+        query = query.where(Callback.due_at >= start)
+    if end is not None:
+        query = query.where(Callback.due_at < end)
+    with Session(database.engine) as session:
+        found = session.exec(query).all()
+    return [
+        _row(Section.TODAY, cb, patient, species, client) for cb, patient, species, client in found
+    ]
 
 
 def names(database: Database) -> tuple[dict[int, str], dict[int, str]]:

@@ -29,7 +29,17 @@ from callback_tui.domain.vocab import (
     check_initials,
 )
 from callback_tui.store.engine import Database
-from callback_tui.store.tables import Attempt, Callback, Client, Event, Note, Patient, Staff, Task
+from callback_tui.store.tables import (
+    Attempt,
+    Callback,
+    Client,
+    Event,
+    Incident,
+    Note,
+    Patient,
+    Staff,
+    Task,
+)
 
 Row = TypeVar("Row", bound=SQLModel)
 
@@ -432,6 +442,47 @@ class FrontDesk:
                 )
                 work.record("note.drafted", draft)
         return Logged(callback=callback, attempt=attempt, draft=draft, tasks=tuple(tasks))
+
+    # -- incidents ------------------------------------------------------------------------
+
+    def open_incident(
+        self,
+        actor: str,
+        *,
+        found_via: str,
+        what_happened: str,
+        staff_involved: str = "",
+        client_id: int | None = None,
+        patient_id: int | None = None,
+    ) -> Incident:
+        """Start an upset-patient incident at its first step."""
+        problems: dict[str, str] = {}
+        if found_via not in FOUND_VIA:
+            problems["found_via"] = f"one of: {', '.join(FOUND_VIA)}"
+        try:
+            what = text.clean(what_happened, limit=text.NOTE_LIMIT, multiline=True)
+            if not what:
+                problems["what_happened"] = "say what happened"
+        except ValueError as exc:
+            problems["what_happened"] = f"too long: {exc}"
+        if problems:
+            raise Invalid(problems)
+        with self._write(actor) as work:
+            incident = Incident(
+                client_id=client_id,
+                patient_id=patient_id,
+                occurred_at=work.now,
+                found_via=found_via,
+                what_happened=what,
+                staff_involved=" ".join(staff_involved.split()),
+                opened_by=actor,
+                created_at=work.now,
+            )
+            work.record("incident.opened", incident)
+        return incident
+
+
+FOUND_VIA = ("in_office", "phone", "online_review")
 
 
 def national_digits(e164: str, region: str) -> str:

@@ -1,0 +1,322 @@
+"""The `callback-tui` command: the TUI by default, and commands for staff, import, list, export."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from callback_tui import __version__
+from callback_tui.config import Clinic, load_clinic, load_settings, resolve_db
+from callback_tui.domain.datafile import DataFileError
+from callback_tui.domain.vocab import Role, Status
+from callback_tui.store.engine import Database, StoreError, open_database
+from callback_tui.store.services import FrontDesk, ServiceError
+from callback_tui.store.tables import TABLES
+
+PROG = "callback-tui"
+FORMATS = ("table", "csv", "json")
+
+
+class UserError(Exception):
+    """A mistake the user can fix; shown as one line, never a traceback."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    try:
+        return handler(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # The reader went away (`| head`): stop quietly, as Unix tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except (UserError, DataFileError, StoreError, ServiceError) as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db",
+        metavar="PATH_OR_URL",
+        default=argparse.SUPPRESS,
+        help="database file or URL (default: $CALLBACK_TUI_DB, else a file in your data folder)",
+    )
+    common.add_argument(
+        "--settings",
+        type=Path,
+        metavar="FILE",
+        default=argparse.SUPPRESS,
+        help="clinic settings file (default: $CALLBACK_TUI_SETTINGS, else your config folder)",
+    )
+
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="The front desk's follow-up calls. With no command, opens today's queue.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--initials", metavar="AB", help="start on this person's queue")
+    parser.set_defaults(handler=run_tui)
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    demo = commands.add_parser(
+        "demo", parents=[common], help="open the app on a fresh demo clinic (a temporary database)"
+    )
+    demo.add_argument("--initials", metavar="AB", help="start on this person's queue")
+    demo.set_defaults(handler=run_demo)
+
+    staff = commands.add_parser("staff", parents=[common], help="add or list staff")
+    staff_commands = staff.add_subparsers(title="staff commands", metavar="ACTION", required=True)
+    add = staff_commands.add_parser("add", parents=[common], help="add a person")
+    add.add_argument("initials", help="2-4 letters, unique")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=[r.value for r in Role])
+    add.add_argument("--as", dest="actor", default="cli", metavar="AB", help="who is adding")
+    add.set_defaults(handler=run_staff_add)
+    listing = staff_commands.add_parser("list", parents=[common], help="list staff")
+    listing.add_argument("--format", choices=FORMATS, default="table")
+    listing.set_defaults(handler=run_staff_list)
+
+    imp = commands.add_parser(
+        "import", parents=[common], help="create callbacks from a visits / messages CSV"
+    )
+    imp.add_argument("file", type=Path)
+    imp.add_argument(
+        "--skip-invalid", action="store_true", help="import the good rows and list the others"
+    )
+    imp.add_argument("--as", dest="actor", default="import", metavar="AB", help="who is importing")
+    imp.set_defaults(handler=run_import)
+
+    lst = commands.add_parser("list", parents=[common], help="the queue, for printing or scripts")
+    lst.add_argument("--date", type=_day, metavar="YYYY-MM-DD", help="whose list (default today)")
+    lst.add_argument("--initials", metavar="AB", help="one person's queue, with their pools")
+    lst.add_argument(
+        "--status", default="open", choices=[*(s.value for s in Status), "all"], help="default open"
+    )
+    lst.add_argument("--format", choices=FORMATS, default="table")
+    lst.set_defaults(handler=run_list)
+
+    exp = commands.add_parser("export", parents=[common], help="every record, as JSON or CSV")
+    exp.add_argument("--format", choices=("json", "csv"), default="json")
+    exp.add_argument(
+        "--table", choices=list(TABLES), default="callbacks", help="with csv: which table"
+    )
+    exp.add_argument("--from", dest="first", type=_day, metavar="YYYY-MM-DD")
+    exp.add_argument("--to", dest="last", type=_day, metavar="YYYY-MM-DD")
+    exp.set_defaults(handler=run_export)
+    return parser
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+# -- plumbing ---------------------------------------------------------------------------
+
+
+def _clinic(args: argparse.Namespace) -> Clinic:
+    try:
+        return load_clinic(load_settings(getattr(args, "settings", None)))
+    except ValueError as exc:
+        if isinstance(exc, DataFileError):
+            raise
+        raise UserError(str(exc)) from None
+
+
+def _database(args: argparse.Namespace) -> Database:
+    return open_database(resolve_db(getattr(args, "db", None)))
+
+
+def _known_initials(database: Database, initials: str | None) -> str | None:
+    from callback_tui.store import queries
+
+    if initials is None:
+        return None
+    member = queries.staff_member(database, initials)
+    if member is None:
+        known = ", ".join(m.initials for m in queries.staff(database)) or "none yet"
+        raise UserError(f"unknown initials {initials.upper()!r} (known: {known})")
+    return member.initials
+
+
+def _print_rows(rows: list[dict[str, Any]], columns: Sequence[str], fmt: str) -> None:
+    if fmt == "json":
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    elif fmt == "csv":
+        writer = csv.DictWriter(
+            sys.stdout, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n"
+        )
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        from rich.console import Console
+        from rich.table import Table
+        from rich.text import Text
+
+        table = Table(box=None, header_style="bold")
+        for column in columns:
+            wide_text = column in ("patient", "client", "name")
+            table.add_column(column, no_wrap=not wide_text, overflow="fold")
+        for row in rows:
+            table.add_row(*(Text("" if row.get(c) is None else str(row[c])) for c in columns))
+        # Piped or redirected output keeps one line per row instead of wrapping at 80.
+        width = None if sys.stdout.isatty() else 1_000
+        Console(markup=False, highlight=False, width=width).print(table)
+
+
+# -- commands ---------------------------------------------------------------------------
+
+
+def run_tui(args: argparse.Namespace) -> int:
+    clinic = _clinic(args)
+    database = _database(args)
+    initials = _known_initials(database, args.initials)
+    from callback_tui.tui.app import make_app
+
+    make_app(database, clinic, initials=initials).run()
+    return 0
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    from callback_tui.demo import build_demo
+    from callback_tui.tui.app import make_app
+
+    clinic = _clinic(args)
+    with tempfile.TemporaryDirectory(prefix="callback-tui-demo-") as folder:
+        database = open_database(str(Path(folder) / "demo.db"))
+        try:
+            build_demo(FrontDesk(database, clinic))
+            initials = _known_initials(database, args.initials)
+            make_app(database, clinic, initials=initials, demo=True).run()
+        finally:
+            database.dispose()
+    return 0
+
+
+def run_staff_add(args: argparse.Namespace) -> int:
+    desk = FrontDesk(_database(args), _clinic(args))
+    staff = desk.add_staff(args.actor, args.initials, args.name, args.role)
+    print(f"added {staff.initials} {staff.name} ({staff.role})")
+    return 0
+
+
+def run_staff_list(args: argparse.Namespace) -> int:
+    from callback_tui.store import queries
+
+    rows = [
+        {"initials": m.initials, "name": m.name, "role": m.role.value}
+        for m in queries.staff(_database(args))
+    ]
+    _print_rows(rows, ("initials", "name", "role"), args.format)
+    return 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from callback_tui.io.importer import ImportFailed, import_file
+
+    desk = FrontDesk(_database(args), _clinic(args))
+    try:
+        with _progress() as progress:
+            report = import_file(
+                desk, args.file, actor=args.actor, skip_invalid=args.skip_invalid, progress=progress
+            )
+    except ImportFailed as failed:
+        for problem in failed.problems:
+            print(problem, file=sys.stderr)
+        print(
+            f"{PROG}: error: {args.file}: {len(failed.problems)} problem(s); nothing was imported",
+            file=sys.stderr,
+        )
+        return 1
+    for problem in report.refused:
+        print(f"skipped: {problem}", file=sys.stderr)
+    if report.ignored_columns:
+        print(f"ignored columns: {', '.join(report.ignored_columns)}", file=sys.stderr)
+    created = len(report.imported.created)
+    line = f"imported {created} callback(s) from {report.rows} row(s)"
+    extras = []
+    if report.imported.already_imported:
+        extras.append(f"{report.imported.already_imported} already imported")
+    if report.refused:
+        extras.append(f"{len({p.row for p in report.refused})} row(s) skipped")
+    print(line + (f" ({', '.join(extras)})" if extras else ""))
+    return 0
+
+
+class _progress:
+    """A progress bar on stderr for long imports in a terminal; silent otherwise."""
+
+    THRESHOLD = 500
+
+    def __enter__(self) -> Callable[[int, int], None]:
+        self._bar: Any = None
+        return self.update
+
+    def update(self, done: int, total: int) -> None:
+        if total < self.THRESHOLD or not sys.stderr.isatty():
+            return
+        if self._bar is None:
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self._bar = Progress(console=Console(stderr=True), transient=True)
+            self._bar.start()
+            self._task = self._bar.add_task("importing", total=total)
+        self._bar.update(self._task, completed=done)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
+def run_list(args: argparse.Namespace) -> int:
+    from callback_tui.io.records import CALLBACK_FIELDS, callback_record
+    from callback_tui.store import queries
+
+    clinic = _clinic(args)
+    database = _database(args)
+    initials = _known_initials(database, args.initials)
+    day = args.date or clinic.clock.today()
+    rows = queries.callbacks(database, day=day, initials=initials, status=args.status)
+    records = [callback_record(row, clinic.calendar) for row in rows]
+    if args.format == "table":
+        for record in records:
+            record["due_at"] = record["due_at"][5:16].replace("T", " ")
+        columns: Sequence[str] = (
+            "id", "due_at", "section", "patient", "client", "reason", "owner", "attempts", "status",
+        )  # fmt: skip
+    else:
+        columns = CALLBACK_FIELDS
+    _print_rows(records, columns, args.format)
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from callback_tui.io import exporter
+
+    clinic = _clinic(args)
+    database = _database(args)
+    if args.first and args.last and args.first > args.last:
+        raise UserError("--from is after --to")
+    if args.format == "json":
+        exporter.write_json(sys.stdout, database, clinic.calendar, args.first, args.last)
+    else:
+        exporter.write_csv(sys.stdout, database, clinic.calendar, args.table, args.first, args.last)
+    return 0

@@ -1,0 +1,1 @@
+"""Files in and out: the visits / messages CSV import, list and export records."""

@@ -1,0 +1,39 @@
+"""Callback records for `list` and `export`: the same shape everywhere."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from callback_tui.domain.hours import Calendar
+from callback_tui.store.queries import QueueRow
+
+CALLBACK_FIELDS = (
+    "id", "source_id", "patient", "client", "phone", "reason", "kind", "priority", "owner",
+    "doctor", "due_date", "due_at", "original_due_date", "next_attempt_at", "status",
+    "attempts", "section",
+)  # fmt: skip
+
+
+def callback_record(row: QueueRow, calendar: Calendar) -> dict[str, Any]:
+    """A callback as scripts and auditors read it: names, clinic-local dates, ISO times."""
+    return {
+        "id": row.id,
+        "source_id": row.source_id,
+        "patient": row.patient,
+        "client": row.client,
+        "phone": row.phone,
+        "reason": row.reason,
+        "kind": row.kind,
+        "priority": row.priority,
+        "owner": row.owner,
+        "doctor": row.doctor,
+        "due_date": row.due_date.isoformat(),
+        "due_at": calendar.local(row.due_at).isoformat(),
+        "original_due_date": row.original_due_date.isoformat() if row.original_due_date else None,
+        "next_attempt_at": (
+            calendar.local(row.next_attempt_at).isoformat() if row.next_attempt_at else None
+        ),
+        "status": row.status,
+        "attempts": row.attempts,
+        "section": row.section.value,
+    }

@@ -1,0 +1,174 @@
+"""The command line, run through the real entry point in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from callback_tui.store.tables import TABLES
+
+Run = Callable[..., subprocess.CompletedProcess[str]]
+SCRIPT = Path(sys.executable).with_name("callback-tui")
+
+
+@pytest.fixture
+def run(tmp_path: Path) -> Run:
+    """`callback-tui ARGS` against a fresh database, in Chicago, on Tuesday 24 Nov 09:00."""
+    settings = tmp_path / "settings.toml"
+    settings.write_text('timezone = "America/Chicago"\nclosures = [2026-11-26]\n')
+    env = {
+        **os.environ,
+        "CALLBACK_TUI_DB": str(tmp_path / "data" / "callback.db"),
+        "CALLBACK_TUI_SETTINGS": str(settings),
+        "CALLBACK_TUI_NOW": "2026-11-24T09:00:00-06:00",
+    }
+
+    def call(*args: str, module: bool = False) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "callback_tui"] if module else [str(SCRIPT)]
+        return subprocess.run(
+            [*command, *args], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60
+        )
+
+    return call
+
+
+def ok(result: subprocess.CompletedProcess[str]) -> str:
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def refused(result: subprocess.CompletedProcess[str]) -> str:
+    """A user mistake: non-zero, a clear last line, and never a traceback."""
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+    return result.stderr.strip().splitlines()[-1]
+
+
+def staffed(run: Run) -> None:
+    for initials, name, role in [
+        ("AB", "Alex [bold]Baker[/]", "assistant"),
+        ("TR", "Taylor Reed", "technician"),
+        ("DRW", "Dr. Wong", "doctor"),
+    ]:
+        ok(run("staff", "add", initials, name, "--role", role))
+
+
+VISITS = (
+    "source_id,occurred_at,reason,patient,client,phone,assisted_by,doctor,species\n"
+    "V1,2026-11-23 10:00,vomiting,Biscuit,Jordan [i]Lee[/i],312-555-0142,AB,DRW,dog\n"
+    "V2,2026-11-21 11:30,diarrhea,Luna,Maria Gonzalez,312-555-0102,AB,DRW,cat\n"
+    "V3,2026-11-23 09:00,surgery,Pepper,Sam Okafor,312-555-0103,TR,DRW,dog\n"
+    "V4,2026-11-23 09:30,general_question,Mochi,Ruth Adler,312-555-0104,AB,DRW,cat\n"
+)
+
+
+def test_version_through_python_dash_m(run: Run) -> None:
+    assert ok(run("--version", module=True)).startswith("callback-tui ")
+
+
+def test_staff_add_and_list(run: Run) -> None:
+    staffed(run)
+    table = ok(run("staff", "list"))
+    assert "Alex [bold]Baker[/]" in table  # shown as typed, not as markup
+    listed = json.loads(ok(run("staff", "list", "--format", "json")))
+    assert listed[0] == {"initials": "AB", "name": "Alex [bold]Baker[/]", "role": "assistant"}
+
+
+def test_staff_mistakes_are_one_line(run: Run) -> None:
+    staffed(run)
+    assert refused(run("staff", "add", "AB", "Again", "--role", "assistant")) == (
+        "callback-tui: error: initials: AB is already taken"
+    )
+    assert "2 to 4 letters" in refused(run("staff", "add", "A", "Ann", "--role", "assistant"))
+    assert "invalid choice" in refused(run("staff", "add", "ZZ", "Zed", "--role", "janitor"))
+
+
+def test_import_list_and_reimport(run: Run, tmp_path: Path) -> None:
+    staffed(run)
+    (tmp_path / "visits.csv").write_text(VISITS)
+    assert ok(run("import", "visits.csv")).strip() == "imported 5 callback(s) from 4 row(s)"
+    assert "(4 already imported)" in ok(run("import", "visits.csv"))
+
+    queue = json.loads(ok(run("list", "--initials", "AB", "--format", "json")))
+    assert [(r["section"], r["patient"], r["owner"]) for r in queue] == [
+        ("overdue", "Luna", "AB"),
+        ("today", "Biscuit", "AB"),
+        ("pool", "Pepper", "SA"),
+    ]
+    luna = queue[0]
+    assert {k: luna[k] for k in ("due_date", "original_due_date", "status", "attempts")} == {
+        "due_date": "2026-11-23",
+        "original_due_date": "2026-11-22",
+        "status": "open",
+        "attempts": 0,
+    }
+    assert luna["due_at"] == "2026-11-23T08:00:00-06:00"
+    required = {"id", "source_id", "patient", "client", "reason", "owner", "doctor"}
+    assert required <= set(luna)
+
+    everyone = json.loads(ok(run("list", "--format", "json")))
+    assert len(everyone) == 4  # the day-3 post-op call is not due yet
+    csv_out = ok(run("list", "--format", "csv")).splitlines()
+    assert csv_out[0].startswith("id,source_id,patient,client")
+    assert "Jordan [i]Lee[/i]" in ok(run("list"))
+
+
+def test_a_bad_import_lists_every_problem_and_writes_nothing(run: Run, tmp_path: Path) -> None:
+    staffed(run)
+    (tmp_path / "bad.csv").write_text(
+        VISITS + "V5,2026-11-31 10:00,grooming,Rex,Al,12,ZZ,DRW,dog\n"
+    )
+    result = run("import", "bad.csv")
+    lines = result.stderr.strip().splitlines()
+    assert lines[:-1] == [
+        "row 5, column occurred_at: '2026-11-31 10:00' is not a date and time"
+        " (use YYYY-MM-DD HH:MM)",
+        "row 5, column reason: unknown reason 'grooming' (one of: surgery, core, vomiting,"
+        " diarrhea, urinary, illness, injury, general_question)",
+        "row 5, column phone: '12' is not a valid phone number",
+        "row 5, column assisted_by: unknown initials 'ZZ' (add them with `staff add`)",
+    ]
+    assert refused(result) == "callback-tui: error: bad.csv: 4 problem(s); nothing was imported"
+    assert json.loads(ok(run("export")))["callbacks"] == []
+
+    skipped = run("import", "bad.csv", "--skip-invalid")
+    assert ok(skipped).strip() == "imported 5 callback(s) from 5 row(s) (1 row(s) skipped)"
+    assert "skipped: row 5, column reason" in skipped.stderr
+
+
+def test_export_has_every_table(run: Run, tmp_path: Path) -> None:
+    staffed(run)
+    (tmp_path / "visits.csv").write_text(VISITS)
+    ok(run("import", "visits.csv"))
+    everything = json.loads(ok(run("export", "--format", "json")))
+    assert list(everything) == list(TABLES)
+    assert len(everything["callbacks"]) == 5
+    assert len(everything["staff"]) == 3
+    assert {e["action"] for e in everything["events"]} >= {"staff.added", "callback.created"}
+    dated = json.loads(ok(run("export", "--from", "2026-11-24", "--to", "2026-11-24")))
+    assert [c["source_id"] for c in dated["callbacks"]] == ["V1", "V3", "V4"]
+    assert ok(run("export", "--format", "csv", "--table", "staff")).startswith("id,initials,")
+    assert "--from is after --to" in refused(
+        run("export", "--from", "2026-12-01", "--to", "2026-11-01")
+    )
+
+
+def test_user_mistakes_never_show_a_traceback(run: Run, tmp_path: Path) -> None:
+    staffed(run)
+    assert refused(run("--initials", "ZZ")) == (
+        "callback-tui: error: unknown initials 'ZZ' (known: AB, DRW, TR)"
+    )
+    assert "no-such.csv" in refused(run("import", "no-such.csv"))
+    assert "not a date" in refused(run("list", "--date", "2026-02-30"))
+    (tmp_path / "settings.toml").write_text('timezone = "America/Chicago"\nhours = 7\n')
+    message = refused(run("list"))
+    assert "settings.toml, line 2: hours" in message
+    (tmp_path / "junk.db").write_text("not a database" * 100)
+    assert "junk.db" in refused(run("--db", str(tmp_path / "junk.db"), "staff", "list"))
