@@ -71,6 +71,7 @@ class Counts:
 @dataclass(frozen=True)
 class Queue:
     initials: str
+    member: StaffMember | None
     day: date
     rows: tuple[QueueRow, ...]
     counts: Counts
@@ -201,7 +202,9 @@ def today(database: Database, initials: str, day: date, calendar: Calendar) -> Q
         overdue=sum(row.section is Section.OVERDUE for row in mine),
         done_today=int(done),
     )
-    return Queue(initials=initials, day=day, rows=tuple(rows), counts=counts, pools=pools)
+    return Queue(
+        initials=initials, member=member, day=day, rows=tuple(rows), counts=counts, pools=pools
+    )
 
 
 def callback_row(database: Database, callback_id: int, day: date) -> QueueRow | None:

@@ -1,0 +1,1 @@
+"""The Textual front end. It reads through store.queries and writes through store.services."""

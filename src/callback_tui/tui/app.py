@@ -1,0 +1,123 @@
+"""The Textual app and the one factory that builds it (for the CLI, the tests and the bench)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from callback_tui.config import Clinic
+from callback_tui.store.engine import ChangeWatcher, Database
+from callback_tui.store.services import FrontDesk
+from callback_tui.tui.messages import DataChanged
+
+
+class CallbackApp(App[None]):
+    """callback-tui: today's callbacks for the person at the desk."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "callback-tui"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("f1", "toggle_keys", "Keys", id="keys", tooltip="Show or hide every key"),
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+    ]
+
+    def __init__(
+        self,
+        database: Database,
+        clinic: Clinic,
+        *,
+        initials: str | None = None,
+        demo: bool = False,
+        watch: bool = True,
+        blink: bool = True,
+    ) -> None:
+        super().__init__()
+        self.database = database
+        self.clinic = clinic
+        self.desk = FrontDesk(database, clinic)
+        self.start_initials = initials
+        self.demo = demo
+        self.blink = blink
+        self._watcher = ChangeWatcher(database) if watch else None
+        if demo:
+            self.sub_title = "demo clinic (nothing here is kept)"
+
+    def on_mount(self) -> None:
+        from callback_tui.tui.screens.today import TodayScreen
+        from callback_tui.tui.screens.who import WhoScreen
+
+        if self._watcher is not None:
+            self.set_interval(self.clinic.settings.refresh_seconds, self._look_for_changes)
+        if self.start_initials:
+            self.push_screen(TodayScreen(self.start_initials))
+            return
+
+        def start(initials: str | None) -> None:
+            if initials is None:
+                self.exit()
+            else:
+                self.push_screen(TodayScreen(initials))
+
+        self.push_screen(WhoScreen(), start)
+
+    def on_unmount(self) -> None:
+        if self._watcher is not None:
+            self._watcher.close()
+
+    # -- another desk's changes -----------------------------------------------------------
+
+    def _look_for_changes(self) -> None:
+        self._check_watcher()
+
+    @work(thread=True, exclusive=True, group="watch")
+    def _check_watcher(self) -> None:
+        if self._watcher is not None and self._watcher.changed():
+            self.call_from_thread(self.tell_screens_data_changed)
+
+    def tell_screens_data_changed(self) -> None:
+        for screen in self.screen_stack:
+            screen.post_message(DataChanged())
+
+    # -- keys -----------------------------------------------------------------------------
+
+    def action_toggle_keys(self) -> None:
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The palette offers every key of the current screen, then the app's own commands."""
+        seen: set[str] = set()
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if not active.enabled or not binding.description or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            yield SystemCommand(
+                f"{binding.description} ({active.binding.key_display or binding.key})",
+                binding.tooltip or binding.description,
+                partial(self.run_action, binding.action, active.node),
+            )
+        for command in super().get_system_commands(screen):
+            if command.title not in ("Keys", "Quit"):
+                yield command
+
+
+def make_app(
+    database: Database,
+    clinic: Clinic,
+    *,
+    initials: str | None = None,
+    demo: bool = False,
+    watch: bool = True,
+    blink: bool = True,
+) -> CallbackApp:
+    """The one way to build the app: the CLI, the tests and the benchmarks all come here."""
+    return CallbackApp(database, clinic, initials=initials, demo=demo, watch=watch, blink=blink)

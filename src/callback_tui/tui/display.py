@@ -1,0 +1,55 @@
+"""How queue values look on screen. User text always becomes `Text`, never markup."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.text import Text
+
+from callback_tui.domain.hours import Calendar
+from callback_tui.domain.phones import display as phone_display
+from callback_tui.store.queries import QueueRow
+
+
+def literal(value: str | None, style: str = "") -> Text:
+    """User text, exactly as typed: brackets are characters, not markup."""
+    return Text(value or "", style=style, no_wrap=True, overflow="ellipsis")
+
+
+def when(row: QueueRow, today: date, calendar: Calendar) -> Text:
+    due = calendar.local(row.due_at)
+    if row.status == "open" and row.due_date < today:
+        return Text(due.strftime("%a %d %b"), style="bold red")
+    label = due.strftime("%H:%M")
+    if row.next_attempt_at is not None:
+        return Text(f"next {label}", style="yellow")
+    if due.date() != today:
+        label = due.strftime("%a %d %H:%M")
+    return Text(label)
+
+
+def marks(row: QueueRow) -> Text:
+    """Short flags: do-not-call, consent, wrong number, urgency, a closed-day move."""
+    out = Text()
+    pieces: list[tuple[str, str]] = []
+    if row.do_not_call:
+        pieces.append(("DNC", "bold white on red"))
+    if row.wrong_number:
+        pieces.append(("WRONG#", "bold red"))
+    if row.priority == "urgent":
+        pieces.append(("URGENT", "bold yellow"))
+    if row.voicemail_ok:
+        pieces.append(("vm", "dim"))
+    if row.text_ok:
+        pieces.append(("txt", "dim"))
+    if row.original_due_date is not None:
+        pieces.append((f"from {row.original_due_date:%a %d}", "dim italic"))
+    for index, (label, style) in enumerate(pieces):
+        if index:
+            out.append(" ")
+        out.append(label, style=style)
+    return out
+
+
+def phone(row: QueueRow, region: str) -> str:
+    return phone_display(row.phone, region)

@@ -1,0 +1,197 @@
+"""Add a callback by hand: the rules fill in owner and due; the person may override the owner."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Checkbox, Footer, Input, Select, Static, TextArea
+
+from callback_tui.domain.intake import VisitForm, read_visit
+from callback_tui.domain.rules import plan
+from callback_tui.domain.vocab import Priority, Role, Source
+from callback_tui.store import queries
+from callback_tui.store.queries import StaffMember
+from callback_tui.store.services import Invalid, ServiceError
+from callback_tui.tui.screens.common import FieldError, app_of, show_errors, steady_cursors
+
+TEXT_FIELDS = (
+    # (id, label, placeholder)
+    ("client", "Client", "Name of the person to call"),
+    ("phone", "Phone", "(312) 555-0142"),
+    ("patient", "Patient", "Pet's name"),
+    ("species", "Species", "dog, cat…"),
+    ("occurred_at", "Seen / discharged at", "YYYY-MM-DD HH:MM"),
+    ("assisted_by", "Assisted by", "initials"),
+    ("interval_days", "Doctor's interval (days)", "optional"),
+    ("owner", "Owner", "from the rules"),
+)
+
+
+class AddCallbackScreen(ModalScreen[int | None]):
+    """A form; nothing is written until every field is valid and ctrl+s is pressed."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="save", priority=True),
+        Binding("escape", "cancel", "Cancel", id="cancel"),
+    ]
+
+    def __init__(self, initials: str) -> None:
+        super().__init__(classes="modal")
+        self.initials = initials
+        self.staff: list[StaffMember] = []
+
+    def compose(self) -> ComposeResult:
+        clinic = app_of(self).clinic
+        now = clinic.clock.local_now()
+        with Vertical(id="dialog"):
+            yield Static("Add a callback", classes="title", markup=False)
+            with VerticalScroll(id="form"):
+                for pair in (TEXT_FIELDS[0:2], TEXT_FIELDS[2:4]):
+                    yield self._row(*pair)
+                with Horizontal(classes="row"):
+                    with Vertical(classes="cell"):
+                        yield Static("Reason", classes="label", markup=False)
+                        yield Select(
+                            [(r.label, key) for key, r in clinic.profile.reasons.items()],
+                            id="reason",
+                            prompt="Pick a reason",
+                        )
+                        yield FieldError("reason")
+                    with Vertical(classes="cell"):
+                        yield Static("Case doctor", classes="label", markup=False)
+                        yield Select([], id="doctor", prompt="Pick a doctor")
+                        yield FieldError("doctor")
+                yield self._row(TEXT_FIELDS[4], TEXT_FIELDS[5])
+                with Horizontal(classes="row"):
+                    with Vertical(classes="cell"):
+                        yield Static("Source", classes="label", markup=False)
+                        yield Select(
+                            [(s.value.replace("_", " "), s.value) for s in Source],
+                            id="source",
+                            value=Source.VISIT.value,
+                            allow_blank=False,
+                        )
+                    with Vertical(classes="cell"):
+                        yield Static("Priority", classes="label", markup=False)
+                        yield Select(
+                            [(p.value, p.value) for p in Priority],
+                            id="priority",
+                            value=Priority.ROUTINE.value,
+                            allow_blank=False,
+                        )
+                yield self._row(TEXT_FIELDS[6], TEXT_FIELDS[7])
+                yield Checkbox("The doctor will call (their initials own it)", id="doctor_calls")
+                yield Static("Notes", classes="label", markup=False)
+                yield TextArea(id="notes", soft_wrap=True)
+                yield FieldError("notes")
+                yield Static("", id="preview", markup=False)
+        yield Footer()
+        self._defaults = {
+            "occurred_at": now.strftime("%Y-%m-%d %H:%M"),
+            "assisted_by": self.initials,
+        }
+
+    def _row(self, *fields: tuple[str, str, str]) -> Horizontal:
+        cells = []
+        for field_id, label, placeholder in fields:
+            cells.append(
+                Vertical(
+                    Static(label, classes="label", markup=False),
+                    Input(placeholder=placeholder, id=field_id),
+                    FieldError(field_id),
+                    classes="cell",
+                )
+            )
+        return Horizontal(*cells, classes="row")
+
+    def on_mount(self) -> None:
+        steady_cursors(self)
+        for field_id, value in self._defaults.items():
+            self.query_one(f"#{field_id}", Input).value = value
+        self.query_one("#client", Input).focus()
+        self._load_staff()
+
+    @work(thread=True, exclusive=True, group="staff")
+    def _load_staff(self) -> None:
+        staff = queries.staff(app_of(self).database)
+        app_of(self).call_from_thread(self._staff_loaded, staff)
+
+    def _staff_loaded(self, staff: list[StaffMember]) -> None:
+        self.staff = staff
+        doctors = [(f"{m.initials}  {m.name}", m.initials) for m in staff if m.role is Role.DOCTOR]
+        self.query_one("#doctor", Select).set_options(doctors)
+
+    # -- reading the form -----------------------------------------------------------------
+
+    def _fields(self) -> dict[str, str]:
+        values = {
+            field_id: self.query_one(f"#{field_id}", Input).value for field_id, *_ in TEXT_FIELDS
+        }
+        for select_id in ("reason", "doctor", "source", "priority"):
+            chosen = self.query_one(f"#{select_id}", Select).value
+            values[select_id] = "" if chosen is Select.BLANK else str(chosen)
+        values["doctor_calls"] = "yes" if self.query_one("#doctor_calls", Checkbox).value else "no"
+        values["notes"] = self.query_one("#notes", TextArea).text
+        return values
+
+    def _read(self) -> tuple[VisitForm | None, list[tuple[str, str]]]:
+        clinic = app_of(self).clinic
+        return read_visit(
+            self._fields(),
+            profile=clinic.profile,
+            staff={m.initials: m.role for m in self.staff},
+            tz=clinic.calendar.tz,
+            region=clinic.settings.phone_region,
+        )
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    def _preview(self) -> None:
+        """Show what the rules will create, once the form makes sense."""
+        if not self.is_mounted or not self.staff:
+            return
+        form, _ = self._read()
+        preview = self.query_one("#preview", Static)
+        if form is None:
+            preview.update("")
+            return
+        clinic = app_of(self).clinic
+        lines = Text("Will create:")
+        for item in plan(form.visit, clinic.profile, clinic.calendar):
+            due = clinic.calendar.local(item.due.at)
+            lines.append(
+                f"\n  {item.label} · {form.owner or item.owner} · due {due:%a %d %b %H:%M}"
+            )
+            if item.due.original_day:
+                lines.append(f" (moved from closed {item.due.original_day:%a %d %b})")
+        preview.update(lines)
+
+    # -- saving ---------------------------------------------------------------------------
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_save(self) -> None:
+        form, problems = self._read()
+        if form is None:
+            show_errors(self, dict(problems))
+            return
+        show_errors(self, {})
+        self._save(form)
+
+    @work(thread=True, exclusive=True, group="write")
+    def _save(self, form: VisitForm) -> None:
+        app = app_of(self)
+        try:
+            created = app.desk.add_visit(self.initials, form)
+        except Invalid as exc:
+            app.call_from_thread(show_errors, self, exc.problems)
+        except ServiceError as exc:
+            app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+        else:
+            app.call_from_thread(self.dismiss, len(created))

@@ -1,0 +1,57 @@
+"""Small pieces the screens share."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, cast
+
+from textual.dom import DOMNode
+from textual.screen import Screen
+from textual.widgets import Input, Static, TextArea
+
+if TYPE_CHECKING:
+    from callback_tui.tui.app import CallbackApp
+
+
+def app_of(node: DOMNode) -> CallbackApp:
+    """The running CallbackApp, typed (screens reach the desk and the clinic through it)."""
+    return cast("CallbackApp", node.app)
+
+
+class FieldError(Static):
+    """The message under a form field; empty (and hidden) when the field is fine."""
+
+    DEFAULT_CSS = """
+    FieldError { color: $error; height: auto; display: none; }
+    FieldError.-shown { display: block; }
+    """
+
+    def __init__(self, field: str) -> None:
+        super().__init__("", id=f"error-{field}", markup=False)
+
+    def show(self, message: str | None) -> None:
+        self.update(message or "")
+        self.set_class(bool(message), "-shown")
+
+
+def show_errors(screen: Screen[object], problems: Mapping[str, str]) -> None:
+    """Put each problem under its field and clear the others; focus the first bad field."""
+    first: str | None = None
+    for error in screen.query(FieldError):
+        field = (error.id or "").removeprefix("error-")
+        error.show(problems.get(field))
+        if field in problems and first is None:
+            first = field
+    if first is not None:
+        target = screen.query(f"#{first}")
+        if target:
+            target.first().focus()
+
+
+def steady_cursors(node: DOMNode) -> None:
+    """Stop cursors blinking where the app asks for it (snapshots need a still screen)."""
+    if app_of(node).blink:
+        return
+    for widget in node.query("Input, TextArea"):
+        if isinstance(widget, Input | TextArea):
+            widget.cursor_blink = False

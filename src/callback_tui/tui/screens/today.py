@@ -1,0 +1,248 @@
+"""Today: the morning run-through of one person's callbacks, their pools and the overdue."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.coordinate import Coordinate
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from callback_tui.domain.hours import Calendar
+from callback_tui.store import queries
+from callback_tui.store.queries import Queue, QueueRow, Section
+from callback_tui.store.services import Logged, ServiceError, StaleVersion
+from callback_tui.tui import display
+from callback_tui.tui.messages import DataChanged
+from callback_tui.tui.screens.common import app_of
+
+COLUMNS = ("When", "Patient", "Client", "Reason", "Tries", "Owner", "Marks")
+
+
+class QueueLoaded(Message):
+    def __init__(self, queue: Queue) -> None:
+        super().__init__()
+        self.queue = queue
+
+
+class TodayScreen(Screen[None]):
+    """One person's queue: overdue first, then due today, then the pools they may work."""
+
+    BINDINGS = [
+        # A priority binding: the table's own (hidden) enter would otherwise hide it in the footer.
+        Binding(
+            "enter",
+            "log_call",
+            "Log call",
+            id="log_call",
+            tooltip="Log a call outcome",
+            priority=True,
+        ),
+        Binding("c", "claim", "Claim", id="claim", tooltip="Take a pool item as your own"),
+        Binding("a", "add", "Add", id="add", tooltip="Add a callback by hand"),
+        Binding("w", "who", "Who", id="who", tooltip="Switch initials"),
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+    ]
+
+    def __init__(self, initials: str) -> None:
+        super().__init__()
+        self.initials = initials
+        self.queue: Queue | None = None
+        self._rows: dict[str, QueueRow] = {}
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="topbar"):
+            yield Static("", classes="who", id="who", markup=False)
+            yield Static("", classes="day", id="day", markup=False)
+            yield Static("", classes="counts", id="counts", markup=False)
+        yield DataTable(cursor_type="row", zebra_stripes=True, id="queue")
+        yield Static("", id="empty", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for column in COLUMNS:
+            table.add_column(column, key=column.lower())
+        table.focus()
+        self.reload()
+
+    # -- loading --------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        app = app_of(self)
+        self._load(self.initials, app.clinic.clock.today())
+
+    @work(thread=True, exclusive=True, group="queue")
+    def _load(self, initials: str, day: date) -> None:
+        app = app_of(self)
+        self.post_message(
+            QueueLoaded(queries.today(app.database, initials, day, app.clinic.calendar))
+        )
+
+    @on(DataChanged)
+    def _changed(self) -> None:
+        self.reload()
+
+    @on(QueueLoaded)
+    def _show(self, message: QueueLoaded) -> None:
+        queue = message.queue
+        if queue.initials != self.initials:
+            return  # an answer for initials we have since switched away from
+        self.queue = queue
+        clinic = app_of(self).clinic
+        self._show_header(queue)
+        table = self.query_one(DataTable)
+        keep = self.current_row()
+        table.clear()
+        self._rows = {}
+        for row in queue.rows:
+            key = str(row.id)
+            self._rows[key] = row
+            table.add_row(
+                display.when(row, queue.day, clinic.calendar),
+                display.literal(row.patient, "bold"),
+                display.literal(row.client),
+                Text(clinic.profile.label(row.reason)),
+                Text(str(row.attempts), justify="right"),
+                Text(row.owner, style="cyan" if row.section is Section.POOL else ""),
+                display.marks(row),
+                key=key,
+            )
+        if keep is not None and str(keep.id) in self._rows:
+            table.move_cursor(row=table.get_row_index(str(keep.id)))
+        self.set_class(not queue.rows, "-empty")
+        pools = " or ".join(queue.pools)
+        self.query_one("#empty", Static).update(
+            f"Nothing due for {queue.initials} today"
+            + (f", and nothing waiting in the {pools} pool." if pools else ".")
+            + "   a: add a callback · w: switch initials"
+        )
+        self.refresh_bindings()
+
+    def _show_header(self, queue: Queue) -> None:
+        label = Text(queue.initials)
+        if queue.member is not None:
+            label.append(f"  {queue.member.name}")
+        if queue.pools:
+            label.append(f"  (pools: {', '.join(queue.pools)})", style="dim")
+        self.query_one("#who", Static).update(label)
+        self.query_one("#day", Static).update(queue.day.strftime("%A %d %B %Y"))
+        counts = queue.counts
+        summary = Text(f"to do {counts.to_do} · ")
+        summary.append(f"overdue {counts.overdue}", style="bold red" if counts.overdue else "")
+        summary.append(" · ")
+        summary.append(f"done today {counts.done_today}", style="green")
+        self.query_one("#counts", Static).update(summary)
+
+    # -- rows -----------------------------------------------------------------------------
+
+    def current_row(self) -> QueueRow | None:
+        table = self.query_one(DataTable)
+        if not self._rows or table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
+        return self._rows.get(key or "")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # None shows the key dimmed: it exists, but not for this row.
+        if action in ("log_call", "claim"):
+            row = self.current_row() if self.is_mounted else None
+            if row is None:
+                return None
+            return True if action == "log_call" or row.section is Section.POOL else None
+        return True
+
+    @on(DataTable.RowHighlighted)
+    def _moved(self) -> None:
+        self.refresh_bindings()
+
+    def action_cursor_down(self) -> None:
+        self.query_one(DataTable).action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self.query_one(DataTable).action_cursor_up()
+
+    # -- actions --------------------------------------------------------------------------
+
+    def action_log_call(self) -> None:
+        from callback_tui.tui.screens.outcome import OutcomeScreen
+
+        row = self.current_row()
+        if row is None:
+            return
+
+        def logged(result: Logged | StaleVersion | None) -> None:
+            if isinstance(result, StaleVersion):
+                self.notify(str(result), severity="warning", markup=False)
+            elif result is not None:
+                self.notify(outcome_summary(result, app_of(self).clinic.calendar), markup=False)
+            if result is not None:
+                self.reload()
+
+        member = self.queue.member if self.queue else None
+        caller = member.name if member else self.initials
+        self.app.push_screen(OutcomeScreen(row, self.initials, caller), logged)
+
+    def action_claim(self) -> None:
+        row = self.current_row()
+        if row is not None and row.section is Section.POOL:
+            self._claim(row)
+
+    @work(thread=True, group="write")
+    def _claim(self, row: QueueRow) -> None:
+        app = app_of(self)
+        try:
+            app.desk.claim(self.initials, row.id, row.version)
+        except ServiceError as exc:
+            app.call_from_thread(self.notify, str(exc), severity="warning", markup=False)
+        else:
+            message = f"Claimed {row.patient} from the {row.owner} pool."
+            app.call_from_thread(self.notify, message, markup=False)
+        app.call_from_thread(self.reload)
+
+    def action_add(self) -> None:
+        from callback_tui.tui.screens.add_callback import AddCallbackScreen
+
+        def added(created: int | None) -> None:
+            if created:
+                self.notify(f"Added {created} callback(s).")
+                self.reload()
+
+        self.app.push_screen(AddCallbackScreen(self.initials), added)
+
+    def action_who(self) -> None:
+        from callback_tui.tui.screens.who import WhoScreen
+
+        def switch(initials: str | None) -> None:
+            if initials and initials != self.initials:
+                self.initials = initials
+                self.query_one(DataTable).clear()
+                self.reload()
+
+        self.app.push_screen(WhoScreen(current=self.initials), switch)
+
+
+def outcome_summary(result: Logged, calendar: Calendar) -> str:
+    """One line for the toast after a call is logged."""
+    callback = result.callback
+    said = result.attempt.outcome.replace("_", " ").capitalize()
+    if callback.status == "completed":
+        line = f"{said}: completed."
+    elif callback.status == "unreached":
+        line = f"{said}: closed as unreached."
+    elif callback.next_attempt_at is not None:
+        line = f"{said}: next try {calendar.local(callback.next_attempt_at):%a %H:%M}."
+    else:
+        line = f"{said}: kept open."
+    if result.draft is not None:
+        line += f" Draft note for {result.draft.addressed_to}."
+    if result.tasks:
+        line += f" {len(result.tasks)} task(s) created."
+    return line

@@ -1,0 +1,83 @@
+"""Who is at the desk: pick initials to work that person's queue."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from callback_tui.store import queries
+from callback_tui.store.queries import StaffMember
+from callback_tui.tui.screens.common import FieldError, app_of, show_errors, steady_cursors
+
+NOBODY = (
+    "No staff yet. Add people first, for example:\n"
+    '  callback-tui staff add AB "Alex Baker" --role assistant'
+)
+
+
+class WhoScreen(ModalScreen[str | None]):
+    """Type your initials (or pick from the list) and press enter."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel")]
+
+    def __init__(self, *, current: str | None = None) -> None:
+        super().__init__(classes="modal")
+        self.current = current
+        self.staff: list[StaffMember] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static("Who is at the desk?", classes="title", markup=False)
+            yield Input(placeholder="Your initials, then enter", id="initials", max_length=4)
+            yield FieldError("initials")
+            yield OptionList(id="people")
+            yield Static("", id="nobody", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        steady_cursors(self)
+        self.query_one(Input).focus()
+        self._load()
+
+    @work(thread=True, exclusive=True, group="staff")
+    def _load(self) -> None:
+        staff = queries.staff(app_of(self).database)
+        app_of(self).call_from_thread(self._loaded, staff)
+
+    def _loaded(self, staff: list[StaffMember]) -> None:
+        self.staff = staff
+        people = self.query_one(OptionList)
+        people.add_options(
+            Option(
+                Text.assemble((f"{m.initials:<5}", "bold"), m.name, (f"  {m.role.value}", "dim")),
+                id=m.initials,
+            )
+            for m in staff
+        )
+        people.display = bool(staff)
+        self.query_one("#nobody", Static).update("" if staff else NOBODY)
+
+    @on(Input.Submitted)
+    def _typed(self, event: Input.Submitted) -> None:
+        typed = event.value.strip().upper()
+        known = {m.initials for m in self.staff}
+        if typed in known:
+            self.dismiss(typed)
+        elif not typed and self.staff:
+            self.query_one(OptionList).focus()
+        else:
+            listed = ", ".join(sorted(known)) or "none yet"
+            show_errors(self, {"initials": f"Unknown initials {typed!r}. Known: {listed}."})
+
+    @on(OptionList.OptionSelected)
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
