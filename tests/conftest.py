@@ -85,7 +85,7 @@ def visit_fields(**fields: str) -> dict[str, str]:
     return base
 
 
-def add_visit(desk: FrontDesk, actor: str = "AB", **fields: str) -> list[Callback]:
+def add_visit(desk: FrontDesk, actor: str = "setup", **fields: str) -> list[Callback]:
     """Create a visit's callbacks through the same reader the form and import use."""
     from callback_tui.domain.intake import read_visit
     from callback_tui.store import queries

@@ -132,8 +132,8 @@ class AddCallbackScreen(ModalScreen[int | None]):
             field_id: self.query_one(f"#{field_id}", Input).value for field_id, *_ in TEXT_FIELDS
         }
         for select_id in ("reason", "doctor", "source", "priority"):
-            chosen = self.query_one(f"#{select_id}", Select).value
-            values[select_id] = "" if chosen is Select.BLANK else str(chosen)
+            chosen = self.query_one(f"#{select_id}", Select).selection
+            values[select_id] = "" if chosen is None else str(chosen)
         values["doctor_calls"] = "yes" if self.query_one("#doctor_calls", Checkbox).value else "no"
         values["notes"] = self.query_one("#notes", TextArea).text
         return values

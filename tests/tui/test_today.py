@@ -1,0 +1,275 @@
+"""The morning run-through, driven by keys, checked in the database."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+
+from sqlmodel import Session, func, select
+from textual.widgets import DataTable
+
+from callback_tui.config import load_clinic
+from callback_tui.store.engine import open_database
+from callback_tui.store.services import FrontDesk
+from callback_tui.store.tables import Attempt, Callback, Event, Note
+from callback_tui.tui.screens.add_callback import AddCallbackScreen
+from callback_tui.tui.screens.outcome import OutcomeScreen
+from callback_tui.tui.screens.today import TodayScreen
+from callback_tui.tui.screens.who import WhoScreen
+from tests.conftest import add_visit
+from tests.tui.conftest import SIZE, MakeApp, settle
+
+
+def callback(desk: FrontDesk, callback_id: int) -> Callback:
+    with Session(desk.database.engine) as session:
+        found = session.get(Callback, callback_id)
+        assert found is not None
+        return found
+
+
+def count(desk: FrontDesk, table: type) -> int:
+    with Session(desk.database.engine) as session:
+        return int(session.exec(select(func.count()).select_from(table)).one())
+
+
+def shown(app: object) -> list[list[str]]:
+    table = app.screen.query_one(DataTable)  # type: ignore[attr-defined]
+    return [[cell.plain for cell in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+async def test_enter_s_ctrl_s_completes_the_call_with_an_event(
+    desk: FrontDesk, make: MakeApp
+) -> None:
+    (first,) = add_visit(desk, patient="Biscuit")
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert shown(app)[0][1] == "Biscuit"
+        await pilot.press("enter")
+        assert isinstance(app.screen, OutcomeScreen)
+        await pilot.press("s")
+        await pilot.press(*"Eating well")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)
+        assert shown(app) == []  # it left the queue
+    done = callback(desk, first.id)  # type: ignore[arg-type]
+    assert (done.status, done.attempts) == ("completed", 1)
+    with Session(desk.database.engine) as session:
+        attempt = session.exec(select(Attempt)).one()
+        actions = [e.action for e in session.exec(select(Event).where(Event.actor == "AB"))]
+    assert (attempt.outcome, attempt.notes, attempt.by) == ("spoke", "Eating well", "AB")
+    assert actions == ["attempt.logged", "callback.spoke"]
+
+
+async def test_escape_writes_nothing(desk: FrontDesk, make: MakeApp) -> None:
+    (first,) = add_visit(desk)
+    before = count(desk, Event)
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "s", *"typed but not saved", "escape")
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)
+    assert count(desk, Event) == before
+    assert count(desk, Attempt) == 0
+    assert callback(desk, first.id).status == "open"  # type: ignore[arg-type]
+
+
+async def test_no_answer_keeps_it_with_the_next_attempt_time(
+    desk: FrontDesk, make: MakeApp
+) -> None:
+    (first,) = add_visit(desk)
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "n", "ctrl+s")
+        await settle(pilot)
+        row = shown(app)[0]
+        assert row[0] == "next 12:00" and row[4] == "1"
+    kept = callback(desk, first.id)  # type: ignore[arg-type]
+    assert (kept.status, kept.attempts) == ("open", 1)
+    assert desk.clinic.calendar.local(kept.next_attempt_at).strftime("%H:%M") == "12:00"  # type: ignore[arg-type]
+
+
+async def test_saving_without_an_outcome_is_refused_on_the_form(
+    desk: FrontDesk, make: MakeApp
+) -> None:
+    add_visit(desk)
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, OutcomeScreen)
+        error = app.screen.query_one("#error-outcome")
+        assert "Pick an outcome" in str(error.render())
+    assert count(desk, Attempt) == 0
+
+
+async def test_concern_for_doctor_leaves_a_draft_for_the_case_doctor(
+    desk: FrontDesk, make: MakeApp
+) -> None:
+    add_visit(desk, doctor="DRP")
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "s", *"Still limping")
+        await pilot.click("#concern")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    with Session(desk.database.engine) as session:
+        note = session.exec(select(Note)).one()
+    assert (note.status, note.addressed_to, note.body) == ("draft", "DRP", "Still limping")
+
+
+async def test_claiming_a_pool_item_with_c(desk: FrontDesk, make: MakeApp) -> None:
+    first, _ = add_visit(desk, reason="surgery", occurred_at="2026-11-23 09:00")
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert shown(app)[0][5] == "SA"
+        await pilot.press("c")
+        await settle(pilot)
+        assert shown(app)[0][5] == "AB"
+    assert callback(desk, first.id).owner == "AB"  # type: ignore[arg-type]
+
+
+async def test_markup_in_names_is_shown_literally(desk: FrontDesk, make: MakeApp) -> None:
+    add_visit(desk, client="[bold]Jo[/] Lee", patient="[red]Rex")
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert shown(app)[0][1:3] == ["[red]Rex", "[bold]Jo[/] Lee"]
+        await pilot.press("enter")
+        await settle(pilot)
+        title = app.screen.query_one(".title").render()
+        assert "[red]Rex" in str(title) and "[bold]Jo[/] Lee" in str(title)
+        screen_text = html.unescape(app.export_screenshot()).replace("\xa0", " ")
+        assert "[bold]Jo[/] Lee" in screen_text
+
+
+async def test_w_switches_initials(desk: FrontDesk, make: MakeApp) -> None:
+    add_visit(desk, patient="Mine")
+    add_visit(desk, patient="Casey's", assisted_by="CD")
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert [r[1] for r in shown(app)] == ["Mine"]
+        await pilot.press("w")
+        await settle(pilot)
+        assert isinstance(app.screen, WhoScreen)
+        await pilot.press(*"zz", "enter")
+        assert "Unknown initials 'ZZ'" in str(app.screen.query_one("#error-initials").render())
+        app.screen.query_one("#initials").value = ""  # type: ignore[attr-defined]
+        await pilot.press(*"cd", "enter")
+        await settle(pilot)
+        assert [r[1] for r in shown(app)] == ["Casey's"]
+
+
+async def test_first_start_asks_who_is_at_the_desk(desk: FrontDesk, make: MakeApp) -> None:
+    add_visit(desk, patient="Biscuit")
+    app = make(initials=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, WhoScreen)
+        await pilot.press(*"ab", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)
+        assert shown(app)[0][1] == "Biscuit"
+
+
+async def test_the_add_form_refuses_field_by_field_then_saves(
+    desk: FrontDesk, make: MakeApp
+) -> None:
+    app = make()
+    before = count(desk, Event)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, AddCallbackScreen)
+        await pilot.press(*"Ann", "tab", *"12")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        errors = {e.id: str(e.render()) for e in screen.query(".-shown")}
+        assert errors == {
+            "error-phone": "'12' is not a valid phone number",
+            "error-patient": "a value is required",
+            "error-reason": "a value is required",
+            "error-doctor": "a value is required",
+        }
+        assert count(desk, Event) == before
+        screen.query_one("#phone").value = "312 555 0177"  # type: ignore[attr-defined]
+        screen.query_one("#patient").value = "Pip"  # type: ignore[attr-defined]
+        screen.query_one("#reason").value = "urinary"  # type: ignore[attr-defined]
+        screen.query_one("#doctor").value = "DRW"  # type: ignore[attr-defined]
+        screen.query_one("#occurred_at").value = "2026-11-23 16:00"  # type: ignore[attr-defined]
+        await settle(pilot)
+        assert "24-hour check · AB · due Tue 24 Nov 16:00" in str(
+            screen.query_one("#preview").render()
+        )
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)
+        assert [r[1] for r in shown(app)] == ["Pip"]
+    with Session(desk.database.engine) as session:
+        made = session.exec(select(Callback)).one()
+    assert (made.reason, made.owner, made.doctor) == ("urinary", "AB", "DRW")
+
+
+async def test_another_desks_change_appears_without_restart(desk: FrontDesk, make: MakeApp) -> None:
+    desk.clinic.settings = desk.clinic.settings.model_copy(update={"refresh_seconds": 0.2})
+    app = make(watch=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert shown(app) == []
+        other_db = open_database(str(desk.database.path))
+        try:
+            add_visit(FrontDesk(other_db, load_clinic(desk.clinic.settings, desk.clinic.clock)))
+        finally:
+            other_db.dispose()
+        for _ in range(40):
+            await asyncio.sleep(0.1)
+            await settle(pilot)
+            if shown(app):
+                break
+        assert [r[1] for r in shown(app)] == ["Biscuit"]
+
+
+async def test_a_stale_save_is_refused_and_the_queue_reloaded(
+    desk: FrontDesk, make: MakeApp
+) -> None:
+    first, _ = add_visit(desk, reason="surgery", occurred_at="2026-11-23 09:00")
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "s")
+        desk.claim("TR", first.id, first.version)  # type: ignore[arg-type]  # the other desk
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)
+        assert any(
+            "changed at the other desk by TR — reloaded" in str(n.message)
+            for n in app._notifications
+        )
+        assert shown(app) == []  # the first call is TR's now; the day-3 call is due Friday
+    now = callback(desk, first.id)  # type: ignore[arg-type]
+    assert (now.owner, now.status, now.attempts) == ("TR", "open", 0)
+
+
+async def test_f1_shows_keys_and_the_palette_offers_the_screens_actions(
+    desk: FrontDesk, make: MakeApp
+) -> None:
+    add_visit(desk)
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        assert app.screen.query("HelpPanel")
+        await pilot.press("f1")
+        assert not app.screen.query("HelpPanel")
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert any(t.startswith("Log call") for t in titles)
+        assert any(t.startswith("Add") for t in titles)
