@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import partial
+from pathlib import Path
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -19,7 +20,8 @@ from callback_tui.tui.messages import DataChanged
 class CallbackApp(App[None]):
     """callback-tui: today's callbacks for the person at the desk."""
 
-    CSS_PATH = "app.tcss"
+    # Absolute, so subclasses defined elsewhere (the benchmarks) find it too.
+    CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "callback-tui"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [

@@ -1,0 +1,81 @@
+"""One cold start, in its own process: open the app, paint the queue, print READY, exit.
+
+`python bench/startup.py app DB` runs callback-tui on DB as AB; `python bench/startup.py floor`
+runs the floor: a bare Textual app with a Header, a 50-row DataTable and a Footer.
+READY is followed by the process's peak resident memory (KiB).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+
+def peak_kib() -> int:
+    """This process's peak resident memory. VmHWM belongs to the address space, so unlike
+    ru_maxrss it does not carry over the high-water mark of the parent that spawned us."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    raise RuntimeError("no VmHWM in /proc/self/status (Linux only)")
+
+
+def ready() -> None:
+    print(f"READY {peak_kib()}", flush=True)
+
+
+def run_floor() -> None:
+    from textual.app import App, ComposeResult
+    from textual.widgets import DataTable, Footer, Header
+
+    class Floor(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Header()
+            yield DataTable()
+            yield Footer()
+
+        def on_mount(self) -> None:
+            table = self.query_one(DataTable)
+            table.add_columns("When", "Patient", "Client", "Reason", "Tries", "Owner", "Marks")
+            for i in range(50):
+                table.add_row("09:00", f"Pet {i}", f"Client {i}", "Vomiting", "0", "AB", "vm")
+            self.call_after_refresh(self.done)
+
+        def done(self) -> None:
+            ready()
+            self.exit()
+
+    Floor().run(headless=True, size=(120, 36))
+
+
+def run_app(db: str) -> None:
+    from callback_tui.clock import FixedClock, zone
+    from callback_tui.config import Settings, load_clinic
+    from callback_tui.store.engine import open_database
+    from callback_tui.tui.app import CallbackApp
+    from callback_tui.tui.screens.today import QueueLoaded
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from generate import NOW
+
+    settings = Settings(timezone="America/Chicago")
+    clinic = load_clinic(settings, FixedClock(tz=zone("America/Chicago"), instant=NOW))
+
+    class Measured(CallbackApp):
+        def on_queue_loaded(self, message: QueueLoaded) -> None:
+            self.call_after_refresh(self.done)
+
+        def done(self) -> None:
+            ready()
+            self.exit()
+
+    Measured(open_database(db), clinic, initials="AB", watch=False).run(
+        headless=True, size=(120, 36)
+    )
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "floor":
+        run_floor()
+    else:
+        run_app(sys.argv[2])
