@@ -23,8 +23,29 @@ def make(desk: FrontDesk) -> MakeApp:
     return build
 
 
+def _loaded(app: object) -> bool:
+    """Whether the screen on top has what it loads in the background."""
+    from callback_tui.tui.screens.today import TodayScreen
+    from callback_tui.tui.screens.who import WhoScreen
+
+    screen = app.screen  # type: ignore[attr-defined]
+    if isinstance(screen, TodayScreen):
+        return screen.queue is not None and screen.queue.initials == screen.initials
+    if isinstance(screen, WhoScreen):
+        return bool(screen.staff) or bool(screen.query_one("#nobody").render().plain)  # type: ignore[attr-defined]
+    return True
+
+
 async def settle(pilot: Pilot[None]) -> None:
-    """Let workers finish and their messages land."""
-    for _ in range(3):
+    """Let workers start and finish, their messages land and the screen repaint.
+
+    Under load a worker may not have started yet when we look, so wait for what the
+    screen shows, not only for the workers that happen to exist (up to 10 s).
+    """
+    for _ in range(200):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+        if _loaded(pilot.app) and not pilot.app.workers:
+            break
+        await pilot.pause(0.05)
+    await pilot.pause()
