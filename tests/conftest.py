@@ -87,16 +87,9 @@ def visit_fields(**fields: str) -> dict[str, str]:
 
 def add_visit(desk: FrontDesk, actor: str = "setup", **fields: str) -> list[Callback]:
     """Create a visit's callbacks through the same reader the form and import use."""
-    from callback_tui.domain.intake import read_visit
     from callback_tui.store import queries
 
-    roles = {m.initials: m.role for m in queries.staff(desk.database)}
-    form, problems = read_visit(
-        visit_fields(**fields),
-        profile=desk.clinic.profile,
-        staff=roles,
-        tz=desk.clinic.calendar.tz,
-        region=desk.clinic.settings.phone_region,
-    )
+    roles = queries.staff_roles(desk.database)
+    form, problems = desk.clinic.read_visit(visit_fields(**fields), roles)
     assert form is not None, problems
     return desk.add_visit(actor, form)

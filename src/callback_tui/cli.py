@@ -133,9 +133,9 @@ def _day(text: str) -> date:
 def _clinic(args: argparse.Namespace) -> Clinic:
     try:
         return load_clinic(load_settings(getattr(args, "settings", None)))
+    except DataFileError:
+        raise  # already names the file and line; main() prints it
     except ValueError as exc:
-        if isinstance(exc, DataFileError):
-            raise
         raise UserError(str(exc)) from None
 
 
@@ -188,15 +188,15 @@ def run_tui(args: argparse.Namespace) -> int:
     clinic = _clinic(args)
     database = _database(args)
     initials = _known_initials(database, args.initials)
-    from callback_tui.tui.app import make_app
+    from callback_tui.tui.app import CallbackApp
 
-    make_app(database, clinic, initials=initials).run()
+    CallbackApp(database, clinic, initials=initials).run()
     return 0
 
 
 def run_demo(args: argparse.Namespace) -> int:
     from callback_tui.demo import build_demo
-    from callback_tui.tui.app import make_app
+    from callback_tui.tui.app import CallbackApp
 
     clinic = _clinic(args)
     with tempfile.TemporaryDirectory(prefix="callback-tui-demo-") as folder:
@@ -204,7 +204,7 @@ def run_demo(args: argparse.Namespace) -> int:
         try:
             build_demo(FrontDesk(database, clinic))
             initials = _known_initials(database, args.initials)
-            make_app(database, clinic, initials=initials, demo=True).run()
+            CallbackApp(database, clinic, initials=initials, demo=True).run()
         finally:
             database.dispose()
     return 0

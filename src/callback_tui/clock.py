@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from dateutil import tz as dateutil_tz
 
@@ -42,21 +42,6 @@ class Clock:
     def today(self) -> date:
         """The clinic's local date: what "today" means for the queue."""
         return self.local_now().date()
-
-    def local(self, instant: datetime) -> datetime:
-        return as_utc(instant).astimezone(self.tz)
-
-    def at(self, day: date, clock_time: time) -> datetime:
-        """The UTC instant of a wall-clock time on a clinic-local day."""
-        local = datetime.combine(day, clock_time).replace(tzinfo=self.tz)
-        return local.astimezone(UTC)
-
-    def parse_local(self, text: str) -> datetime:
-        """Parse ISO 8601 or `YYYY-MM-DD HH:MM`; a time without offset is clinic time."""
-        parsed = datetime.fromisoformat(text.strip())
-        if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=self.tz)
-        return parsed.astimezone(UTC)
 
 
 @dataclass

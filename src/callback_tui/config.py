@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, time
 from pathlib import Path
@@ -14,9 +15,11 @@ from pydantic import Field, field_validator
 from callback_tui.clock import Clock, make_clock, zone
 from callback_tui.domain import datafile
 from callback_tui.domain.hours import WEEKDAYS, Calendar, CallWindow, Span
+from callback_tui.domain.intake import Problems, VisitForm, read_visit
 from callback_tui.domain.ladder import Policy
 from callback_tui.domain.profile import Profile, load_profile
 from callback_tui.domain.scripts import ScriptBook, load_scripts
+from callback_tui.domain.vocab import Role
 from callback_tui.resources import data_dir
 
 APP_NAME = "callback-tui"
@@ -132,6 +135,18 @@ class Clinic:
             left_message_completes=self.profile.left_message_completes,
             max_attempts=self.profile.max_attempts,
             urgent_retry_minutes=self.profile.urgent_retry_minutes,
+        )
+
+    def read_visit(
+        self, fields: Mapping[str, str | None], staff: Mapping[str, Role]
+    ) -> tuple[VisitForm | None, Problems]:
+        """Check a visit (form or import row) against this clinic's rules, zone and region."""
+        return read_visit(
+            fields,
+            profile=self.profile,
+            staff=staff,
+            tz=self.calendar.tz,
+            region=self.settings.phone_region,
         )
 
 

@@ -6,8 +6,7 @@ import random
 import tomllib
 from datetime import datetime, time, timedelta
 
-from callback_tui.domain.intake import read_visit
-from callback_tui.domain.vocab import Outcome, Role
+from callback_tui.domain.vocab import Outcome
 from callback_tui.resources import data_dir
 from callback_tui.store import queries
 from callback_tui.store.services import CallOutcome, FrontDesk
@@ -27,7 +26,7 @@ def build_demo(desk: FrontDesk, visits: int = 28) -> None:
     spec = tomllib.loads((data_dir() / "demo" / "clinic.toml").read_text(encoding="utf-8"))
     for person in spec["staff"]:
         desk.add_staff("demo", person["initials"], person["name"], person["role"])
-    roles: dict[str, Role] = {m.initials: m.role for m in queries.staff(desk.database)}
+    roles = queries.staff_roles(desk.database)
     families = spec["families"]
     rng = random.Random(SEED)
     today = clinic.clock.today()
@@ -50,13 +49,7 @@ def build_demo(desk: FrontDesk, visits: int = 28) -> None:
             "doctor_calls": "yes" if reason == "surgery" and index % 4 == 0 else "no",
             "source_id": f"DEMO-{index + 1:04d}",
         }
-        form, problems = read_visit(
-            fields,
-            profile=clinic.profile,
-            staff=roles,
-            tz=clinic.calendar.tz,
-            region=clinic.settings.phone_region,
-        )
+        form, problems = clinic.read_visit(fields, roles)
         assert form is not None, problems  # the demo data is ours: a problem is a bug
         desk.add_visit("demo", form)
 

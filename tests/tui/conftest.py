@@ -8,7 +8,7 @@ import pytest
 from textual.pilot import Pilot
 
 from callback_tui.store.services import FrontDesk
-from callback_tui.tui.app import CallbackApp, make_app
+from callback_tui.tui.app import CallbackApp
 
 SIZE = (120, 36)
 
@@ -18,7 +18,7 @@ MakeApp = Callable[..., CallbackApp]
 @pytest.fixture
 def make(desk: FrontDesk) -> MakeApp:
     def build(initials: str | None = "AB", watch: bool = False) -> CallbackApp:
-        return make_app(desk.database, desk.clinic, initials=initials, watch=watch, blink=False)
+        return CallbackApp(desk.database, desk.clinic, initials=initials, watch=watch, blink=False)
 
     return build
 

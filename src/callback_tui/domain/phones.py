@@ -30,6 +30,6 @@ def display(e164: str, region: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
-def digits(text: str) -> str:
-    """The digits of a search prefix, so "(555) 01" finds +1555 01…."""
-    return "".join(ch for ch in text if ch.isdigit())
+def national_digits(e164: str, region: str) -> str:
+    """The digits people type when searching: the national number, no country code."""
+    return str(phonenumbers.parse(e164, region).national_number)

@@ -57,11 +57,6 @@ class NoteStatus(StrEnum):
     FINAL = "final"
 
 
-class TaskStatus(StrEnum):
-    OPEN = "open"
-    DONE = "done"
-
-
 POOLS: dict[str, frozenset[Role]] = {
     # General medical questions an RVT answers.
     "TA": frozenset({Role.TECHNICIAN}),

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from callback_tui.domain.intake import REQUIRED, VisitForm, read_visit
+from callback_tui.domain.intake import REQUIRED, VisitForm
 from callback_tui.store import queries
 from callback_tui.store.services import FrontDesk, Imported
 
@@ -103,8 +103,7 @@ def check_file(desk: FrontDesk, path: Path) -> _Checked:
         )
     ignored = tuple(name for name in header if name not in IMPORT_COLUMNS)
 
-    roles = {member.initials: member.role for member in queries.staff(desk.database)}
-    clinic = desk.clinic
+    roles = queries.staff_roles(desk.database)
     forms: list[VisitForm] = []
     seen: dict[str, int] = {}
     rows = 0
@@ -114,13 +113,7 @@ def check_file(desk: FrontDesk, path: Path) -> _Checked:
             problems.append(Problem(number, "-", "more values than the header has columns"))
             continue
         fields = {name: record.get(name) for name in IMPORT_COLUMNS}
-        form, found = read_visit(
-            fields,
-            profile=clinic.profile,
-            staff=roles,
-            tz=clinic.calendar.tz,
-            region=clinic.settings.phone_region,
-        )
+        form, found = desk.clinic.read_visit(fields, roles)
         problems.extend(Problem(number, column, message) for column, message in found)
         if form is None:
             continue

@@ -84,6 +84,11 @@ def staff(database: Database) -> list[StaffMember]:
         return [StaffMember(m.initials, m.name, Role(m.role)) for m in members]
 
 
+def staff_roles(database: Database) -> dict[str, Role]:
+    """Everyone's role by initials: what the visit reader checks initials against."""
+    return {member.initials: member.role for member in staff(database)}
+
+
 def staff_member(database: Database, initials: str) -> StaffMember | None:
     with Session(database.engine) as session:
         found = session.exec(select(Staff).where(Staff.initials == initials.upper())).first()
@@ -154,10 +159,17 @@ def callbacks(
     lists the callbacks due on `day` itself; "all" lists both. With `initials`: that person's
     own callbacks and the pools their role may work.
     """
-    pools: tuple[str, ...] = ()
-    if initials is not None:
-        member = staff_member(database, initials)
-        pools = tuple(pools_for(member.role)) if member else ()
+    member = staff_member(database, initials) if initials is not None else None
+    return _listed(database, day, status, initials, _pools(member))
+
+
+def _pools(member: StaffMember | None) -> tuple[str, ...]:
+    return tuple(pools_for(member.role)) if member else ()
+
+
+def _listed(
+    database: Database, day: date, status: str, initials: str | None, pools: tuple[str, ...]
+) -> list[QueueRow]:
     query = _rows_query()
     if status == "open":
         query = query.where(Callback.status == Status.OPEN, Callback.due_date <= day)
@@ -181,8 +193,8 @@ def callbacks(
 def today(database: Database, initials: str, day: date, calendar: Calendar) -> Queue:
     """The morning run-through for `initials`, with the header's counts."""
     member = staff_member(database, initials)
-    pools = tuple(pools_for(member.role)) if member else ()
-    rows = callbacks(database, day=day, initials=initials)
+    pools = _pools(member)
+    rows = _listed(database, day, "open", initials, pools)
     start = calendar.at(day, time())
     end = calendar.at(day + timedelta(days=1), time())
     with Session(database.engine) as session:
@@ -205,16 +217,6 @@ def today(database: Database, initials: str, day: date, calendar: Calendar) -> Q
     return Queue(
         initials=initials, member=member, day=day, rows=tuple(rows), counts=counts, pools=pools
     )
-
-
-def callback_row(database: Database, callback_id: int, day: date) -> QueueRow | None:
-    """One callback, fresh from the database."""
-    with Session(database.engine) as session:
-        found = session.exec(_rows_query().where(Callback.id == callback_id)).first()
-    if found is None:
-        return None
-    callback, patient, species, client = found
-    return _row(_section(callback, day, ()), callback, patient, species, client)
 
 
 _WHEN = {
@@ -263,11 +265,3 @@ def callbacks_between(
     return [
         _row(Section.TODAY, cb, patient, species, client) for cb, patient, species, client in found
     ]
-
-
-def names(database: Database) -> tuple[dict[int, str], dict[int, str]]:
-    """Patient and client names by id (export uses them to make callback records readable)."""
-    with Session(database.engine) as session:
-        patients = dict(session.exec(select(Patient.id, Patient.name)).all())
-        clients = dict(session.exec(select(Client.id, Client.name)).all())
-    return patients, clients  # type: ignore[return-value]

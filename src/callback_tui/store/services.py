@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, SQLModel, col, select
 
 from callback_tui.config import Clinic
-from callback_tui.domain import ladder, rules, text
+from callback_tui.domain import ladder, phones, rules, text
 from callback_tui.domain.intake import VisitForm
 from callback_tui.domain.vocab import (
     POOLS,
@@ -71,23 +71,22 @@ class Work:
     session: Session
     actor: str
     now: datetime
-    events: list[Event] = field(default_factory=list)
 
     def record(self, action: str, row: SQLModel, before: dict[str, Any] | None = None) -> None:
         """Append the audit event for a change to `row` (flushed, so it has its id)."""
         self.session.add(row)
         self.session.flush()
-        event = Event(
-            at=self.now,
-            actor=self.actor,
-            action=action,
-            entity=type(row).__tablename__,  # type: ignore[arg-type]
-            entity_id=row.id,  # type: ignore[attr-defined]
-            before=before,
-            after=snapshot(row),
+        self.session.add(
+            Event(
+                at=self.now,
+                actor=self.actor,
+                action=action,
+                entity=type(row).__tablename__,  # type: ignore[arg-type]
+                entity_id=row.id,  # type: ignore[attr-defined]
+                before=before,
+                after=snapshot(row),
+            )
         )
-        self.session.add(event)
-        self.events.append(event)
 
 
 def snapshot(row: SQLModel) -> dict[str, Any]:
@@ -149,12 +148,12 @@ class FrontDesk:
                 ) from None
             raise
 
-    def _guarded(self, work: Work, kind: type[Row], row_id: int, version: int | None) -> Row:
+    def _guarded(self, work: Work, kind: type[Row], row_id: int, version: int) -> Row:
         """Load a row for change, refusing if another desk changed it since `version`."""
         row = work.session.get(kind, row_id)
         if row is None:
             raise NotFound(f"{kind.__tablename__} {row_id} no longer exists")  # type: ignore[attr-defined]
-        if version is not None and row.version != version:  # type: ignore[attr-defined]
+        if row.version != version:  # type: ignore[attr-defined]
             by = work.session.exec(
                 select(Event.actor)
                 .where(Event.entity == kind.__tablename__, Event.entity_id == row_id)  # type: ignore[attr-defined]
@@ -163,9 +162,6 @@ class FrontDesk:
             ).first()
             raise StaleVersion(f"changed at the other desk by {by or 'someone'} — reloaded")
         return row
-
-    def _staff_roles(self, session: Session) -> dict[str, Role]:
-        return {s.initials: Role(s.role) for s in session.exec(select(Staff)).all()}
 
     # -- staff ----------------------------------------------------------------------------
 
@@ -199,7 +195,7 @@ class FrontDesk:
     def add_visit(self, actor: str, form: VisitForm) -> list[Callback]:
         """Create the callbacks one visit owes (the add-callback form)."""
         with self._write(actor) as work:
-            created, _ = self._add_visit(work, form)
+            created, _ = self._add_visit(work, form, clients={})
         return created
 
     def import_visits(
@@ -225,8 +221,9 @@ class FrontDesk:
         self,
         work: Work,
         form: VisitForm,
-        clients: dict[tuple[str, str], Client] | None = None,
+        clients: dict[tuple[str, str], Client],
     ) -> tuple[list[Callback], bool]:
+        """One visit's callbacks; `clients` remembers the clients met in this transaction."""
         if form.source_id is not None:
             seen = work.session.exec(
                 select(Callback.id).where(Callback.source_id == form.source_id).limit(1)
@@ -266,11 +263,9 @@ class FrontDesk:
             made.append(callback)
         return made, False
 
-    def _client(
-        self, work: Work, form: VisitForm, cache: dict[tuple[str, str], Client] | None
-    ) -> Client:
+    def _client(self, work: Work, form: VisitForm, cache: dict[tuple[str, str], Client]) -> Client:
         key = (form.phone, form.client.casefold())
-        if cache is not None and key in cache:
+        if key in cache:
             return cache[key]
         found = next(
             (
@@ -284,11 +279,10 @@ class FrontDesk:
             found = Client(
                 name=form.client,
                 phone=form.phone,
-                phone_digits=national_digits(form.phone, self.clinic.settings.phone_region),
+                phone_digits=phones.national_digits(form.phone, self.clinic.settings.phone_region),
             )
             work.record("client.created", found)
-        if cache is not None:
-            cache[key] = found
+        cache[key] = found
         return found
 
     def _patient(self, work: Work, client: Client, form: VisitForm) -> Patient:
@@ -303,10 +297,10 @@ class FrontDesk:
         """Take a pool item: it then carries the claimer's initials."""
         with self._write(actor) as work:
             callback = self._guarded(work, Callback, callback_id, version)
-            roles = self._staff_roles(work.session)
             if callback.owner not in POOLS:
                 raise ServiceError(f"this callback already belongs to {callback.owner}")
-            if roles.get(actor) not in POOLS[callback.owner]:
+            role = work.session.exec(select(Staff.role).where(Staff.initials == actor)).first()
+            if role is None or Role(role) not in POOLS[callback.owner]:
                 raise ServiceError(f"{actor} may not claim from the {callback.owner} pool")
             before = snapshot(callback)
             callback.owner = actor
@@ -368,7 +362,7 @@ class FrontDesk:
                 misses,
                 priority=Priority(callback.priority),
                 clinical=reason.clinical if reason else True,
-                policy=self.clinic.policy,
+                policy=policy,
                 calendar=self.clinic.calendar,
             )
             attempt = Attempt(
@@ -387,8 +381,7 @@ class FrontDesk:
             work.record("attempt.logged", attempt)
 
             callback.attempts += 1
-            if ladder.is_miss(entry.outcome, self.clinic.policy):
-                callback.misses += 1
+            callback.misses += int(ladder.is_miss(entry.outcome, policy))
             callback.status = decision.status.value
             callback.next_attempt_at = decision.next_attempt_at
             if decision.next_attempt_at is not None:
@@ -483,11 +476,3 @@ class FrontDesk:
 
 
 FOUND_VIA = ("in_office", "phone", "online_review")
-
-
-def national_digits(e164: str, region: str) -> str:
-    """Digits people type when searching: the national number, without the country code."""
-    import phonenumbers
-
-    number = phonenumbers.parse(e164, region)
-    return str(number.national_number)

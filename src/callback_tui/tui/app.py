@@ -18,12 +18,14 @@ from callback_tui.tui.messages import DataChanged
 
 
 class CallbackApp(App[None]):
-    """callback-tui: today's callbacks for the person at the desk."""
+    """callback-tui: today's callbacks for the person at the desk.
+
+    The one way to build the app: the CLI, the tests and the benchmarks all construct it here.
+    """
 
     # Absolute, so subclasses defined elsewhere (the benchmarks) find it too.
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "callback-tui"
-    ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
         Binding("f1", "toggle_keys", "Keys", id="keys", tooltip="Show or hide every key"),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
@@ -55,7 +57,7 @@ class CallbackApp(App[None]):
         from callback_tui.tui.screens.who import WhoScreen
 
         if self._watcher is not None:
-            self.set_interval(self.clinic.settings.refresh_seconds, self._look_for_changes)
+            self.set_interval(self.clinic.settings.refresh_seconds, self._check_watcher)
         if self.start_initials:
             self.push_screen(TodayScreen(self.start_initials))
             return
@@ -73,9 +75,6 @@ class CallbackApp(App[None]):
             self._watcher.close()
 
     # -- another desk's changes -----------------------------------------------------------
-
-    def _look_for_changes(self) -> None:
-        self._check_watcher()
 
     @work(thread=True, exclusive=True, group="watch")
     def _check_watcher(self) -> None:
@@ -110,16 +109,3 @@ class CallbackApp(App[None]):
         for command in super().get_system_commands(screen):
             if command.title not in ("Keys", "Quit"):
                 yield command
-
-
-def make_app(
-    database: Database,
-    clinic: Clinic,
-    *,
-    initials: str | None = None,
-    demo: bool = False,
-    watch: bool = True,
-    blink: bool = True,
-) -> CallbackApp:
-    """The one way to build the app: the CLI, the tests and the benchmarks all come here."""
-    return CallbackApp(database, clinic, initials=initials, demo=demo, watch=watch, blink=blink)

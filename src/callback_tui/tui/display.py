@@ -7,7 +7,6 @@ from datetime import date
 from rich.text import Text
 
 from callback_tui.domain.hours import Calendar
-from callback_tui.domain.phones import display as phone_display
 from callback_tui.store.queries import QueueRow
 
 
@@ -49,7 +48,3 @@ def marks(row: QueueRow) -> Text:
             out.append(" ")
         out.append(label, style=style)
     return out
-
-
-def phone(row: QueueRow, region: str) -> str:
-    return phone_display(row.phone, region)

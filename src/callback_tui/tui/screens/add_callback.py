@@ -10,13 +10,18 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Footer, Input, Select, Static, TextArea
 
-from callback_tui.domain.intake import VisitForm, read_visit
+from callback_tui.domain.intake import Problems, VisitForm
 from callback_tui.domain.rules import plan
 from callback_tui.domain.vocab import Priority, Role, Source
-from callback_tui.store import queries
 from callback_tui.store.queries import StaffMember
 from callback_tui.store.services import Invalid, ServiceError
-from callback_tui.tui.screens.common import FieldError, app_of, show_errors, steady_cursors
+from callback_tui.tui.screens.common import (
+    FieldError,
+    app_of,
+    load_staff,
+    show_errors,
+    steady_cursors,
+)
 
 TEXT_FIELDS = (
     # (id, label, placeholder)
@@ -42,11 +47,11 @@ class AddCallbackScreen(ModalScreen[int | None]):
     def __init__(self, initials: str) -> None:
         super().__init__(classes="modal")
         self.initials = initials
-        self.staff: list[StaffMember] = []
+        self.roles: dict[str, Role] = {}
+        """Everyone's role by initials, once loaded: the form checks initials against it."""
 
     def compose(self) -> ComposeResult:
         clinic = app_of(self).clinic
-        now = clinic.clock.local_now()
         with Vertical(id="dialog"):
             yield Static("Add a callback", classes="title", markup=False)
             with VerticalScroll(id="form"):
@@ -90,10 +95,6 @@ class AddCallbackScreen(ModalScreen[int | None]):
                 yield FieldError("notes")
                 yield Static("", id="preview", markup=False)
         yield Footer()
-        self._defaults = {
-            "occurred_at": now.strftime("%Y-%m-%d %H:%M"),
-            "assisted_by": self.initials,
-        }
 
     def _row(self, *fields: tuple[str, str, str]) -> Horizontal:
         cells = []
@@ -110,18 +111,14 @@ class AddCallbackScreen(ModalScreen[int | None]):
 
     def on_mount(self) -> None:
         steady_cursors(self)
-        for field_id, value in self._defaults.items():
-            self.query_one(f"#{field_id}", Input).value = value
+        now = app_of(self).clinic.clock.local_now()
+        self.query_one("#occurred_at", Input).value = now.strftime("%Y-%m-%d %H:%M")
+        self.query_one("#assisted_by", Input).value = self.initials
         self.query_one("#client", Input).focus()
-        self._load_staff()
-
-    @work(thread=True, exclusive=True, group="staff")
-    def _load_staff(self) -> None:
-        staff = queries.staff(app_of(self).database)
-        app_of(self).call_from_thread(self._staff_loaded, staff)
+        load_staff(self, self._staff_loaded)
 
     def _staff_loaded(self, staff: list[StaffMember]) -> None:
-        self.staff = staff
+        self.roles = {member.initials: member.role for member in staff}
         doctors = [(f"{m.initials}  {m.name}", m.initials) for m in staff if m.role is Role.DOCTOR]
         self.query_one("#doctor", Select).set_options(doctors)
 
@@ -138,22 +135,15 @@ class AddCallbackScreen(ModalScreen[int | None]):
         values["notes"] = self.query_one("#notes", TextArea).text
         return values
 
-    def _read(self) -> tuple[VisitForm | None, list[tuple[str, str]]]:
-        clinic = app_of(self).clinic
-        return read_visit(
-            self._fields(),
-            profile=clinic.profile,
-            staff={m.initials: m.role for m in self.staff},
-            tz=clinic.calendar.tz,
-            region=clinic.settings.phone_region,
-        )
+    def _read(self) -> tuple[VisitForm | None, Problems]:
+        return app_of(self).clinic.read_visit(self._fields(), self.roles)
 
     @on(Input.Changed)
     @on(Select.Changed)
     @on(Checkbox.Changed)
     def _preview(self) -> None:
         """Show what the rules will create, once the form makes sense."""
-        if not self.is_mounted or not self.staff:
+        if not self.is_mounted or not self.roles:
             return
         form, _ = self._read()
         preview = self.query_one("#preview", Static)

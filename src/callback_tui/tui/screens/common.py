@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, cast
 
 from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widgets import Input, Static, TextArea
+
+from callback_tui.store import queries
+from callback_tui.store.queries import StaffMember
 
 if TYPE_CHECKING:
     from callback_tui.tui.app import CallbackApp
@@ -16,6 +19,17 @@ if TYPE_CHECKING:
 def app_of(node: DOMNode) -> CallbackApp:
     """The running CallbackApp, typed (screens reach the desk and the clinic through it)."""
     return cast("CallbackApp", node.app)
+
+
+def load_staff(node: DOMNode, then: Callable[[list[StaffMember]], None]) -> None:
+    """Read the staff list in a thread worker and hand it to `then` on the UI thread."""
+    app = app_of(node)
+
+    def read() -> None:
+        staff = queries.staff(app.database)
+        app.call_from_thread(then, staff)
+
+    node.run_worker(read, thread=True, exclusive=True, group="staff")
 
 
 class FieldError(Static):

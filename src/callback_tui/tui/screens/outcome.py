@@ -10,6 +10,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Footer, Input, RadioButton, RadioSet, Static, TextArea
 
+from callback_tui.domain import phones
 from callback_tui.domain.scripts import SpokenScript, fill
 from callback_tui.domain.vocab import Outcome
 from callback_tui.store.queries import QueueRow
@@ -20,7 +21,6 @@ from callback_tui.store.services import (
     ServiceError,
     StaleVersion,
 )
-from callback_tui.tui import display
 from callback_tui.tui.screens.common import FieldError, app_of, show_errors, steady_cursors
 
 OUTCOME_KEYS: dict[str, Outcome] = {
@@ -111,7 +111,7 @@ class OutcomeScreen(ModalScreen[Logged | StaleVersion | None]):
         clinic = app_of(self).clinic
         due = clinic.calendar.local(row.due_at)
         facts = Text()
-        facts.append(display.phone(row, clinic.settings.phone_region), style="bold")
+        facts.append(phones.display(row.phone, clinic.settings.phone_region), style="bold")
         facts.append(f"   {reason} · {row.kind.replace('_', ' ')} · due {due:%a %d %b %H:%M}")
         facts.append(f" · attempts {row.attempts} · doctor {row.doctor} · owner {row.owner}\n")
         facts.append(

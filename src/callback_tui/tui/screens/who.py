@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -11,9 +11,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from callback_tui.store import queries
 from callback_tui.store.queries import StaffMember
-from callback_tui.tui.screens.common import FieldError, app_of, show_errors, steady_cursors
+from callback_tui.tui.screens.common import FieldError, load_staff, show_errors, steady_cursors
 
 NOBODY = (
     "No staff yet. Add people first, for example:\n"
@@ -43,12 +42,7 @@ class WhoScreen(ModalScreen[str | None]):
     def on_mount(self) -> None:
         steady_cursors(self)
         self.query_one(Input).focus()
-        self._load()
-
-    @work(thread=True, exclusive=True, group="staff")
-    def _load(self) -> None:
-        staff = queries.staff(app_of(self).database)
-        app_of(self).call_from_thread(self._loaded, staff)
+        load_staff(self, self._loaded)
 
     def _loaded(self, staff: list[StaffMember]) -> None:
         self.staff = staff
