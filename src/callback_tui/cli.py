@@ -287,7 +287,7 @@ class _progress:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from callback_tui.io.records import CALLBACK_FIELDS, callback_record
+    from callback_tui.io.records import LIST_FIELDS, queue_record
     from callback_tui.store import queries
 
     clinic = _clinic(args)
@@ -295,7 +295,7 @@ def run_list(args: argparse.Namespace) -> int:
     initials = _known_initials(database, args.initials)
     day = args.date or clinic.clock.today()
     rows = queries.callbacks(database, day=day, initials=initials, status=args.status)
-    records = [callback_record(row, clinic.calendar) for row in rows]
+    records = [queue_record(row, clinic.calendar) for row in rows]
     if args.format == "table":
         for record in records:
             record["due_at"] = record["due_at"][5:16].replace("T", " ")
@@ -303,7 +303,7 @@ def run_list(args: argparse.Namespace) -> int:
             "id", "due_at", "section", "patient", "client", "reason", "owner", "attempts", "status",
         )  # fmt: skip
     else:
-        columns = CALLBACK_FIELDS
+        columns = LIST_FIELDS
     _print_rows(records, columns, args.format)
     return 0
 

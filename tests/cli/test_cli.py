@@ -150,6 +150,7 @@ def test_export_has_every_table(run: Run, tmp_path: Path) -> None:
     everything = json.loads(ok(run("export", "--format", "json")))
     assert list(everything) == list(TABLES)
     assert len(everything["callbacks"]) == 5
+    assert "section" not in everything["callbacks"][0]  # a queue's notion, not a record's
     assert len(everything["staff"]) == 3
     assert {e["action"] for e in everything["events"]} >= {"staff.added", "callback.created"}
     dated = json.loads(ok(run("export", "--from", "2026-11-24", "--to", "2026-11-24")))

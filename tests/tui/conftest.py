@@ -17,8 +17,10 @@ MakeApp = Callable[..., CallbackApp]
 
 @pytest.fixture
 def make(desk: FrontDesk) -> MakeApp:
-    def build(initials: str | None = "AB", watch: bool = False) -> CallbackApp:
-        return CallbackApp(desk.database, desk.clinic, initials=initials, watch=watch, blink=False)
+    def build(initials: str | None = "AB", watch: bool = False, demo: bool = False) -> CallbackApp:
+        return CallbackApp(
+            desk.database, desk.clinic, initials=initials, watch=watch, demo=demo, blink=False
+        )
 
     return build
 

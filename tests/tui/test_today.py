@@ -273,3 +273,14 @@ async def test_f1_shows_keys_and_the_palette_offers_the_screens_actions(
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert any(t.startswith("Log call") for t in titles)
         assert any(t.startswith("Add") for t in titles)
+
+
+async def test_the_demo_says_so_on_screen(desk: FrontDesk, make: MakeApp) -> None:
+    app = make(demo=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "demo clinic: nothing is kept" in str(app.screen.query_one("#day").render())
+    real = make()
+    async with real.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "demo" not in str(real.screen.query_one("#day").render())

@@ -10,8 +10,10 @@ from callback_tui.store.queries import QueueRow
 CALLBACK_FIELDS = (
     "id", "source_id", "patient", "client", "phone", "reason", "kind", "priority", "owner",
     "doctor", "due_date", "due_at", "original_due_date", "next_attempt_at", "status",
-    "attempts", "section",
+    "attempts",
 )  # fmt: skip
+LIST_FIELDS = (*CALLBACK_FIELDS, "section")
+"""A queue listing also says where each callback stands: overdue, today or pool."""
 
 
 def callback_record(row: QueueRow, calendar: Calendar) -> dict[str, Any]:
@@ -35,5 +37,10 @@ def callback_record(row: QueueRow, calendar: Calendar) -> dict[str, Any]:
         ),
         "status": row.status,
         "attempts": row.attempts,
-        "section": row.section.value,
     }
+
+
+def queue_record(row: QueueRow, calendar: Calendar) -> dict[str, Any]:
+    """A callback as `list` prints it: the record plus its place in the queue."""
+    section = row.section.value if row.section is not None else None
+    return {**callback_record(row, calendar), "section": section}

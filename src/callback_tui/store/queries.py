@@ -36,7 +36,8 @@ class QueueRow:
 
     id: int
     version: int
-    section: Section
+    section: Section | None
+    """Where it stands on a day's list; None outside a queue (exports)."""
     source_id: str | None
     kind: str
     reason: str
@@ -104,7 +105,7 @@ def _rows_query() -> Any:
 
 
 def _row(
-    section: Section, callback: Callback, patient: str, species: str | None, client: Client
+    section: Section | None, callback: Callback, patient: str, species: str | None, client: Client
 ) -> QueueRow:
     assert callback.id is not None
     return QueueRow(
@@ -182,12 +183,12 @@ def _listed(
         query = query.where(col(Callback.owner).in_([initials, *pools]))
     with Session(database.engine) as session:
         found = session.exec(query.order_by(Callback.due_at, Callback.id)).all()
-    rows = [
-        _row(_section(callback, day, pools), callback, patient, species, client)
+    placed = [
+        (_section(callback, day, pools), callback, patient, species, client)
         for callback, patient, species, client in found
     ]
-    rows.sort(key=lambda row: _SECTION_ORDER[row.section])  # stable: due order kept
-    return rows
+    placed.sort(key=lambda item: _SECTION_ORDER[item[0]])  # stable: due order kept
+    return [_row(*item) for item in placed]
 
 
 def today(database: Database, initials: str, day: date, calendar: Calendar) -> Queue:
@@ -262,6 +263,4 @@ def callbacks_between(
         query = query.where(Callback.due_at < end)
     with Session(database.engine) as session:
         found = session.exec(query).all()
-    return [
-        _row(Section.TODAY, cb, patient, species, client) for cb, patient, species, client in found
-    ]
+    return [_row(None, cb, patient, species, client) for cb, patient, species, client in found]

@@ -49,8 +49,6 @@ class CallbackApp(App[None]):
         self.demo = demo
         self.blink = blink
         self._watcher = ChangeWatcher(database) if watch else None
-        if demo:
-            self.sub_title = "demo clinic (nothing here is kept)"
 
     def on_mount(self) -> None:
         from callback_tui.tui.screens.today import TodayScreen

@@ -133,7 +133,10 @@ class TodayScreen(Screen[None]):
         if queue.pools:
             label.append(f"  (pools: {', '.join(queue.pools)})", style="dim")
         self.query_one("#who", Static).update(label)
-        self.query_one("#day", Static).update(queue.day.strftime("%A %d %B %Y"))
+        day = Text(queue.day.strftime("%A %d %B %Y"))
+        if app_of(self).demo:
+            day.append("  demo clinic: nothing is kept", style="bold yellow")
+        self.query_one("#day", Static).update(day)
         counts = queue.counts
         summary = Text(f"to do {counts.to_do} · ")
         summary.append(f"overdue {counts.overdue}", style="bold red" if counts.overdue else "")
