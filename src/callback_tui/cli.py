@@ -109,6 +109,14 @@ def build_parser() -> argparse.ArgumentParser:
     lst.add_argument("--format", choices=FORMATS, default="table")
     lst.set_defaults(handler=run_list)
 
+    notes = commands.add_parser("notes", parents=[common], help="list notes and drafts")
+    notes_commands = notes.add_subparsers(title="notes commands", metavar="ACTION", required=True)
+    notes_list = notes_commands.add_parser("list", parents=[common], help="list notes")
+    notes_list.add_argument("--drafts", action="store_true", help="only drafts, by doctor")
+    notes_list.add_argument("--doctor", metavar="XY", help="only notes addressed to this doctor")
+    notes_list.add_argument("--format", choices=FORMATS, default="table")
+    notes_list.set_defaults(handler=run_notes_list)
+
     exp = commands.add_parser("export", parents=[common], help="every record, as JSON or CSV")
     exp.add_argument("--format", choices=("json", "csv"), default="json")
     exp.add_argument(
@@ -172,7 +180,7 @@ def _print_rows(rows: list[dict[str, Any]], columns: Sequence[str], fmt: str) ->
 
         table = Table(box=None, header_style="bold")
         for column in columns:
-            wide_text = column in ("patient", "client", "name")
+            wide_text = column in ("patient", "client", "name", "first line")
             table.add_column(column, no_wrap=not wide_text, overflow="fold")
         for row in rows:
             table.add_row(*(Text("" if row.get(c) is None else str(row[c])) for c in columns))
@@ -304,6 +312,34 @@ def run_list(args: argparse.Namespace) -> int:
         )  # fmt: skip
     else:
         columns = LIST_FIELDS
+    _print_rows(records, columns, args.format)
+    return 0
+
+
+def run_notes_list(args: argparse.Namespace) -> int:
+    from callback_tui.io.records import NOTE_FIELDS, note_record
+    from callback_tui.store import notes
+
+    clinic = _clinic(args)
+    database = _database(args)
+    doctor = _known_initials(database, args.doctor)
+    views = notes.notes(database, drafts_only=args.drafts, addressed_to=doctor)
+    now = clinic.clock.now()
+    records = [note_record(view, clinic.calendar, now) for view in views]
+    columns: Sequence[str] = NOTE_FIELDS
+    if args.format == "table":
+        for record, view in zip(records, views, strict=True):
+            record["created_at"] = (record["created_at"] or "")[:16].replace("T", " ")
+            record["for"] = record["addressed_to"]
+            record["first line"] = view.first_line[:60]
+            record["amended"] = len(view.amendments) or ""
+        columns = (
+            "id", "created_at", "status", "age", "patient", "client", "author", "for",
+            "amended", "first line",
+        )  # fmt: skip
+    elif args.format == "csv":
+        for record in records:
+            record["amendments"] = json.dumps(record["amendments"], ensure_ascii=False)
     _print_rows(records, columns, args.format)
     return 0
 

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -173,3 +174,67 @@ def test_user_mistakes_never_show_a_traceback(run: Run, tmp_path: Path) -> None:
     assert "settings.toml, line 2: hours" in message
     (tmp_path / "junk.db").write_text("not a database" * 100)
     assert "junk.db" in refused(run("--db", str(tmp_path / "junk.db"), "staff", "list"))
+
+
+def write_notes(tmp_path: Path) -> None:
+    """A concern draft for DRW and a final, amended note, written as the TUI would."""
+    from callback_tui.clock import FixedClock, zone
+    from callback_tui.config import Settings, load_clinic
+    from callback_tui.domain.vocab import Outcome
+    from callback_tui.store import queries
+    from callback_tui.store.engine import open_database
+    from callback_tui.store.services import CallOutcome, FrontDesk, NoteRef
+
+    tz = zone("America/Chicago")
+    clinic = load_clinic(
+        Settings(timezone="America/Chicago"),
+        FixedClock(tz=tz, instant=datetime(2026, 11, 23, 9, 0, tzinfo=tz)),
+    )
+    database = open_database(str(tmp_path / "data" / "callback.db"))
+    try:
+        desk = FrontDesk(database, clinic)
+        rows = queries.callbacks(database, day=date(2026, 11, 24), status="all")
+        first, second = rows[0], rows[1]
+        for row, text in ((first, "Still [b]vomiting[/b]."), (second, "Stools normal.\nAll good.")):
+            desk.log_outcome(
+                "AB", row.id, row.version, CallOutcome(Outcome.SPOKE, text, concern_for_doctor=True)
+            )
+        final = next(n for n in desk_notes(database) if n.body.startswith("Stools"))
+        assert final.id is not None
+        desk.finalize_note("DRW", NoteRef(final.id, final.version), final.body)
+        desk.amend_note("DRW", final.id, "Recheck in 2 weeks.")
+    finally:
+        database.dispose()
+
+
+def desk_notes(database: object) -> list:  # type: ignore[type-arg]
+    from callback_tui.store import notes
+
+    return notes.notes(database)  # type: ignore[arg-type]
+
+
+def test_notes_list_drafts_doctor_and_formats(run: Run, tmp_path: Path) -> None:
+    staffed(run)
+    (tmp_path / "visits.csv").write_text(VISITS)
+    ok(run("import", "visits.csv"))
+    assert ok(run("notes", "list")).strip().splitlines()[1:] == []  # a header, no notes yet
+    write_notes(tmp_path)
+
+    table = ok(run("notes", "list")).splitlines()
+    assert len(table) == 3
+    assert "Still [b]vomiting[/b]." in table[1] and " 1d " in table[1]  # literal, aged
+    assert "final" in table[2] and "Stools normal." in table[2]
+
+    drafts = json.loads(ok(run("notes", "list", "--drafts", "--format", "json")))
+    assert [(n["status"], n["addressed_to"], n["body"]) for n in drafts] == [
+        ("draft", "DRW", "Still [b]vomiting[/b].")
+    ]
+    everything = json.loads(ok(run("notes", "list", "--doctor", "drw", "--format", "json")))
+    assert [len(n["amendments"]) for n in everything] == [0, 1]
+    assert everything[1]["amendments"][0]["body"] == "Recheck in 2 weeks."
+    assert everything[1]["body"] == "Stools normal.\nAll good."
+    assert "unknown initials 'ZZ'" in refused(run("notes", "list", "--doctor", "ZZ"))
+
+    exported = json.loads(ok(run("export")))
+    assert len(exported["notes"]) == 2 and len(exported["amendments"]) == 1
+    assert ok(run("export", "--format", "csv", "--table", "notes")).startswith("id,patient_id,")

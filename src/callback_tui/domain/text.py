@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from datetime import timedelta
 
 NOTE_LIMIT = 20_000
 NAME_LIMIT = 200
@@ -25,3 +26,39 @@ def clean(text: str, *, limit: int, multiline: bool = False) -> str:
     if len(kept) > limit:
         raise ValueError(f"is {len(kept):,} characters; the limit is {limit:,}")
     return kept
+
+
+def folded(text: str) -> str:
+    """Lower case without accents: what search compares ("Zoë" and "zoe" meet)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def words(text: str) -> list[str]:
+    """A query's words: folded, split at spaces, inner punctuation dropped ("O'Brien" → obrien)."""
+    out = ["".join(ch for ch in token if ch.isalnum()) for token in folded(text).split()]
+    return [word for word in out if word]
+
+
+def terms(text: str) -> set[str]:
+    """What a name is found by: each word whole, and each of its parts ("O'Brien-Ng" → obrienng,
+    o, brien, ng), so any word of a name, typed with or without its punctuation, finds it."""
+    found: set[str] = set()
+    for token in folded(text).split():
+        parts = "".join(ch if ch.isalnum() else " " for ch in token).split()
+        found.update(parts)
+        if parts:
+            found.add("".join(parts))
+    return found
+
+
+def age(elapsed: timedelta) -> str:
+    """How long something has waited, in the largest two units: 45m, 5h 10m, 2d 3h."""
+    minutes = max(0, int(elapsed.total_seconds() // 60))
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    if days:
+        return f"{days}d {hours}h" if hours else f"{days}d"
+    if hours:
+        return f"{hours}h {minutes:02d}m"
+    return f"{minutes}m"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from enum import StrEnum
 
 
@@ -55,6 +56,24 @@ class Channel(StrEnum):
 class NoteStatus(StrEnum):
     DRAFT = "draft"
     FINAL = "final"
+
+
+DRAFT_WAITS_TOO_LONG = timedelta(hours=24)
+"""A draft older than this stands out in the inbox: the doctor has not seen to it in a day."""
+
+
+class NoteKind(StrEnum):
+    MEDICAL = "medical"
+    COMMUNICATION = "communication"
+    """A log of what was said, outside a clinical encounter."""
+
+
+class NoteOrigin(StrEnum):
+    CALL = "call"
+    """A concern raised while logging a callback."""
+    CLIENT_UPDATE = "client_update"
+    """The client called back with news."""
+    INCIDENT = "incident"
 
 
 POOLS: dict[str, frozenset[Role]] = {

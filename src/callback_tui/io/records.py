@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from callback_tui.domain import text
 from callback_tui.domain.hours import Calendar
+from callback_tui.store.notes import NoteView
 from callback_tui.store.queries import QueueRow
 
 CALLBACK_FIELDS = (
@@ -44,3 +47,36 @@ def queue_record(row: QueueRow, calendar: Calendar) -> dict[str, Any]:
     """A callback as `list` prints it: the record plus its place in the queue."""
     section = row.section.value if row.section is not None else None
     return {**callback_record(row, calendar), "section": section}
+
+
+NOTE_FIELDS = (
+    "id", "status", "kind", "origin", "patient", "client", "author", "addressed_to",
+    "callback_id", "created_at", "updated_at", "finalized_at", "age", "body", "amendments",
+)  # fmt: skip
+
+
+def note_record(view: NoteView, calendar: Calendar, now: datetime) -> dict[str, Any]:
+    """A note for `notes list`: clinic-local times, and how long a draft has waited."""
+
+    def local(moment: datetime | None) -> str | None:
+        return calendar.local(moment).isoformat() if moment else None
+
+    return {
+        "id": view.id,
+        "status": view.status,
+        "kind": view.kind,
+        "origin": view.origin,
+        "patient": view.patient,
+        "client": view.client,
+        "author": view.author,
+        "addressed_to": view.addressed_to,
+        "callback_id": view.callback.id if view.callback else None,
+        "created_at": local(view.created_at),
+        "updated_at": local(view.updated_at),
+        "finalized_at": local(view.finalized_at),
+        "age": None if view.is_final or not view.created_at else text.age(now - view.created_at),
+        "body": view.body,
+        "amendments": [
+            {"author": a.author, "at": local(a.at), "body": a.body} for a in view.amendments
+        ],
+    }

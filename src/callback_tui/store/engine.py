@@ -65,7 +65,25 @@ def open_database(target: str, *, create: bool = True) -> Database:
         raise StoreError(f"{database.label}: {_plain(exc)}") from None
     except DatabaseError as exc:
         raise StoreError(f"{database.label}: not a callback-tui database ({_plain(exc)})") from None
+    if url.get_backend_name() == "sqlite":
+        with engine.begin() as connection:
+            for statement in _SQLITE_GUARDS:
+                connection.exec_driver_sql(statement)
+    from callback_tui.store.search import backfill  # here: search needs Database from this module
+
+    backfill(database)
     return database
+
+
+# The service layer refuses to change a final note; the file refuses too, whoever writes.
+_SQLITE_GUARDS = (
+    """CREATE TRIGGER IF NOT EXISTS note_final_never_changes BEFORE UPDATE ON note
+    WHEN OLD.status = 'final'
+    BEGIN SELECT RAISE(ABORT, 'a final note never changes: add an amendment'); END""",
+    """CREATE TRIGGER IF NOT EXISTS note_final_never_deleted BEFORE DELETE ON note
+    WHEN OLD.status = 'final'
+    BEGIN SELECT RAISE(ABORT, 'a final note is never deleted'); END""",
+)
 
 
 def _connect_args(backend: str) -> dict[str, Any]:

@@ -224,6 +224,7 @@ _WHEN = {
     "callbacks": "due_at",
     "attempts": "at",
     "notes": "created_at",
+    "amendments": "at",
     "tasks": "created_at",
     "incidents": "occurred_at",
     "events": "at",

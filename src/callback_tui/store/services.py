@@ -21,6 +21,8 @@ from callback_tui.domain.intake import VisitForm
 from callback_tui.domain.vocab import (
     POOLS,
     Channel,
+    NoteKind,
+    NoteOrigin,
     NoteStatus,
     Outcome,
     Priority,
@@ -29,7 +31,9 @@ from callback_tui.domain.vocab import (
     check_initials,
 )
 from callback_tui.store.engine import Database
+from callback_tui.store.search import patient_terms
 from callback_tui.store.tables import (
+    Amendment,
     Attempt,
     Callback,
     Client,
@@ -37,6 +41,7 @@ from callback_tui.store.tables import (
     Incident,
     Note,
     Patient,
+    SearchTerm,
     Staff,
     Task,
 )
@@ -62,6 +67,10 @@ class StaleVersion(ServiceError):
 
 class NotFound(ServiceError):
     pass
+
+
+class NoteIsFinal(ServiceError):
+    """The note was finalized (here or at another desk): it takes amendments only."""
 
 
 @dataclass
@@ -118,6 +127,26 @@ class Logged:
 
 
 @dataclass(frozen=True)
+class NewNote:
+    """A note not written yet: whom it is about and for."""
+
+    patient_id: int
+    addressed_to: str | None
+    """The doctor the draft waits for."""
+    callback_id: int | None = None
+    kind: NoteKind = NoteKind.MEDICAL
+    origin: NoteOrigin = NoteOrigin.CLIENT_UPDATE
+
+
+@dataclass(frozen=True)
+class NoteRef:
+    """A stored note as the screen read it."""
+
+    id: int
+    version: int
+
+
+@dataclass(frozen=True)
 class Imported:
     created: tuple[Callback, ...]
     already_imported: int
@@ -148,19 +177,24 @@ class FrontDesk:
                 ) from None
             raise
 
+    def _last_actor(self, work: Work, kind: type[SQLModel], row_id: int) -> str:
+        """Who last changed a row, from the audit trail."""
+        by = work.session.exec(
+            select(Event.actor)
+            .where(Event.entity == kind.__tablename__, Event.entity_id == row_id)  # type: ignore[attr-defined]
+            .order_by(col(Event.id).desc())
+            .limit(1)
+        ).first()
+        return by or "someone"
+
     def _guarded(self, work: Work, kind: type[Row], row_id: int, version: int) -> Row:
         """Load a row for change, refusing if another desk changed it since `version`."""
         row = work.session.get(kind, row_id)
         if row is None:
             raise NotFound(f"{kind.__tablename__} {row_id} no longer exists")  # type: ignore[attr-defined]
         if row.version != version:  # type: ignore[attr-defined]
-            by = work.session.exec(
-                select(Event.actor)
-                .where(Event.entity == kind.__tablename__, Event.entity_id == row_id)  # type: ignore[attr-defined]
-                .order_by(col(Event.id).desc())
-                .limit(1)
-            ).first()
-            raise StaleVersion(f"changed at the other desk by {by or 'someone'} — reloaded")
+            by = self._last_actor(work, kind, row_id)
+            raise StaleVersion(f"changed at the other desk by {by} — reloaded")
         return row
 
     # -- staff ----------------------------------------------------------------------------
@@ -291,6 +325,8 @@ class FrontDesk:
                 return patient
         patient = Patient(client_id=client.id, name=form.patient, species=form.species)  # type: ignore[arg-type]
         work.record("patient.created", patient)
+        for term in patient_terms(client, patient):
+            work.session.add(SearchTerm(term=term, patient_id=patient.id))  # type: ignore[arg-type]
         return patient
 
     def claim(self, actor: str, callback_id: int, version: int) -> Callback:
@@ -427,7 +463,8 @@ class FrontDesk:
                     callback_id=callback_id,
                     author=actor,
                     addressed_to=callback.doctor,
-                    kind="medical",
+                    kind=NoteKind.MEDICAL.value,
+                    origin=NoteOrigin.CALL.value,
                     status=NoteStatus.DRAFT.value,
                     body=notes,
                     created_at=work.now,
@@ -435,6 +472,104 @@ class FrontDesk:
                 )
                 work.record("note.drafted", draft)
         return Logged(callback=callback, attempt=attempt, draft=draft, tasks=tuple(tasks))
+
+    # -- notes --------------------------------------------------------------------------
+
+    def save_note(
+        self, actor: str, target: NoteRef | NewNote, body: str, *, autosave: bool = False
+    ) -> Note:
+        """Keep a draft's text (creating the draft the first time).
+
+        An autosave marks the text as not settled by `actor` (offered again after a crash);
+        a save settles it. A save that changes nothing writes nothing.
+        """
+        clean = _note_body(body)
+        with self._write(actor) as work:
+            note, before = self._draft_for_change(work, target)
+            editing_by = actor if autosave else None
+            if before is not None and note.body == clean and note.editing_by == editing_by:
+                return note
+            note.body = clean
+            note.updated_at = work.now
+            note.editing_by = editing_by
+            if before is None:
+                action = "note.drafted"
+            else:
+                note.version += 1
+                action = "note.autosaved" if autosave else "note.saved"
+            work.record(action, note, before)
+        return note
+
+    def finalize_note(self, actor: str, target: NoteRef | NewNote, body: str) -> Note:
+        """Save the text and make the note final: from now on it only takes amendments."""
+        clean = _note_body(body)
+        with self._write(actor) as work:
+            note, before = self._draft_for_change(work, target)
+            note.body = clean
+            note.updated_at = note.finalized_at = work.now
+            note.status = NoteStatus.FINAL.value
+            note.editing_by = None
+            if before is not None:
+                note.version += 1
+            work.record("note.finalized", note, before)
+        return note
+
+    def amend_note(self, actor: str, note_id: int, body: str) -> Amendment:
+        """Append a dated, signed amendment to a final note."""
+        clean = _note_body(body, field="amendment")
+        with self._write(actor) as work:
+            note = work.session.get(Note, note_id)
+            if note is None:
+                raise NotFound(f"note {note_id} no longer exists")
+            if note.status != NoteStatus.FINAL:
+                raise ServiceError("this note is still a draft: edit it instead of amending")
+            amendment = Amendment(note_id=note_id, author=actor, at=work.now, body=clean)
+            work.record("note.amended", amendment)
+        return amendment
+
+    def _draft_for_change(
+        self, work: Work, target: NoteRef | NewNote
+    ) -> tuple[Note, dict[str, Any] | None]:
+        """The draft to write, with its state before; a new one (before None) for a NewNote."""
+        if isinstance(target, NoteRef):
+            note = work.session.get(Note, target.id)
+            if note is not None and note.status == NoteStatus.FINAL:
+                raise NoteIsFinal(
+                    f"this note was finalized by {self._last_actor(work, Note, target.id)}"
+                    " and never changes: add an amendment instead"
+                )
+            note = self._guarded(work, Note, target.id, target.version)
+            return note, snapshot(note)
+        problems: dict[str, str] = {}
+        patient = work.session.get(Patient, target.patient_id)
+        if patient is None:
+            problems["patient"] = "pick a patient"
+        if (
+            target.addressed_to is not None
+            and not work.session.exec(
+                select(Staff.id).where(Staff.initials == target.addressed_to)
+            ).first()
+        ):
+            problems["addressed_to"] = f"{target.addressed_to} is not on the staff list"
+        if target.callback_id is not None:
+            callback = work.session.get(Callback, target.callback_id)
+            if callback is None or callback.patient_id != target.patient_id:
+                problems["callback"] = "that callback is not this patient's"
+        if problems:
+            raise Invalid(problems)
+        note = Note(
+            patient_id=target.patient_id,
+            callback_id=target.callback_id,
+            author=work.actor,
+            addressed_to=target.addressed_to,
+            kind=target.kind.value,
+            origin=target.origin.value,
+            status=NoteStatus.DRAFT.value,
+            body="",
+            created_at=work.now,
+            updated_at=work.now,
+        )
+        return note, None
 
     # -- incidents ------------------------------------------------------------------------
 
@@ -476,3 +611,20 @@ class FrontDesk:
 
 
 FOUND_VIA = ("in_office", "phone", "online_review")
+
+
+def _note_body(body: str, field: str = "body") -> str:
+    """A note's text as kept, or Invalid: empty and over-long notes are refused."""
+    try:
+        clean = text.clean(body, limit=text.NOTE_LIMIT, multiline=True)
+    except ValueError as exc:
+        raise Invalid({field: f"too long: {exc}"}) from None
+    if not clean:
+        raise Invalid({field: _EMPTY[field]})
+    return clean
+
+
+_EMPTY = {
+    "body": "the note is empty: write what was said before saving",
+    "amendment": "the amendment is empty: write the correction before saving",
+}

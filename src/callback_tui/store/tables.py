@@ -123,12 +123,29 @@ class Note(SQLModel, table=True):
     addressed_to: str | None = Field(default=None, index=True)
     """The doctor a draft waits for."""
     kind: str = "medical"
+    """medical, or communication (a log of what was said, outside a clinical encounter)."""
+    origin: str = "call"
+    """Where it came from: call (a concern raised on a callback), client_update, incident."""
     status: str = Field(default="draft", index=True)
     body: str
     created_at: datetime = _utc()
     updated_at: datetime = _utc()
     finalized_at: datetime | None = _utc(nullable=True)
+    editing_by: str | None = Field(default=None, index=True)
+    """Set by an autosave, cleared by a save: text this person has not settled yet."""
     version: int = 1
+
+
+class Amendment(SQLModel, table=True):
+    """A dated, signed addition to a final note (the note itself never changes)."""
+
+    __tablename__ = "note_amendment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    note_id: int = Field(foreign_key="note.id", index=True)
+    author: str
+    at: datetime = _utc()
+    body: str
 
 
 class Task(SQLModel, table=True):
@@ -138,7 +155,7 @@ class Task(SQLModel, table=True):
     role: str | None = Field(default=None, index=True)
     """A role, when anyone in it may take the task."""
     title: str
-    about: str
+    about: str = Field(index=True)
     """What it concerns, as `callback:12`, `incident:3`."""
     due_at: datetime = _utc()
     status: str = Field(default="open", index=True)
@@ -164,6 +181,23 @@ class Incident(SQLModel, table=True):
     version: int = 1
 
 
+class SearchTerm(SQLModel, table=True):
+    """One searchable word of a patient's card: a word of its or its client's name, or the phone.
+
+    Kept by the service layer with the client and patient; derived data, so not audited.
+    """
+
+    __tablename__ = "search_term"
+    __table_args__ = (
+        Index("ix_search_term", "term", "patient_id"),
+        Index("ix_search_term_patient", "patient_id", "term"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    term: str
+    patient_id: int = Field(foreign_key="patient.id")
+
+
 class Event(SQLModel, table=True):
     """The append-only audit trail: one row per change."""
 
@@ -184,6 +218,7 @@ TABLES: dict[str, type[SQLModel]] = {
     "callbacks": Callback,
     "attempts": Attempt,
     "notes": Note,
+    "amendments": Amendment,
     "tasks": Task,
     "incidents": Incident,
     "events": Event,

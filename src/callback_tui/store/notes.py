@@ -1,0 +1,202 @@
+"""Reads about notes: one note for the editor, the drafts inbox, the unsettled text, listings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from callback_tui.domain.vocab import NoteStatus
+from callback_tui.store.engine import Database
+from callback_tui.store.services import NewNote, NoteRef
+from callback_tui.store.tables import Amendment, Attempt, Callback, Client, Note, Patient
+
+
+@dataclass(frozen=True)
+class AmendmentView:
+    author: str
+    at: datetime
+    body: str
+
+
+@dataclass(frozen=True)
+class CallbackBrief:
+    """The callback a note came from, as the editor's header names it."""
+
+    id: int
+    reason: str
+    kind: str
+    due_at: datetime
+    status: str
+    last_outcome: str | None
+
+
+@dataclass(frozen=True)
+class NoteView:
+    """A note with what the screens show around it. `id` is None until the first save."""
+
+    id: int | None
+    version: int
+    status: str
+    kind: str
+    origin: str
+    body: str
+    patient_id: int
+    patient: str
+    species: str | None
+    client_id: int
+    client: str
+    phone: str
+    author: str
+    addressed_to: str | None
+    callback: CallbackBrief | None
+    created_at: datetime | None
+    updated_at: datetime | None
+    finalized_at: datetime | None
+    editing_by: str | None
+    amendments: tuple[AmendmentView, ...] = ()
+
+    @property
+    def is_final(self) -> bool:
+        return self.status == NoteStatus.FINAL
+
+    @property
+    def ref(self) -> NoteRef | None:
+        return NoteRef(self.id, self.version) if self.id is not None else None
+
+    @property
+    def first_line(self) -> str:
+        return next((line.strip() for line in self.body.splitlines() if line.strip()), "")
+
+
+def _query() -> Any:
+    return (
+        select(Note, Patient, Client, Callback)
+        .join(Patient, col(Patient.id) == Note.patient_id)
+        .join(Client, col(Client.id) == Patient.client_id)
+        .outerjoin(Callback, col(Callback.id) == Note.callback_id)
+    )
+
+
+def _brief(callback: Callback | None, last_outcome: str | None = None) -> CallbackBrief | None:
+    if callback is None:
+        return None
+    return CallbackBrief(
+        id=callback.id,  # type: ignore[arg-type]
+        reason=callback.reason,
+        kind=callback.kind,
+        due_at=callback.due_at,
+        status=callback.status,
+        last_outcome=last_outcome,
+    )
+
+
+def _view(note: Note, patient: Patient, client: Client, callback: Callback | None) -> NoteView:
+    return NoteView(
+        id=note.id,
+        version=note.version,
+        status=note.status,
+        kind=note.kind,
+        origin=note.origin,
+        body=note.body,
+        patient_id=patient.id,  # type: ignore[arg-type]
+        patient=patient.name,
+        species=patient.species,
+        client_id=client.id,  # type: ignore[arg-type]
+        client=client.name,
+        phone=client.phone,
+        author=note.author,
+        addressed_to=note.addressed_to,
+        callback=_brief(callback),
+        created_at=note.created_at,
+        updated_at=note.updated_at,
+        finalized_at=note.finalized_at,
+        editing_by=note.editing_by,
+    )
+
+
+def note(database: Database, note_id: int) -> NoteView | None:
+    """One note, whole: its amendments and the last outcome of its callback."""
+    with Session(database.engine) as session:
+        found = session.exec(_query().where(Note.id == note_id)).first()
+        if found is None:
+            return None
+        view = _view(*found)
+        amendments = session.exec(
+            select(Amendment).where(Amendment.note_id == note_id).order_by(Amendment.id)
+        ).all()
+        last = None
+        if view.callback is not None:
+            last = session.exec(
+                select(Attempt.outcome)
+                .where(Attempt.callback_id == view.callback.id)
+                .order_by(col(Attempt.id).desc())
+                .limit(1)
+            ).first()
+    return replace(
+        view,
+        callback=replace(view.callback, last_outcome=last) if view.callback else None,
+        amendments=tuple(AmendmentView(a.author, a.at, a.body) for a in amendments),
+    )
+
+
+def new_note(database: Database, target: NewNote, author: str) -> NoteView | None:
+    """What the editor shows for a note not saved yet; None if the patient is gone."""
+    with Session(database.engine) as session:
+        found = session.exec(
+            select(Patient, Client)
+            .join(Client, col(Client.id) == Patient.client_id)
+            .where(Patient.id == target.patient_id)
+        ).first()
+        if found is None:
+            return None
+        callback = session.get(Callback, target.callback_id) if target.callback_id else None
+    patient, client = found
+    draft = Note(
+        patient_id=target.patient_id,
+        callback_id=target.callback_id,
+        author=author,
+        addressed_to=target.addressed_to,
+        kind=target.kind.value,
+        origin=target.origin.value,
+        body="",
+    )
+    return replace(_view(draft, patient, client, callback), created_at=None, updated_at=None)
+
+
+def notes(
+    database: Database,
+    *,
+    drafts_only: bool = False,
+    addressed_to: str | None = None,
+    editing_by: str | None = None,
+) -> list[NoteView]:
+    """Notes oldest first; drafts listed by addressed doctor, oldest first within."""
+    query = _query()
+    if drafts_only:
+        query = query.where(Note.status == NoteStatus.DRAFT)
+    if addressed_to is not None:
+        query = query.where(Note.addressed_to == addressed_to)
+    if editing_by is not None:
+        query = query.where(Note.editing_by == editing_by)
+    order = (Note.addressed_to, Note.created_at, Note.id) if drafts_only else (Note.id,)
+    with Session(database.engine) as session:
+        views = [_view(*row) for row in session.exec(query.order_by(*order))]
+        if drafts_only:
+            return views  # a draft has no amendments
+        amended: dict[int, list[AmendmentView]] = {}
+        for a in session.exec(select(Amendment).order_by(Amendment.id)):
+            amended.setdefault(a.note_id, []).append(AmendmentView(a.author, a.at, a.body))
+    return [replace(v, amendments=tuple(amended.get(v.id or 0, ()))) for v in views]
+
+
+def drafts(database: Database) -> list[NoteView]:
+    """The drafts inbox: every draft, by addressed doctor, oldest first."""
+    return notes(database, drafts_only=True)
+
+
+def unsettled(database: Database, initials: str) -> list[NoteView]:
+    """Drafts `initials` was writing when the app last stopped without saving them."""
+    return notes(database, drafts_only=True, editing_by=initials)

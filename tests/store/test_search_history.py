@@ -1,0 +1,107 @@
+"""Finding a patient, and one family's timeline."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session, delete
+
+from callback_tui.clock import FixedClock
+from callback_tui.domain.vocab import Outcome
+from callback_tui.store import history, search
+from callback_tui.store.engine import open_database
+from callback_tui.store.history import EntryKind
+from callback_tui.store.services import CallOutcome, FrontDesk, NoteRef
+from callback_tui.store.tables import SearchTerm
+from tests.conftest import add_visit
+
+
+@pytest.fixture
+def families(desk: FrontDesk) -> FrontDesk:
+    add_visit(desk, patient="Biscuit", client="Jordan Lee", phone="(312) 555-0142")
+    add_visit(desk, patient="Zoë", client="Maria O'Brien-Núñez", phone="(773) 555-0101")
+    add_visit(desk, patient="Luna", client="Leena Park", phone="(312) 555-0177")
+    add_visit(desk, patient="[bold]Rex[/bold]", client="王 小明", phone="(312) 555-0188")
+    return desk
+
+
+def found(desk: FrontDesk, query: str) -> list[str]:
+    return [f"{f.patient}/{f.client}" for f in search.find(desk.database, query)]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("lee", ["Biscuit/Jordan Lee", "Luna/Leena Park"]),  # a word's start, any word
+        ("LEE jor", ["Biscuit/Jordan Lee"]),  # every word must meet the same card
+        ("bisc", ["Biscuit/Jordan Lee"]),  # the patient's name
+        ("obrien", ["Zoë/Maria O'Brien-Núñez"]),  # punctuation dropped
+        ("nunez zoe", ["Zoë/Maria O'Brien-Núñez"]),  # accents folded
+        ("(312) 555-01", ["Biscuit/Jordan Lee", "Luna/Leena Park", "[bold]Rex[/bold]/王 小明"]),
+        ("7735", ["Zoë/Maria O'Brien-Núñez"]),  # phone prefix
+        ("王", ["[bold]Rex[/bold]/王 小明"]),
+        ("[bold]", ["[bold]Rex[/bold]/王 小明"]),
+        ("555", []),  # the middle of a number is not its prefix
+        ("", []),
+        ("  ", []),
+    ],
+)
+def test_search_by_name_word_or_phone_prefix(
+    families: FrontDesk, query: str, expected: list[str]
+) -> None:
+    assert found(families, query) == sorted(expected, key=lambda s: s.rsplit("/", 1)[1].casefold())
+
+
+def test_the_search_index_is_rebuilt_for_a_file_that_predates_it(
+    families: FrontDesk, tmp_path: object
+) -> None:
+    with Session(families.database.writer) as session, session.begin():
+        session.exec(delete(SearchTerm))  # type: ignore[call-overload]
+    assert found(families, "lee") == []
+    assert families.database.path is not None
+    reopened = open_database(str(families.database.path))
+    try:
+        assert [f.patient for f in search.find(reopened, "lee")] == ["Biscuit", "Luna"]
+    finally:
+        reopened.dispose()
+
+
+def test_history_is_one_timeline_newest_first(desk: FrontDesk, clock: FixedClock) -> None:
+    callbacks = add_visit(desk, reason="surgery", doctor_calls="no")
+    add_visit(desk, patient="Pepper", reason="vomiting")
+    first = callbacks[0]
+    clock.advance(minutes=5)
+    logged = desk.log_outcome(
+        "AB",
+        first.id,  # type: ignore[arg-type]
+        first.version,
+        CallOutcome(outcome=Outcome.SPOKE, notes="Sore but eating.", concern_for_doctor=True),
+    )
+    assert logged.draft is not None and logged.draft.id is not None
+    clock.advance(minutes=5)
+    desk.finalize_note("DRW", NoteRef(logged.draft.id, logged.draft.version), "Sore but eating.")
+    clock.advance(minutes=5)
+    desk.amend_note("DRW", logged.draft.id, "Pain meds extended.")
+
+    whole = history.history(desk.database, first.client_id)
+    assert whole is not None
+    assert [p.name for p in whole.patients] == ["Biscuit", "Pepper"]
+    kinds = [(e.kind, e.patient, e.status) for e in whole.entries]
+    assert kinds[:3] == [
+        (EntryKind.AMENDMENT, "Biscuit", "final"),
+        (EntryKind.NOTE, "Biscuit", "final"),
+        (EntryKind.CALL, "Biscuit", "spoke"),
+    ]
+    assert {e.patient for e in whole.entries if e.kind is EntryKind.CALLBACK} == {
+        "Biscuit",
+        "Pepper",
+    }
+    times = [e.at for e in whole.entries]
+    assert times == sorted(times, reverse=True)
+
+    one = history.history(desk.database, first.client_id, patient_id=first.patient_id)
+    assert one is not None and one.patient_id == first.patient_id
+    assert {e.patient for e in one.entries} == {"Biscuit"}
+
+
+def test_history_of_a_missing_client_is_none(desk: FrontDesk) -> None:
+    assert history.history(desk.database, 404) is None
