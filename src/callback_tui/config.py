@@ -56,6 +56,8 @@ class Settings(datafile.Strict):
     windows: dict[str, str] = Field(default_factory=_default_windows)
     doctor_evening_call: time = time(20, 0)
     refresh_seconds: float = Field(default=2.0, ge=0.2, le=60)
+    autosave_seconds: float = Field(default=3.0, ge=0.5, le=60)
+    """How often the note editor keeps what is typed: the most a crash can lose."""
 
     @field_validator("timezone")
     @classmethod

@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pytest
 from textual.pilot import Pilot
 
+from callback_tui.config import Clinic
 from callback_tui.store.services import FrontDesk
 from callback_tui.tui.app import CallbackApp
 
@@ -17,9 +18,19 @@ MakeApp = Callable[..., CallbackApp]
 
 @pytest.fixture
 def make(desk: FrontDesk) -> MakeApp:
-    def build(initials: str | None = "AB", watch: bool = False, demo: bool = False) -> CallbackApp:
+    def build(
+        initials: str | None = "AB",
+        watch: bool = False,
+        demo: bool = False,
+        clinic: Clinic | None = None,
+    ) -> CallbackApp:
         return CallbackApp(
-            desk.database, desk.clinic, initials=initials, watch=watch, demo=demo, blink=False
+            desk.database,
+            clinic or desk.clinic,
+            initials=initials,
+            watch=watch,
+            demo=demo,
+            blink=False,
         )
 
     return build
@@ -27,15 +38,12 @@ def make(desk: FrontDesk) -> MakeApp:
 
 def _loaded(app: object) -> bool:
     """Whether the screen on top has what it loads in the background."""
-    from callback_tui.tui.screens.today import TodayScreen
     from callback_tui.tui.screens.who import WhoScreen
 
     screen = app.screen  # type: ignore[attr-defined]
-    if isinstance(screen, TodayScreen):
-        return screen.queue is not None and screen.queue.initials == screen.initials
     if isinstance(screen, WhoScreen):
         return bool(screen.staff) or bool(screen.query_one("#nobody").render().plain)  # type: ignore[attr-defined]
-    return True
+    return bool(getattr(screen, "loaded", True))
 
 
 async def settle(pilot: Pilot[None]) -> None:

@@ -7,7 +7,9 @@ from typing import Any
 from sqlmodel import Session, select
 from textual.pilot import Pilot
 
-from callback_tui.store.services import FrontDesk
+from callback_tui.clock import FixedClock
+from callback_tui.domain.vocab import Outcome
+from callback_tui.store.services import CallOutcome, FrontDesk, NewNote
 from callback_tui.store.tables import Client
 from tests.conftest import add_visit
 from tests.tui.conftest import SIZE, MakeApp, settle
@@ -69,3 +71,55 @@ def test_outcome_modal(snap_compare: Any, desk: FrontDesk, make: MakeApp) -> Non
 
 def test_who_picker(snap_compare: Any, desk: FrontDesk, make: MakeApp) -> None:
     assert snap_compare(make(initials=None), terminal_size=SIZE, run_before=_settled)
+
+
+def drafts(desk: FrontDesk, clock: FixedClock) -> None:
+    """Three drafts: one waiting since Sunday, one for another doctor, one client update."""
+    clock.advance(hours=-40)
+    (old,) = add_visit(desk, patient="Biscuit", occurred_at="2026-11-21 10:00")
+    desk.log_outcome(
+        "AB",
+        old.id,  # type: ignore[arg-type]
+        old.version,
+        CallOutcome(
+            Outcome.SPOKE,
+            "Still vomiting after meals.\nOwner asks about diet.",
+            concern_for_doctor=True,
+        ),
+    )
+    clock.advance(hours=38)
+    (other,) = add_visit(
+        desk, patient="Luna", client="Maria [b]Gonzalez[/b]", phone="312-555-0102", doctor="DRP"
+    )
+    desk.log_outcome(
+        "CD",
+        other.id,  # type: ignore[arg-type]
+        other.version,
+        CallOutcome(Outcome.SPOKE, "Limping on the [left] hind leg.", concern_for_doctor=True),
+    )
+    clock.advance(hours=2)
+    desk.save_note("TR", NewNote(old.patient_id, "DRW"), "Owner called: eating a little.")
+
+
+def test_drafts_inbox(snap_compare: Any, desk: FrontDesk, make: MakeApp, clock: FixedClock) -> None:
+    drafts(desk, clock)
+
+    async def open_inbox(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+
+    assert snap_compare(make("DRW"), terminal_size=SIZE, run_before=open_inbox)
+
+
+def test_note_editor(snap_compare: Any, desk: FrontDesk, make: MakeApp, clock: FixedClock) -> None:
+    drafts(desk, clock)
+
+    async def open_draft(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+
+    assert snap_compare(make("DRW"), terminal_size=SIZE, run_before=open_draft)

@@ -8,10 +8,10 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from callback_tui.domain.vocab import NoteStatus
+from callback_tui.domain.vocab import NoteStatus, Outcome, Role
 from callback_tui.store.engine import Database
 from callback_tui.store.services import NewNote, NoteRef
-from callback_tui.store.tables import Amendment, Attempt, Callback, Client, Note, Patient
+from callback_tui.store.tables import Amendment, Attempt, Callback, Client, Note, Patient, Staff
 
 
 @dataclass(frozen=True)
@@ -200,3 +200,63 @@ def drafts(database: Database) -> list[NoteView]:
 def unsettled(database: Database, initials: str) -> list[NoteView]:
     """Drafts `initials` was writing when the app last stopped without saving them."""
     return notes(database, drafts_only=True, editing_by=initials)
+
+
+@dataclass(frozen=True)
+class UpdateChoices:
+    """What a client update asks about: which callback it answers and which doctor to tell."""
+
+    patient_id: int
+    patient: str
+    species: str | None
+    client: str
+    phone: str
+    callbacks: tuple[CallbackBrief, ...]
+    """The patient's latest callbacks, those answered by a left message first."""
+    doctors: tuple[tuple[str, str], ...]
+    """Every doctor, as (initials, name)."""
+    case_doctor: str | None
+    """The doctor on the patient's latest callback."""
+
+
+def update_choices(database: Database, patient_id: int, recent: int = 8) -> UpdateChoices | None:
+    with Session(database.engine) as session:
+        found = session.exec(
+            select(Patient, Client)
+            .join(Client, col(Client.id) == Patient.client_id)
+            .where(Patient.id == patient_id)
+        ).first()
+        if found is None:
+            return None
+        patient, client = found
+        latest = session.exec(
+            select(Callback)
+            .where(Callback.patient_id == patient_id)
+            .order_by(col(Callback.due_at).desc(), col(Callback.id).desc())
+            .limit(recent)
+        ).all()
+        briefs = []
+        for callback in latest:
+            last = session.exec(
+                select(Attempt.outcome)
+                .where(Attempt.callback_id == callback.id)
+                .order_by(col(Attempt.id).desc())
+                .limit(1)
+            ).first()
+            briefs.append(_brief(callback, last))
+        doctors = session.exec(
+            select(Staff.initials, Staff.name)
+            .where(Staff.role == Role.DOCTOR, col(Staff.active).is_(True))
+            .order_by(Staff.initials)
+        ).all()
+    briefs.sort(key=lambda b: b is not None and b.last_outcome != Outcome.LEFT_MESSAGE)
+    return UpdateChoices(
+        patient_id=patient_id,
+        patient=patient.name,
+        species=patient.species,
+        client=client.name,
+        phone=client.phone,
+        callbacks=tuple(b for b in briefs if b is not None),
+        doctors=tuple((initials, name) for initials, name in doctors),
+        case_doctor=latest[0].doctor if latest else None,
+    )

@@ -36,6 +36,8 @@ class QueueRow:
 
     id: int
     version: int
+    patient_id: int
+    client_id: int
     section: Section | None
     """Where it stands on a day's list; None outside a queue (exports)."""
     source_id: str | None
@@ -111,6 +113,8 @@ def _row(
     return QueueRow(
         id=callback.id,
         version=callback.version,
+        patient_id=callback.patient_id,
+        client_id=callback.client_id,
         section=section,
         source_id=callback.source_id,
         kind=callback.kind,

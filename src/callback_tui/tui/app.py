@@ -83,6 +83,16 @@ class CallbackApp(App[None]):
         for screen in self.screen_stack:
             screen.post_message(DataChanged())
 
+    # -- leaving --------------------------------------------------------------------------
+
+    async def action_quit(self) -> None:
+        """Keep what is being typed in any open note before closing."""
+        for screen in self.screen_stack:
+            flush = getattr(screen, "flush", None)
+            if callable(flush):
+                flush()
+        self.exit()
+
     # -- keys -----------------------------------------------------------------------------
 
     def action_toggle_keys(self) -> None:

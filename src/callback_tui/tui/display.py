@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from rich.text import Text
 
+from callback_tui.domain import text
 from callback_tui.domain.hours import Calendar
+from callback_tui.domain.vocab import DRAFT_WAITS_TOO_LONG
 from callback_tui.store.queries import QueueRow
 
 
@@ -48,3 +50,14 @@ def marks(row: QueueRow) -> Text:
             out.append(" ")
         out.append(label, style=style)
     return out
+
+
+def moment(calendar: Calendar, instant: datetime | None) -> str:
+    """A stored time as the desk reads it: "Tue 24 Nov 09:05"."""
+    return calendar.local(instant).strftime("%a %d %b %H:%M") if instant else ""
+
+
+def waiting(elapsed: timedelta) -> Text:
+    """A draft's age; past a day it stands out."""
+    late = elapsed > DRAFT_WAITS_TOO_LONG
+    return Text(text.age(elapsed), style="bold red" if late else "", justify="right")

@@ -15,9 +15,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from callback_tui.domain.hours import Calendar
-from callback_tui.store import queries
+from callback_tui.store import notes, queries
+from callback_tui.store.notes import NoteView
 from callback_tui.store.queries import Queue, QueueRow, Section
-from callback_tui.store.services import Logged, ServiceError, StaleVersion
+from callback_tui.store.services import Logged, NewNote, ServiceError, StaleVersion
 from callback_tui.tui import display
 from callback_tui.tui.messages import DataChanged
 from callback_tui.tui.screens.common import app_of
@@ -46,6 +47,12 @@ class TodayScreen(Screen[None]):
         ),
         Binding("c", "claim", "Claim", id="claim", tooltip="Take a pool item as your own"),
         Binding("a", "add", "Add", id="add", tooltip="Add a callback by hand"),
+        Binding("u", "update", "Update", id="update", tooltip="A client called back with news"),
+        Binding("d", "drafts", "Drafts", id="drafts", tooltip="Drafts waiting for a doctor"),
+        Binding("h", "history", "History", id="history", tooltip="This patient's history"),
+        Binding(
+            "slash", "search", "Search", id="search", key_display="/", tooltip="Find a patient"
+        ),
         Binding("w", "who", "Who", id="who", tooltip="Switch initials"),
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
@@ -56,6 +63,12 @@ class TodayScreen(Screen[None]):
         self.initials = initials
         self.queue: Queue | None = None
         self._rows: dict[str, QueueRow] = {}
+        self._offered: set[str] = set()
+        """Initials whose unsaved drafts were offered already in this run."""
+
+    @property
+    def loaded(self) -> bool:
+        return self.queue is not None and self.queue.initials == self.initials
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="topbar"):
@@ -125,6 +138,35 @@ class TodayScreen(Screen[None]):
             + "   a: add a callback · w: switch initials"
         )
         self.refresh_bindings()
+        if queue.initials not in self._offered:
+            self._offered.add(queue.initials)
+            self._find_unsaved(queue.initials)
+
+    # -- unsaved drafts from a crash ------------------------------------------------------
+
+    @work(thread=True, group="unsaved")
+    def _find_unsaved(self, initials: str) -> None:
+        app = app_of(self)
+        found = notes.unsettled(app.database, initials)
+        if found:
+            app.call_from_thread(self._offer_unsaved, initials, found)
+
+    def _offer_unsaved(self, initials: str, found: list[NoteView]) -> None:
+        from callback_tui.tui.screens.recover import RecoverScreen
+
+        if initials != self.initials or self.app.screen is not self:
+            return
+
+        def picked(note_id: int | None) -> None:
+            if note_id is not None:
+                self._edit(note_id)
+
+        self.app.push_screen(RecoverScreen(found), picked)
+
+    def _edit(self, target: int | NewNote) -> None:
+        from callback_tui.tui.screens.note_editor import NoteEditor
+
+        self.app.push_screen(NoteEditor(target, self.initials), lambda _: self.reload())
 
     def _show_header(self, queue: Queue) -> None:
         label = Text(queue.initials)
@@ -186,6 +228,8 @@ class TodayScreen(Screen[None]):
                 self.notify(str(result), severity="warning", markup=False)
             elif result is not None:
                 self.notify(outcome_summary(result, app_of(self).clinic.calendar), markup=False)
+                if result.draft is not None and result.draft.id is not None:
+                    self._edit(result.draft.id)  # the concern, ready for more words
             if result is not None:
                 self.reload()
 
@@ -219,6 +263,30 @@ class TodayScreen(Screen[None]):
                 self.reload()
 
         self.app.push_screen(AddCallbackScreen(self.initials), added)
+
+    def action_update(self) -> None:
+        from callback_tui.tui.screens.client_update import start_client_update
+
+        start_client_update(self, self.initials, None)
+
+    def action_drafts(self) -> None:
+        from callback_tui.tui.screens.drafts import DraftsInbox
+
+        self.app.push_screen(DraftsInbox(self.initials), lambda _: self.reload())
+
+    def action_history(self) -> None:
+        from callback_tui.tui.screens.history import HistoryScreen, open_search
+
+        row = self.current_row()
+        if row is None:
+            open_search(self, self.initials)
+        else:
+            self.app.push_screen(HistoryScreen(row.client_id, self.initials, row.patient_id))
+
+    def action_search(self) -> None:
+        from callback_tui.tui.screens.history import open_search
+
+        open_search(self, self.initials)
 
     def action_who(self) -> None:
         from callback_tui.tui.screens.who import WhoScreen

@@ -55,7 +55,9 @@ class WhoScreen(ModalScreen[str | None]):
             for m in staff
         )
         people.display = bool(staff)
-        self.query_one("#nobody", Static).update("" if staff else NOBODY)
+        nobody = self.query_one("#nobody", Static)
+        nobody.update("" if staff else NOBODY)
+        nobody.display = not staff
 
     @on(Input.Submitted)
     def _typed(self, event: Input.Submitted) -> None:

@@ -1,0 +1,117 @@
+"""Find a patient: type any word of a name, or the phone's first digits."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.coordinate import Coordinate
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Footer, Input, Static
+
+from callback_tui.domain import phones
+from callback_tui.store import search
+from callback_tui.store.search import Found
+from callback_tui.tui import display
+from callback_tui.tui.screens.common import app_of, steady_cursors
+
+
+class Results(Message):
+    def __init__(self, query: str, found: list[Found]) -> None:
+        super().__init__()
+        self.query = query
+        self.found = found
+
+
+class FindPatient(ModalScreen[Found | None]):
+    """Results follow the typing; down or enter moves to them, enter picks one."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="cancel"),
+        Binding("down", "to_results", "Results", show=False),
+    ]
+
+    def __init__(self, title: str = "Find a patient") -> None:
+        super().__init__(classes="modal")
+        self.title_text = title
+        self.found: list[Found] = []
+        self.searched: str | None = None
+
+    @property
+    def loaded(self) -> bool:
+        return self.searched == self.query_one(Input).value
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(self.title_text, classes="title", markup=False)
+            yield Input(placeholder="Name (any word) or phone number, then enter", id="query")
+            yield DataTable(cursor_type="row", id="results")
+            yield Static("", id="nothing", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        steady_cursors(self)
+        table = self.query_one(DataTable)
+        for column in ("Patient", "Species", "Client", "Phone"):
+            table.add_column(column, key=column.lower())
+        self.query_one(Input).focus()
+        self.searched = ""
+
+    @on(Input.Changed)
+    def _typed(self, event: Input.Changed) -> None:
+        self._search(event.value)
+
+    @work(thread=True, exclusive=True, group="search")
+    def _search(self, query: str) -> None:
+        self.post_message(Results(query, search.find(app_of(self).database, query)))
+
+    @on(Results)
+    def _show(self, message: Results) -> None:
+        if message.query != self.query_one(Input).value:
+            return  # typing went on; a newer answer is coming
+        self.searched = message.query
+        self.found = message.found
+        region = app_of(self).clinic.settings.phone_region
+        table = self.query_one(DataTable)
+        table.clear()
+        for index, found in enumerate(message.found):
+            table.add_row(
+                display.literal(found.patient, "bold"),
+                display.literal(found.species),
+                display.literal(found.client),
+                Text(phones.display(found.phone, region)),
+                key=str(index),
+            )
+        nothing = ""
+        if message.query.strip() and not message.found:
+            nothing = "No patient or client matches. Try another word or the phone's first digits."
+        self.query_one("#nothing", Static).update(nothing)
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        if len(self.found) == 1:
+            self.dismiss(self.found[0])
+        elif self.found:
+            self.action_to_results()
+
+    def action_to_results(self) -> None:
+        if self.found:
+            self.query_one(DataTable).focus()
+
+    @on(DataTable.RowSelected)
+    def _picked(self, event: DataTable.RowSelected) -> None:
+        index = int(event.row_key.value or 0)
+        self.dismiss(self.found[index])
+
+    def current(self) -> Found | None:
+        table = self.query_one(DataTable)
+        if not self.found or table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
+        return self.found[int(key or 0)]
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

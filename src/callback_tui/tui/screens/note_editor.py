@@ -1,0 +1,391 @@
+"""The note editor: write a draft for the doctor, finalize it, or amend a final note.
+
+What is typed is kept every few seconds (an autosave, offered again after a crash) and on
+leaving. A final note is shown read-only; the box under it appends a dated amendment.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Literal
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Static, TextArea
+
+from callback_tui.domain import phones
+from callback_tui.domain.vocab import NoteOrigin
+from callback_tui.store import notes
+from callback_tui.store.notes import NoteView
+from callback_tui.store.services import (
+    Invalid,
+    NewNote,
+    NoteIsFinal,
+    ServiceError,
+    StaleVersion,
+)
+from callback_tui.tui import display
+from callback_tui.tui.screens.common import FieldError, app_of, show_errors, steady_cursors
+from callback_tui.tui.widgets.confirm import Confirm
+
+Write = Literal["autosave", "save", "finalize", "amend"]
+
+MERGE_MARK = "--- your text, not saved: the note changed at the other desk ---"
+
+
+class NoteEditor(Screen[NoteView | None]):
+    """One note, full screen. Dismisses with the note as last stored (None if never saved)."""
+
+    BINDINGS = [
+        # One key, two meanings: check_action leaves exactly one of them live.
+        Binding("ctrl+s", "save", "Save draft", id="save", priority=True, tooltip="Save the draft"),
+        Binding(
+            "ctrl+s",
+            "amend",
+            "Append amendment",
+            id="amend",
+            priority=True,
+            tooltip="Add the amendment, dated and signed",
+        ),
+        Binding(
+            "ctrl+f",
+            "finalize",
+            "Finalize",
+            id="finalize",
+            priority=True,
+            tooltip="Make the note final (asks first)",
+        ),
+        Binding("escape", "leave", "Back", id="leave", tooltip="Save and go back"),
+    ]
+
+    def __init__(self, target: int | NewNote, initials: str) -> None:
+        super().__init__()
+        self.target = target
+        self.initials = initials
+        self.view: NoteView | None = None
+        self._lock = threading.Lock()
+        self._kept = ""
+        """The text as last sent to the database (what a crash would leave)."""
+        self._leaving = False
+
+    @property
+    def loaded(self) -> bool:
+        return self.view is not None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="note"):
+            yield Static("", id="note-head", markup=False)
+            yield Static("", id="note-meta", markup=False)
+            yield Static("", id="note-hint", markup=False)
+            yield TextArea(id="body", soft_wrap=True, show_line_numbers=False)
+            yield FieldError("body")
+            yield Static("", id="amendments", markup=False)
+            yield TextArea(
+                id="amendment",
+                soft_wrap=True,
+                placeholder="Write an amendment here; ctrl+s appends it, dated and signed.",
+            )
+            yield FieldError("amendment")
+            yield Static("", id="note-state", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        steady_cursors(self)
+        self._load()
+        self.set_interval(app_of(self).clinic.settings.autosave_seconds, self._autosave)
+
+    # -- loading --------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="note-load")
+    def _load(self) -> None:
+        app = app_of(self)
+        if isinstance(self.target, NewNote):
+            view = notes.new_note(app.database, self.target, self.initials)
+        else:
+            view = notes.note(app.database, self.target)
+        if view is None:
+            app.call_from_thread(self.notify, "That note no longer exists.", severity="error")
+            app.call_from_thread(self.dismiss, None)
+        else:
+            app.call_from_thread(self._show, view, view.body)
+
+    def _show(self, view: NoteView, text: str) -> None:
+        """Show `view`, with `text` in the editing box (the stored body, or a merge)."""
+        self.view = view
+        self._kept = view.body
+        self.set_class(view.is_final, "-final")
+        self._show_head(view)
+        body = self.query_one("#body", TextArea)
+        body.read_only = view.is_final
+        body.load_text(text)
+        if view.is_final:
+            self.query_one("#amendments", Static).update(self._amendments_text(view))
+            self.query_one("#amendment", TextArea).focus()
+        else:
+            body.focus()
+            body.move_cursor(body.document.end)
+        self._state("Final: read only. Amend below." if view.is_final else self._saved_state())
+        self.refresh_bindings()
+
+    def _show_head(self, view: NoteView) -> None:
+        clinic = app_of(self).clinic
+        head = Text()
+        head.append("Final note" if view.is_final else "Draft note", style="bold")
+        if view.addressed_to:
+            head.append(f" for {view.addressed_to}", style="bold")
+        head.append(" · ")
+        head.append(view.patient, style="bold")
+        if view.species:
+            head.append(f" ({view.species})")
+        head.append(" · ")
+        head.append(view.client)
+        head.append(f" · {phones.display(view.phone, clinic.settings.phone_region)}")
+        self.query_one("#note-head", Static).update(head)
+
+        meta = Text(f"{view.kind.capitalize()} note by {view.author}", style="dim")
+        if view.callback is not None:
+            brief = view.callback
+            meta.append(
+                f" · from the {clinic.profile.label(brief.reason)} {brief.kind.replace('_', ' ')}"
+                f" callback due {display.moment(clinic.calendar, brief.due_at)}",
+                style="dim",
+            )
+            if brief.last_outcome:
+                meta.append(f" ({brief.last_outcome.replace('_', ' ')})", style="dim")
+        elif view.origin == NoteOrigin.CLIENT_UPDATE:
+            meta.append(" · client update", style="dim")
+        if view.created_at:
+            meta.append(f" · started {display.moment(clinic.calendar, view.created_at)}", "dim")
+        if view.finalized_at:
+            meta.append(f" · final {display.moment(clinic.calendar, view.finalized_at)}", "dim")
+        self.query_one("#note-meta", Static).update(meta)
+
+        hint = ""
+        if not view.is_final and view.origin == NoteOrigin.CLIENT_UPDATE:
+            doctor = view.addressed_to or "the case doctor"
+            hint = (
+                f"Resolved? ctrl+f finalizes it now.  Still concerned? ctrl+s keeps it as a"
+                f" draft for {doctor}."
+            )
+        elif view.editing_by and view.editing_by != self.initials:
+            hint = f"{view.editing_by} has unsaved changes in this draft at another desk."
+        self.query_one("#note-hint", Static).update(hint)
+
+    def _amendments_text(self, view: NoteView) -> Text:
+        calendar = app_of(self).clinic.calendar
+        out = Text()
+        for amendment in view.amendments:
+            out.append(
+                f"Amended {display.moment(calendar, amendment.at)} by {amendment.author}:\n",
+                style="bold",
+            )
+            out.append(amendment.body + "\n")
+        return out
+
+    def _state(self, message: str, style: str = "dim") -> None:
+        self.query_one("#note-state", Static).update(Text(message, style=style))
+
+    def _saved_state(self) -> str:
+        view = self.view
+        if view is None or view.id is None:
+            return "Not saved yet: kept every few seconds as you type."
+        when = display.moment(app_of(self).clinic.calendar, view.updated_at)
+        autosaved = view.editing_by == self.initials
+        return f"{'Autosaved' if autosaved else 'Saved'} {when}."
+
+    # -- what is typed --------------------------------------------------------------------
+
+    def _typed(self) -> str:
+        return self.query_one("#body", TextArea).text
+
+    @on(TextArea.Changed, "#body")
+    def _changed(self) -> None:
+        if self.view is not None and not self.view.is_final and self._typed() != self._kept:
+            self._state("Unsaved changes", style="yellow")
+
+    def _autosave(self) -> None:
+        view = self.view
+        if view is None or view.is_final or self._leaving:
+            return
+        text = self._typed()
+        if text != self._kept and text.strip():
+            self._write("autosave", text)
+
+    def flush(self) -> None:
+        """Save what is typed now, on this thread (the app is closing)."""
+        view = self.view
+        if view is None or view.is_final or not self._typed().strip():
+            return
+        self._run("save", self._typed(), leave=False, on_thread=False)
+
+    # -- actions --------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("save", "finalize"):
+            return self.view is not None and not self.view.is_final
+        if action == "amend":
+            return self.view is not None and self.view.is_final
+        return True
+
+    def action_save(self) -> None:
+        if self.view is not None and not self.view.is_final:
+            self._write("save", self._typed())
+
+    def action_amend(self) -> None:
+        if self.view is not None and self.view.is_final:
+            self._write("amend", self.query_one("#amendment", TextArea).text)
+
+    def action_finalize(self) -> None:
+        view = self.view
+        if view is None or view.is_final:
+            return
+        if not self._typed().strip():
+            show_errors(self, {"body": "The note is empty: write what was said before finalizing."})
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._write("finalize", self._typed())
+
+        self.app.push_screen(
+            Confirm(
+                "Finalize this note?",
+                "A final note never changes; later corrections are added as amendments.",
+            ),
+            answered,
+        )
+
+    def action_leave(self) -> None:
+        view = self.view
+        if view is None:
+            self.dismiss(None)
+            return
+        if view.is_final:
+            typed = self.query_one("#amendment", TextArea).text.strip()
+            if not typed:
+                self.dismiss(view)
+                return
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self.dismiss(view)
+
+            self.app.push_screen(
+                Confirm("Leave without appending the amendment?", "What you typed is not kept."),
+                answered,
+            )
+            return
+        text = self._typed()
+        if not text.strip():
+            if view.id is None:
+                self.dismiss(None)
+                return
+            self.notify("An empty note is not saved: the draft keeps its earlier text.")
+            text = self._kept
+        self._leaving = True
+        self._write("save", text, leave=True)
+
+    # -- writing --------------------------------------------------------------------------
+
+    @work(thread=True, group="note-write")
+    def _write(self, kind: Write, text: str, leave: bool = False) -> None:
+        self._run(kind, text, leave=leave, on_thread=True)
+
+    def _run(self, kind: Write, text: str, *, leave: bool, on_thread: bool) -> None:
+        """One write, serialised with the others (autosaves run while the user types)."""
+        app = app_of(self)
+
+        def ui(callback: object, *args: object) -> None:
+            if on_thread:
+                app.call_from_thread(callback, *args)  # type: ignore[arg-type]
+            else:
+                callback(*args)  # type: ignore[operator]
+
+        with self._lock:
+            view = self.view
+            if view is None:
+                return
+            target = view.ref or self.target
+            try:
+                if kind == "amend":
+                    assert view.id is not None
+                    app.desk.amend_note(self.initials, view.id, text)
+                    stored = view.id
+                else:
+                    assert not isinstance(target, int)
+                    if kind == "finalize":
+                        note = app.desk.finalize_note(self.initials, target, text)
+                    else:
+                        note = app.desk.save_note(
+                            self.initials, target, text, autosave=kind == "autosave"
+                        )
+                    stored = note.id
+                    self._kept = text
+                fresh = notes.note(app.database, stored)  # type: ignore[arg-type]
+            except Invalid as exc:
+                self._leaving = False
+                ui(show_errors, self, exc.problems)
+                return
+            except NoteIsFinal as exc:
+                ui(self._overtaken, str(exc), text, True)
+                return
+            except StaleVersion as exc:
+                ui(self._overtaken, str(exc), text, False)
+                return
+            except ServiceError as exc:
+                self._leaving = False
+                ui(self.notify, str(exc), severity="error", markup=False)
+                return
+            if fresh is not None:
+                self.view = fresh
+        ui(self._written, kind, fresh, leave)
+
+    def _written(self, kind: Write, fresh: NoteView | None, leave: bool) -> None:
+        if not self.is_mounted:
+            return
+        show_errors(self, {})
+        if leave or kind == "finalize":
+            if kind == "finalize":
+                self.notify("Finalized. It is read-only from now on.")
+            self.dismiss(fresh)
+            return
+        if kind == "amend" and fresh is not None:
+            self.query_one("#amendment", TextArea).load_text("")
+            self.query_one("#amendments", Static).update(self._amendments_text(fresh))
+            self._state("Amendment appended.")
+            return
+        if fresh is not None:
+            self._show_head(fresh)
+        if self._typed() == self._kept:
+            self._state(self._saved_state())
+
+    def _overtaken(self, message: str, mine: str, final: bool) -> None:
+        """Another desk got there first: reload theirs and keep ours beside it, never lose it."""
+        self._leaving = False
+        self.notify(message, severity="warning", markup=False)
+        self._reload_keeping(mine, final)
+
+    @work(thread=True, exclusive=True, group="note-load")
+    def _reload_keeping(self, mine: str, final: bool) -> None:
+        app = app_of(self)
+        view = self.view
+        fresh = notes.note(app.database, view.id) if view and view.id else None
+        if fresh is None:
+            return
+        app.call_from_thread(self._merge, fresh, mine)
+
+    def _merge(self, fresh: NoteView, mine: str) -> None:
+        if fresh.is_final:
+            self._show(fresh, fresh.body)
+            self.query_one("#amendment", TextArea).load_text(mine)
+            self._state("Your text is in the amendment box: ctrl+s appends it.", "yellow")
+            return
+        merged = (
+            mine if mine.strip() == fresh.body.strip() else f"{fresh.body}\n\n{MERGE_MARK}\n{mine}"
+        )
+        self._show(fresh, merged)
+        self._state("Merged with the other desk's text: check it, then ctrl+s.", "yellow")

@@ -1,0 +1,337 @@
+"""Notes on screen: concern drafts, the inbox, finalize and amend, client updates, history."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, func, select
+from textual.widgets import DataTable, TextArea
+
+from callback_tui.config import Clinic, load_clinic
+from callback_tui.domain.vocab import Outcome
+from callback_tui.store import notes
+from callback_tui.store.notes import NoteView
+from callback_tui.store.services import CallOutcome, FrontDesk, NoteRef
+from callback_tui.store.tables import Amendment, Callback, Event, Note
+from callback_tui.tui.screens.client_update import ClientUpdateScreen
+from callback_tui.tui.screens.drafts import DraftsInbox
+from callback_tui.tui.screens.history import HistoryScreen
+from callback_tui.tui.screens.note_editor import MERGE_MARK, NoteEditor
+from callback_tui.tui.screens.recover import RecoverScreen
+from callback_tui.tui.screens.today import TodayScreen
+from callback_tui.tui.widgets.confirm import Confirm
+from tests.conftest import add_visit
+from tests.tui.conftest import SIZE, MakeApp, settle
+
+
+def only_note(desk: FrontDesk) -> NoteView:
+    (found,) = notes.notes(desk.database)
+    return found
+
+
+def note_events(desk: FrontDesk) -> list[tuple[str, str]]:
+    with Session(desk.database.engine) as session:
+        rows = session.exec(
+            select(Event).where(Event.action.startswith("note.")).order_by(Event.id)
+        )  # type: ignore[attr-defined]
+        return [(e.actor, e.action) for e in rows]
+
+
+def rows(app: object) -> list[list[str]]:
+    table = app.screen.query_one(DataTable)  # type: ignore[attr-defined]
+    return [[cell.plain for cell in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+def editor_text(app: object) -> str:
+    return app.screen.query_one("#body", TextArea).text  # type: ignore[attr-defined]
+
+
+def concern(desk: FrontDesk, text: str, doctor: str = "DRW") -> Note:
+    callback = add_visit(desk, doctor=doctor)[0]
+    logged = desk.log_outcome(
+        "AB",
+        callback.id,  # type: ignore[arg-type]
+        callback.version,
+        CallOutcome(Outcome.SPOKE, text, concern_for_doctor=True),
+    )
+    assert logged.draft is not None
+    return logged.draft
+
+
+def quick_autosave(clinic: Clinic) -> Clinic:
+    return load_clinic(clinic.settings.model_copy(update={"autosave_seconds": 0.5}), clinic.clock)
+
+
+async def test_a_concern_opens_its_draft_and_the_doctor_finalizes_it_from_the_inbox(
+    desk: FrontDesk, make: MakeApp
+) -> None:
+    (visit,) = add_visit(desk, doctor="DRP")
+    app = make("AB")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "s", *"Still limping")
+        await pilot.click("#concern")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        # The draft opens with the call notes, addressed to the case doctor.
+        assert isinstance(app.screen, NoteEditor)
+        assert editor_text(app) == "Still limping"
+        assert "Draft note for DRP" in str(app.screen.query_one("#note-head").render())
+        await pilot.press("end", *" on the left hind.", "escape")
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)
+
+        # The doctor takes the desk and finds it in the inbox.
+        await pilot.press("w", *"DRP", "enter")
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, DraftsInbox)
+        (row,) = rows(app)
+        assert (row[0], row[2], row[4]) == ("DRP", "Biscuit", "AB")
+        assert row[6] == "Still limping on the left hind."
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("ctrl+f")
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, DraftsInbox)
+        assert rows(app) == []
+
+    with Session(desk.database.engine) as session:
+        assert session.get(Callback, visit.id).status == "completed"  # type: ignore[union-attr]
+    final = only_note(desk)
+    assert (final.status, final.addressed_to, final.body) == (
+        "final",
+        "DRP",
+        "Still limping on the left hind.",
+    )
+    assert note_events(desk) == [
+        ("AB", "note.drafted"),
+        ("AB", "note.saved"),
+        ("DRP", "note.finalized"),
+    ]
+
+
+async def test_a_final_note_is_read_only_and_takes_amendments(
+    desk: FrontDesk, make: MakeApp
+) -> None:
+    draft = concern(desk, "Vomiting stopped.")
+    desk.finalize_note("DRW", NoteRef(draft.id, draft.version), "Vomiting stopped.")  # type: ignore[arg-type]
+    app = make("DRW")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(NoteEditor(draft.id, "DRW"))  # type: ignore[arg-type]
+        await settle(pilot)
+        body = app.screen.query_one("#body", TextArea)
+        assert body.read_only
+        body.focus()
+        await pilot.press(*"tamper", "ctrl+f")
+        assert not isinstance(app.screen, Confirm)  # finalize is not offered
+        assert editor_text(app) == "Vomiting stopped."
+        app.screen.query_one("#amendment", TextArea).focus()
+        await pilot.press(*"Also: [b]eating[/b] again.", "ctrl+s")
+        await settle(pilot)
+        assert "Amended" in str(app.screen.query_one("#amendments").render())
+        assert "[b]eating[/b]" in str(app.screen.query_one("#amendments").render())
+    view = notes.note(desk.database, draft.id)  # type: ignore[arg-type]
+    assert view is not None and view.body == "Vomiting stopped."
+    assert [(a.author, a.body) for a in view.amendments] == [("DRW", "Also: [b]eating[/b] again.")]
+
+
+async def test_client_update_resolved_is_finalized_at_once(desk: FrontDesk, make: MakeApp) -> None:
+    (visit,) = add_visit(desk, client="Jordan Lee", patient="Biscuit")
+    desk.log_outcome("AB", visit.id, visit.version, CallOutcome(Outcome.LEFT_MESSAGE))  # type: ignore[arg-type]
+    app = make("CD")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("u", *"lee")
+        await settle(pilot)
+        await pilot.press("enter")  # the one match
+        await settle(pilot)
+        assert isinstance(app.screen, ClientUpdateScreen)
+        await pilot.press("enter")  # the left-message callback comes first
+        await settle(pilot)
+        assert isinstance(app.screen, NoteEditor)
+        await pilot.press(*"Owner called back: all well.", "ctrl+f", "y")
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)
+    final = only_note(desk)
+    assert (final.status, final.origin, final.author, final.addressed_to) == (
+        "final",
+        "client_update",
+        "CD",
+        "DRW",
+    )
+    assert final.callback is not None and final.callback.id == visit.id
+
+
+async def test_client_update_still_concerned_waits_as_a_draft_for_the_case_doctor(
+    desk: FrontDesk, make: MakeApp
+) -> None:
+    add_visit(desk, client="Jordan Lee", patient="Biscuit", doctor="DRP")
+    app = make("CD")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("u", *"biscuit", "enter")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press(*"Still not eating.", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, NoteEditor)
+        assert "Saved" in str(app.screen.query_one("#note-state").render())
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)
+    draft = only_note(desk)
+    assert (draft.status, draft.addressed_to, draft.body, draft.editing_by) == (
+        "draft",
+        "DRP",
+        "Still not eating.",
+        None,
+    )
+    assert [n.id for n in notes.drafts(desk.database)] == [draft.id]
+
+
+async def test_an_empty_note_is_refused_with_a_clear_message(
+    desk: FrontDesk, make: MakeApp
+) -> None:
+    add_visit(desk, patient="Biscuit")
+    app = make("CD")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("u", *"biscuit", "enter")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("space", "space", "ctrl+s")
+        await settle(pilot)
+        error = str(app.screen.query_one("#error-body").render())
+        assert error == "the note is empty: write what was said before saving"
+        await pilot.press("ctrl+f")
+        assert not isinstance(app.screen, Confirm)
+        assert "empty" in str(app.screen.query_one("#error-body").render())
+        await pilot.press("escape")  # nothing to keep: leaves without writing
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)
+    assert notes.notes(desk.database) == []
+
+
+async def test_long_markup_and_non_latin_notes_show_and_save_literally(
+    desk: FrontDesk, make: MakeApp
+) -> None:
+    head = "[bold red]Not markup[/] 王小明 Ωμέγα مرحبا\n"
+    body = head + "y" * (20_000 - len(head) - 1)
+    draft = concern(desk, body)
+    app = make("DRW")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        assert rows(app)[0][6] == "[bold red]Not markup[/] 王小明 Ωμέγα مرحبا"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert editor_text(app) == body
+        await pilot.press("ctrl+end", "!", "ctrl+s")
+        await settle(pilot)
+        await pilot.press("!", "ctrl+s")  # one past the limit
+        await settle(pilot)
+        assert "20,000" in str(app.screen.query_one("#error-body").render())
+    stored = notes.note(desk.database, draft.id)  # type: ignore[arg-type]
+    assert stored is not None and stored.body == body + "!"
+
+
+async def test_autosave_keeps_typing_and_the_next_start_offers_it(
+    desk: FrontDesk, make: MakeApp
+) -> None:
+    draft = concern(desk, "Started.")
+    clinic = quick_autosave(desk.clinic)
+    app = make("DRW", clinic=clinic)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(NoteEditor(draft.id, "DRW"))  # type: ignore[arg-type]
+        await settle(pilot)
+        await pilot.press("end", *" Then more")
+        for _ in range(100):  # wait for an autosave tick (at most 5 s)
+            await pilot.pause(0.05)
+            if only_note(desk).body == "Started. Then more":
+                break
+        kept = only_note(desk)
+        assert (kept.body, kept.editing_by) == ("Started. Then more", "DRW")
+        app.screen.query_one("#body", TextArea).focus()
+    assert only_note(desk).editing_by == "DRW"
+
+    again = make("DRW", clinic=clinic)
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await settle(pilot)
+        assert isinstance(again.screen, RecoverScreen)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(again.screen, NoteEditor)
+        assert editor_text(again) == "Started. Then more"
+        await pilot.press("escape")
+        await settle(pilot)
+    assert only_note(desk).editing_by is None
+    assert note_events(desk)[-1] == ("DRW", "note.saved")
+
+
+async def test_a_draft_changed_at_another_desk_keeps_both_texts(
+    desk: FrontDesk, make: MakeApp
+) -> None:
+    draft = concern(desk, "First words.")
+    app = make("DRW")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(NoteEditor(draft.id, "DRW"))  # type: ignore[arg-type]
+        await settle(pilot)
+        # Meanwhile, at the other desk:
+        desk.save_note("AB", NoteRef(draft.id, draft.version), "First words. AB adds this.")  # type: ignore[arg-type]
+        await pilot.press("end", *" DRW adds that.", "ctrl+s")
+        await settle(pilot)
+        merged = editor_text(app)
+        assert merged.startswith("First words. AB adds this.")
+        assert MERGE_MARK in merged and merged.endswith("First words. DRW adds that.")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    assert only_note(desk).body == merged
+
+
+async def test_search_and_history_show_one_timeline(desk: FrontDesk, make: MakeApp) -> None:
+    draft = concern(desk, "Limping again.")
+    add_visit(desk, patient="Pepper", client="Jordan Lee", reason="urinary")
+    app = make("AB")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"jordan")
+        await settle(pilot)
+        await pilot.press("enter", "enter")  # two patients: to the list, then the first
+        await settle(pilot)
+        assert isinstance(app.screen, HistoryScreen)
+        timeline = rows(app)
+        assert {r[2] for r in timeline} == {"Biscuit"}
+        assert [r[1] for r in timeline][:2] == ["note", "call"]
+        await pilot.press("p")
+        await settle(pilot)
+        assert {r[2] for r in rows(app)} == {"Biscuit", "Pepper"}
+        await pilot.press("enter")  # the newest entry is the draft
+        await settle(pilot)
+        assert isinstance(app.screen, NoteEditor)
+        assert editor_text(app) == "Limping again."
+    assert draft.id is not None
+
+
+async def test_nothing_is_written_by_opening_and_leaving(desk: FrontDesk, make: MakeApp) -> None:
+    draft = concern(desk, "As it was.")
+    with Session(desk.database.engine) as session:
+        before = session.exec(select(func.count()).select_from(Event)).one()
+    app = make("DRW")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(NoteEditor(draft.id, "DRW"))  # type: ignore[arg-type]
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+    with Session(desk.database.engine) as session:
+        assert session.exec(select(func.count()).select_from(Event)).one() == before
+        assert session.exec(select(Amendment)).all() == []
