@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlalchemy import insert
 
 from callback_tui.store.engine import open_database
+from callback_tui.store.search import backfill
 from callback_tui.store.tables import Attempt, Callback, Client, Incident, Note, Patient, Staff
 
 TODAY = date(2026, 11, 24)
@@ -188,6 +189,7 @@ def generate(path: Path, years: int, seed: int = 7) -> Path:
                 for _ in range(PER_YEAR["incidents"] * years)
             ],
         )
+    backfill(database)  # the search index, as the service layer keeps it
     database.dispose()
     partial.rename(path)
     for suffix in ("-wal", "-shm"):
