@@ -335,3 +335,16 @@ async def test_nothing_is_written_by_opening_and_leaving(desk: FrontDesk, make: 
     with Session(desk.database.engine) as session:
         assert session.exec(select(func.count()).select_from(Event)).one() == before
         assert session.exec(select(Amendment)).all() == []
+
+
+async def test_quitting_in_the_editor_keeps_what_was_typed(desk: FrontDesk, make: MakeApp) -> None:
+    draft = concern(desk, "Before.")
+    app = make("DRW")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(NoteEditor(draft.id, "DRW"))  # type: ignore[arg-type]
+        await settle(pilot)
+        await pilot.press("end", *" After.", "ctrl+q")
+        await pilot.pause()
+    kept = only_note(desk)
+    assert (kept.body, kept.editing_by) == ("Before. After.", None)
