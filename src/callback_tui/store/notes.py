@@ -125,7 +125,7 @@ def note(database: Database, note_id: int) -> NoteView | None:
             return None
         view = _view(*found)
         amendments = session.exec(
-            select(Amendment).where(Amendment.note_id == note_id).order_by(Amendment.id)
+            select(Amendment).where(Amendment.note_id == note_id).order_by(col(Amendment.id))
         ).all()
         last = None
         if view.callback is not None:
@@ -187,7 +187,7 @@ def notes(
         if drafts_only:
             return views  # a draft has no amendments
         amended: dict[int, list[AmendmentView]] = {}
-        for a in session.exec(select(Amendment).order_by(Amendment.id)):
+        for a in session.exec(select(Amendment).order_by(col(Amendment.id))):
             amended.setdefault(a.note_id, []).append(AmendmentView(a.author, a.at, a.body))
     return [replace(v, amendments=tuple(amended.get(v.id or 0, ()))) for v in views]
 

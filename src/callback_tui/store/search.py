@@ -56,9 +56,9 @@ def find(database: Database, query: str, limit: int = LIMIT) -> list[Found]:
         other = aliased(SearchTerm)
         ids = ids.where(
             exists().where(
-                other.patient_id == SearchTerm.patient_id,
-                other.term >= word,
-                other.term < word + _TOP,
+                col(other.patient_id) == SearchTerm.patient_id,
+                col(other.term) >= word,
+                col(other.term) < word + _TOP,
             )
         )
     ids = ids.distinct().limit(limit)

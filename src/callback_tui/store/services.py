@@ -181,7 +181,7 @@ class FrontDesk:
         """Who last changed a row, from the audit trail."""
         by = work.session.exec(
             select(Event.actor)
-            .where(Event.entity == kind.__tablename__, Event.entity_id == row_id)  # type: ignore[attr-defined]
+            .where(Event.entity == kind.__tablename__, Event.entity_id == row_id)
             .order_by(col(Event.id).desc())
             .limit(1)
         ).first()
@@ -191,7 +191,7 @@ class FrontDesk:
         """Load a row for change, refusing if another desk changed it since `version`."""
         row = work.session.get(kind, row_id)
         if row is None:
-            raise NotFound(f"{kind.__tablename__} {row_id} no longer exists")  # type: ignore[attr-defined]
+            raise NotFound(f"{kind.__tablename__} {row_id} no longer exists")
         if row.version != version:  # type: ignore[attr-defined]
             by = self._last_actor(work, kind, row_id)
             raise StaleVersion(f"changed at the other desk by {by} — reloaded")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -127,7 +129,7 @@ class ClientUpdateScreen(ModalScreen[NewNote | None]):
         self.dismiss(None)
 
 
-def start_client_update(screen: Screen[object], initials: str, patient_id: int | None) -> None:
+def start_client_update(screen: Screen[Any], initials: str, patient_id: int | None) -> None:
     """Find the patient (unless known), ask what the update answers, then open the editor."""
     from callback_tui.tui.screens.find import FindPatient
     from callback_tui.tui.screens.note_editor import NoteEditor

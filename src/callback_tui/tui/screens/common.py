@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from textual.dom import DOMNode
 from textual.screen import Screen
@@ -48,7 +48,7 @@ class FieldError(Static):
         self.set_class(bool(message), "-shown")
 
 
-def show_errors(screen: Screen[object], problems: Mapping[str, str]) -> None:
+def show_errors(screen: Screen[Any], problems: Mapping[str, str]) -> None:
     """Put each problem under its field and clear the others; focus the first bad field."""
     first: str | None = None
     for error in screen.query(FieldError):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -208,7 +210,7 @@ class HistoryScreen(Screen[None]):
         self.dismiss(None)
 
 
-def open_search(screen: Screen[object], initials: str, *, replace: bool = False) -> None:
+def open_search(screen: Screen[Any], initials: str, *, replace: bool = False) -> None:
     """Search, then show the patient's family history (in place of `screen` if `replace`)."""
     from callback_tui.tui.screens.find import FindPatient
 

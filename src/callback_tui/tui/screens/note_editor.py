@@ -7,6 +7,7 @@ leaving. A final note is shown read-only; the box under it appends a dated amend
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Literal
 
 from rich.text import Text
@@ -299,11 +300,11 @@ class NoteEditor(Screen[NoteView | None]):
         """One write, serialised with the others (autosaves run while the user types)."""
         app = app_of(self)
 
-        def ui(callback: object, *args: object) -> None:
+        def ui(callback: Callable[..., object], *args: object, **kwargs: object) -> None:
             if on_thread:
-                app.call_from_thread(callback, *args)  # type: ignore[arg-type]
+                app.call_from_thread(callback, *args, **kwargs)
             else:
-                callback(*args)  # type: ignore[operator]
+                callback(*args, **kwargs)
 
         with self._lock:
             view = self.view
@@ -314,7 +315,7 @@ class NoteEditor(Screen[NoteView | None]):
                 if kind == "amend":
                     assert view.id is not None
                     app.desk.amend_note(self.initials, view.id, text)
-                    stored = view.id
+                    stored: int | None = view.id
                 else:
                     assert not isinstance(target, int)
                     if kind == "finalize":
@@ -325,7 +326,8 @@ class NoteEditor(Screen[NoteView | None]):
                         )
                     stored = note.id
                     self._kept = text
-                fresh = notes.note(app.database, stored)  # type: ignore[arg-type]
+                assert stored is not None
+                fresh = notes.note(app.database, stored)
             except Invalid as exc:
                 self._leaving = False
                 ui(show_errors, self, exc.problems)
