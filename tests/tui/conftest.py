@@ -43,7 +43,21 @@ def _loaded(app: object) -> bool:
     screen = app.screen  # type: ignore[attr-defined]
     if isinstance(screen, WhoScreen):
         return bool(screen.staff) or bool(screen.query_one("#nobody").render().plain)  # type: ignore[attr-defined]
-    return bool(getattr(screen, "loaded", True))
+    return bool(getattr(screen, "loaded", True)) and _tables_measured(app)
+
+
+def _tables_measured(app: object) -> bool:
+    """Whether every table has measured the rows it was given (it does so when idle).
+
+    Under load a picture could otherwise catch a table with new rows in header-wide columns.
+    """
+    from textual.widgets import DataTable
+
+    for screen in app.screen_stack:  # type: ignore[attr-defined]
+        for table in screen.query(DataTable):
+            if table._require_update_dimensions or table._new_rows or table._updated_cells:
+                return False
+    return True
 
 
 async def settle(pilot: Pilot[None]) -> None:

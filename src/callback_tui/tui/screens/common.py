@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
+from textual import on
+from textual.binding import Binding
+from textual.coordinate import Coordinate
 from textual.dom import DOMNode
 from textual.screen import Screen
-from textual.widgets import Input, Static, TextArea
+from textual.widgets import DataTable, Input, Static, TextArea
 
 from callback_tui.store import queries
 from callback_tui.store.queries import StaffMember
@@ -69,3 +72,35 @@ def steady_cursors(node: DOMNode) -> None:
     for widget in node.query("Input, TextArea"):
         if isinstance(widget, Input | TextArea):
             widget.cursor_blink = False
+
+
+class ListScreen(Screen[None]):
+    """A full screen around one DataTable whose row keys name what each row shows.
+
+    Subclasses keep their rows by key and enable their keys in `check_action`; moving the
+    cursor refreshes the footer, so keys that do not apply to the row show dimmed.
+    """
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+    ]
+
+    def current_key(self) -> str | None:
+        """The highlighted row's key, or None when the table is empty or not there yet."""
+        if not self.is_mounted:
+            return None
+        table = self.query_one(DataTable)
+        if table.row_count == 0:
+            return None
+        return table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
+
+    @on(DataTable.RowHighlighted)
+    def _moved(self) -> None:
+        self.refresh_bindings()
+
+    def action_cursor_down(self) -> None:
+        self.query_one(DataTable).action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self.query_one(DataTable).action_cursor_up()

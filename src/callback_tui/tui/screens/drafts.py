@@ -7,9 +7,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.coordinate import Coordinate
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from callback_tui.domain.vocab import DRAFT_WAITS_TOO_LONG, NoteOrigin
@@ -17,7 +15,7 @@ from callback_tui.store import notes
 from callback_tui.store.notes import NoteView
 from callback_tui.tui import display
 from callback_tui.tui.messages import DataChanged
-from callback_tui.tui.screens.common import app_of
+from callback_tui.tui.screens.common import ListScreen, app_of
 
 COLUMNS = ("For", "Waiting", "Patient", "Client", "By", "From", "Note")
 
@@ -28,14 +26,12 @@ class DraftsLoaded(Message):
         self.drafts = drafts
 
 
-class DraftsInbox(Screen[None]):
+class DraftsInbox(ListScreen):
     """Drafts grouped by the doctor they wait for; the person at the desk's own group first."""
 
     BINDINGS = [
         Binding("enter", "open", "Open", id="open", priority=True, tooltip="Open the draft"),
         Binding("escape", "back", "Back", id="back"),
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
     ]
 
     def __init__(self, initials: str) -> None:
@@ -123,26 +119,12 @@ class DraftsInbox(Screen[None]):
         self.refresh_bindings()
 
     def current(self) -> NoteView | None:
-        table = self.query_one(DataTable)
-        if not self._by_key or table.row_count == 0:
-            return None
-        key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
-        return self._by_key.get(key or "")
+        return self._by_key.get(self.current_key() or "")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open":
-            return True if self.is_mounted and self.current() is not None else None
+            return True if self.current() is not None else None
         return True
-
-    @on(DataTable.RowHighlighted)
-    def _moved(self) -> None:
-        self.refresh_bindings()
-
-    def action_cursor_down(self) -> None:
-        self.query_one(DataTable).action_cursor_down()
-
-    def action_cursor_up(self) -> None:
-        self.query_one(DataTable).action_cursor_up()
 
     def action_open(self) -> None:
         from callback_tui.tui.screens.note_editor import NoteEditor

@@ -9,7 +9,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.coordinate import Coordinate
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
@@ -20,7 +19,7 @@ from callback_tui.store.history import Entry, EntryKind, History
 from callback_tui.store.search import Found
 from callback_tui.tui import display
 from callback_tui.tui.messages import DataChanged
-from callback_tui.tui.screens.common import app_of
+from callback_tui.tui.screens.common import ListScreen, app_of
 
 COLUMNS = ("When", "What", "Patient", "By", "Status", "Detail")
 
@@ -42,7 +41,7 @@ class HistoryLoaded(Message):
         self.found = found
 
 
-class HistoryScreen(Screen[None]):
+class HistoryScreen(ListScreen):
     """One client's timeline; `p` narrows it to the highlighted entry's patient and back."""
 
     BINDINGS = [
@@ -51,8 +50,6 @@ class HistoryScreen(Screen[None]):
         Binding("p", "narrow", "This patient / all", id="narrow"),
         Binding("slash", "search", "Search", id="search", key_display="/"),
         Binding("escape", "back", "Back", id="back"),
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
     ]
 
     def __init__(self, client_id: int, initials: str, patient_id: int | None = None) -> None:
@@ -152,27 +149,14 @@ class HistoryScreen(Screen[None]):
         self.refresh_bindings()
 
     def current(self) -> Entry | None:
-        table = self.query_one(DataTable)
-        if not self._entries or table.row_count == 0:
-            return None
-        key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
-        return self._entries[int(key or 0)]
+        key = self.current_key()
+        return self._entries[int(key)] if key is not None and self._entries else None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open":
-            entry = self.current() if self.is_mounted else None
+            entry = self.current()
             return True if entry is not None and entry.note_id is not None else None
         return True
-
-    @on(DataTable.RowHighlighted)
-    def _moved(self) -> None:
-        self.refresh_bindings()
-
-    def action_cursor_down(self) -> None:
-        self.query_one(DataTable).action_cursor_down()
-
-    def action_cursor_up(self) -> None:
-        self.query_one(DataTable).action_cursor_up()
 
     def _patient_of(self, entry: Entry | None) -> int | None:
         """The patient an entry is about, or the family's only patient."""

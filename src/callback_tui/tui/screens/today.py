@@ -9,9 +9,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.coordinate import Coordinate
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from callback_tui.domain.hours import Calendar
@@ -21,7 +19,7 @@ from callback_tui.store.queries import Queue, QueueRow, Section
 from callback_tui.store.services import Logged, NewNote, ServiceError, StaleVersion
 from callback_tui.tui import display
 from callback_tui.tui.messages import DataChanged
-from callback_tui.tui.screens.common import app_of
+from callback_tui.tui.screens.common import ListScreen, app_of
 
 COLUMNS = ("When", "Patient", "Client", "Reason", "Tries", "Owner", "Marks")
 
@@ -32,7 +30,7 @@ class QueueLoaded(Message):
         self.queue = queue
 
 
-class TodayScreen(Screen[None]):
+class TodayScreen(ListScreen):
     """One person's queue: overdue first, then due today, then the pools they may work."""
 
     BINDINGS = [
@@ -54,12 +52,11 @@ class TodayScreen(Screen[None]):
             "slash", "search", "Search", id="search", key_display="/", tooltip="Find a patient"
         ),
         Binding("w", "who", "Who", id="who", tooltip="Switch initials"),
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
     ]
 
     def __init__(self, initials: str) -> None:
-        super().__init__()
+        # The table stays hidden until the first load has filled it: no empty flash.
+        super().__init__(classes="-loading")
         self.initials = initials
         self.queue: Queue | None = None
         self._rows: dict[str, QueueRow] = {}
@@ -131,6 +128,7 @@ class TodayScreen(Screen[None]):
         if keep is not None and str(keep.id) in self._rows:
             table.move_cursor(row=table.get_row_index(str(keep.id)))
         self.set_class(not queue.rows, "-empty")
+        self.remove_class("-loading")
         pools = " or ".join(queue.pools)
         self.query_one("#empty", Static).update(
             f"Nothing due for {queue.initials} today"
@@ -189,30 +187,16 @@ class TodayScreen(Screen[None]):
     # -- rows -----------------------------------------------------------------------------
 
     def current_row(self) -> QueueRow | None:
-        table = self.query_one(DataTable)
-        if not self._rows or table.row_count == 0:
-            return None
-        key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
-        return self._rows.get(key or "")
+        return self._rows.get(self.current_key() or "")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # None shows the key dimmed: it exists, but not for this row.
         if action in ("log_call", "claim"):
-            row = self.current_row() if self.is_mounted else None
+            row = self.current_row()
             if row is None:
                 return None
             return True if action == "log_call" or row.section is Section.POOL else None
         return True
-
-    @on(DataTable.RowHighlighted)
-    def _moved(self) -> None:
-        self.refresh_bindings()
-
-    def action_cursor_down(self) -> None:
-        self.query_one(DataTable).action_cursor_down()
-
-    def action_cursor_up(self) -> None:
-        self.query_one(DataTable).action_cursor_up()
 
     # -- actions --------------------------------------------------------------------------
 
