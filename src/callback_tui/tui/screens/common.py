@@ -86,6 +86,15 @@ class ListScreen(Screen[None]):
         Binding("k", "cursor_up", "Up", show=False),
     ]
 
+    def __init__(self) -> None:
+        # The table stays hidden until its first load has filled it (no empty flash, and no
+        # header-wide first paint left behind a modal).
+        super().__init__(classes="-loading")
+
+    def filled(self) -> None:
+        """Call once the table holds what was loaded."""
+        self.remove_class("-loading")
+
     def current_key(self) -> str | None:
         """The highlighted row's key, or None when the table is empty or not there yet."""
         if not self.is_mounted:

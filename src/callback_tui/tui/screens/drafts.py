@@ -116,6 +116,7 @@ class DraftsInbox(ListScreen):
         counts.append(f"{late} older than 24 h", style="bold red" if late else "")
         self.query_one("#counts", Static).update(counts)
         self.set_class(not ordered, "-empty")
+        self.filled()
         self.refresh_bindings()
 
     def current(self) -> NoteView | None:

@@ -146,6 +146,7 @@ class HistoryScreen(ListScreen):
                 detail,
                 key=str(index),
             )
+        self.filled()
         self.refresh_bindings()
 
     def current(self) -> Entry | None:

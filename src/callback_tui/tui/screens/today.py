@@ -55,8 +55,7 @@ class TodayScreen(ListScreen):
     ]
 
     def __init__(self, initials: str) -> None:
-        # The table stays hidden until the first load has filled it: no empty flash.
-        super().__init__(classes="-loading")
+        super().__init__()
         self.initials = initials
         self.queue: Queue | None = None
         self._rows: dict[str, QueueRow] = {}
@@ -128,7 +127,7 @@ class TodayScreen(ListScreen):
         if keep is not None and str(keep.id) in self._rows:
             table.move_cursor(row=table.get_row_index(str(keep.id)))
         self.set_class(not queue.rows, "-empty")
-        self.remove_class("-loading")
+        self.filled()
         pools = " or ".join(queue.pools)
         self.query_one("#empty", Static).update(
             f"Nothing due for {queue.initials} today"
