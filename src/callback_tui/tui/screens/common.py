@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Input, Static, TextArea
 
 from callback_tui.store import queries
 from callback_tui.store.queries import StaffMember
+from callback_tui.tui.messages import DataChanged
 
 if TYPE_CHECKING:
     from callback_tui.tui.app import CallbackApp
@@ -86,10 +87,27 @@ class ListScreen(Screen[None]):
         Binding("k", "cursor_up", "Up", show=False),
     ]
 
+    COLUMNS: tuple[str, ...] = ()
+
     def __init__(self) -> None:
         # The table stays hidden until its first load has filled it (no empty flash, and no
         # header-wide first paint left behind a modal).
         super().__init__(classes="-loading")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for column in self.COLUMNS:
+            table.add_column(column, key=column.lower())
+        table.focus()
+        self.reload()
+
+    def reload(self) -> None:
+        """Start loading what the table shows (in a worker); subclasses say what."""
+        raise NotImplementedError
+
+    @on(DataChanged)
+    def _changed(self) -> None:
+        self.reload()
 
     def filled(self) -> None:
         """Call once the table holds what was loaded."""

@@ -14,10 +14,7 @@ from callback_tui.domain.vocab import DRAFT_WAITS_TOO_LONG, NoteOrigin
 from callback_tui.store import notes
 from callback_tui.store.notes import NoteView
 from callback_tui.tui import display
-from callback_tui.tui.messages import DataChanged
 from callback_tui.tui.screens.common import ListScreen, app_of
-
-COLUMNS = ("For", "Waiting", "Patient", "Client", "By", "From", "Note")
 
 
 class DraftsLoaded(Message):
@@ -28,6 +25,8 @@ class DraftsLoaded(Message):
 
 class DraftsInbox(ListScreen):
     """Drafts grouped by the doctor they wait for; the person at the desk's own group first."""
+
+    COLUMNS = ("For", "Waiting", "Patient", "Client", "By", "From", "Note")
 
     BINDINGS = [
         Binding("enter", "open", "Open", id="open", priority=True, tooltip="Open the draft"),
@@ -57,23 +56,12 @@ class DraftsInbox(ListScreen):
         )
         yield Footer()
 
-    def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for column in COLUMNS:
-            table.add_column(column, key=column.lower())
-        table.focus()
-        self.reload()
-
     def reload(self) -> None:
         self._load()
 
     @work(thread=True, exclusive=True, group="drafts")
     def _load(self) -> None:
         self.post_message(DraftsLoaded(notes.drafts(app_of(self).database)))
-
-    @on(DataChanged)
-    def _changed(self) -> None:
-        self.reload()
 
     @on(DraftsLoaded)
     def _show(self, message: DraftsLoaded) -> None:

@@ -18,10 +18,7 @@ from callback_tui.store import history
 from callback_tui.store.history import Entry, EntryKind, History
 from callback_tui.store.search import Found
 from callback_tui.tui import display
-from callback_tui.tui.messages import DataChanged
 from callback_tui.tui.screens.common import ListScreen, app_of
-
-COLUMNS = ("When", "What", "Patient", "By", "Status", "Detail")
 
 _STATUS_STYLE = {
     "draft": "bold yellow",
@@ -43,6 +40,8 @@ class HistoryLoaded(Message):
 
 class HistoryScreen(ListScreen):
     """One client's timeline; `p` narrows it to the highlighted entry's patient and back."""
+
+    COLUMNS = ("When", "What", "Patient", "By", "Status", "Detail")
 
     BINDINGS = [
         Binding("enter", "open", "Open note", id="open", priority=True),
@@ -72,13 +71,6 @@ class HistoryScreen(ListScreen):
         yield DataTable(cursor_type="row", zebra_stripes=True, id="timeline")
         yield Footer()
 
-    def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for column in COLUMNS:
-            table.add_column(column, key=column.lower())
-        table.focus()
-        self.reload()
-
     def reload(self) -> None:
         self._load(self.client_id, self.patient_id)
 
@@ -87,10 +79,6 @@ class HistoryScreen(ListScreen):
         self.post_message(
             HistoryLoaded(history.history(app_of(self).database, client_id, patient_id))
         )
-
-    @on(DataChanged)
-    def _changed(self) -> None:
-        self.reload()
 
     @on(HistoryLoaded)
     def _show(self, message: HistoryLoaded) -> None:

@@ -18,10 +18,7 @@ from callback_tui.store.notes import NoteView
 from callback_tui.store.queries import Queue, QueueRow, Section
 from callback_tui.store.services import Logged, NewNote, ServiceError, StaleVersion
 from callback_tui.tui import display
-from callback_tui.tui.messages import DataChanged
 from callback_tui.tui.screens.common import ListScreen, app_of
-
-COLUMNS = ("When", "Patient", "Client", "Reason", "Tries", "Owner", "Marks")
 
 
 class QueueLoaded(Message):
@@ -32,6 +29,8 @@ class QueueLoaded(Message):
 
 class TodayScreen(ListScreen):
     """One person's queue: overdue first, then due today, then the pools they may work."""
+
+    COLUMNS = ("When", "Patient", "Client", "Reason", "Tries", "Owner", "Marks")
 
     BINDINGS = [
         # A priority binding: the table's own (hidden) enter would otherwise hide it in the footer.
@@ -75,13 +74,6 @@ class TodayScreen(ListScreen):
         yield Static("", id="empty", markup=False)
         yield Footer()
 
-    def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for column in COLUMNS:
-            table.add_column(column, key=column.lower())
-        table.focus()
-        self.reload()
-
     # -- loading --------------------------------------------------------------------------
 
     def reload(self) -> None:
@@ -94,10 +86,6 @@ class TodayScreen(ListScreen):
         self.post_message(
             QueueLoaded(queries.today(app.database, initials, day, app.clinic.calendar))
         )
-
-    @on(DataChanged)
-    def _changed(self) -> None:
-        self.reload()
 
     @on(QueueLoaded)
     def _show(self, message: QueueLoaded) -> None:
