@@ -117,6 +117,14 @@ def build_parser() -> argparse.ArgumentParser:
     notes_list.add_argument("--format", choices=FORMATS, default="table")
     notes_list.set_defaults(handler=run_notes_list)
 
+    task = commands.add_parser("tasks", parents=[common], help="list tasks")
+    task_commands = task.add_subparsers(title="tasks commands", metavar="ACTION", required=True)
+    task_list = task_commands.add_parser("list", parents=[common], help="open tasks, by due time")
+    task_list.add_argument("--initials", metavar="AB", help="this person's and their role's")
+    task_list.add_argument("--all", action="store_true", help="done tasks too")
+    task_list.add_argument("--format", choices=FORMATS, default="table")
+    task_list.set_defaults(handler=run_tasks_list)
+
     exp = commands.add_parser("export", parents=[common], help="every record, as JSON or CSV")
     exp.add_argument("--format", choices=("json", "csv"), default="json")
     exp.add_argument(
@@ -180,7 +188,7 @@ def _print_rows(rows: list[dict[str, Any]], columns: Sequence[str], fmt: str) ->
 
         table = Table(box=None, header_style="bold")
         for column in columns:
-            wide_text = column in ("patient", "client", "name", "first line")
+            wide_text = column in ("patient", "client", "name", "first line", "title", "about")
             table.add_column(column, no_wrap=not wide_text, overflow="fold")
         for row in rows:
             table.add_row(*(Text("" if row.get(c) is None else str(row[c])) for c in columns))
@@ -340,6 +348,24 @@ def run_notes_list(args: argparse.Namespace) -> int:
     elif args.format == "csv":
         for record in records:
             record["amendments"] = json.dumps(record["amendments"], ensure_ascii=False)
+    _print_rows(records, columns, args.format)
+    return 0
+
+
+def run_tasks_list(args: argparse.Namespace) -> int:
+    from callback_tui.io.records import TASK_FIELDS, task_record
+    from callback_tui.store import tasks
+
+    clinic = _clinic(args)
+    database = _database(args)
+    initials = _known_initials(database, args.initials)
+    rows = tasks.tasks(database, initials=initials, include_done=args.all)
+    records = [task_record(row, clinic.calendar) for row in rows]
+    columns: Sequence[str] = TASK_FIELDS
+    if args.format == "table":
+        for record in records:
+            record["due_at"] = record["due_at"][:16].replace("T", " ")
+        columns = ("id", "due_at", "for", "title", "about", "status", "done_by")
     _print_rows(records, columns, args.format)
     return 0
 

@@ -238,3 +238,45 @@ def test_notes_list_drafts_doctor_and_formats(run: Run, tmp_path: Path) -> None:
     exported = json.loads(ok(run("export")))
     assert len(exported["notes"]) == 2 and len(exported["amendments"]) == 1
     assert ok(run("export", "--format", "csv", "--table", "notes")).startswith("id,patient_id,")
+
+
+def test_tasks_list_mine_all_and_json(run: Run, tmp_path: Path) -> None:
+    staffed(run)
+    ok(run("staff", "add", "FD", "Frankie Diaz", "--role", "front_desk"))
+    (tmp_path / "visits.csv").write_text(VISITS)
+    ok(run("import", "visits.csv"))
+    assert ok(run("tasks", "list")).strip().splitlines()[1:] == []
+
+    from callback_tui.clock import FixedClock, zone
+    from callback_tui.config import Settings, load_clinic
+    from callback_tui.domain.vocab import Outcome
+    from callback_tui.store import queries
+    from callback_tui.store.engine import open_database
+    from callback_tui.store.services import CallOutcome, FrontDesk
+
+    tz = zone("America/Chicago")
+    clinic = load_clinic(
+        Settings(timezone="America/Chicago"),
+        FixedClock(tz=tz, instant=datetime(2026, 11, 24, 9, 30, tzinfo=tz)),
+    )
+    database = open_database(str(tmp_path / "data" / "callback.db"))
+    try:
+        row = queries.callbacks(database, day=date(2026, 11, 24), initials="AB")[0]
+        FrontDesk(database, clinic).log_outcome(
+            "AB", row.id, row.version, CallOutcome(Outcome.WRONG_NUMBER)
+        )
+    finally:
+        database.dispose()
+
+    table = ok(run("tasks", "list", "--initials", "fd")).splitlines()
+    assert len(table) == 2 and "front desk" in table[1] and "Verify the phone number" in table[1]
+    assert ok(run("tasks", "list", "--initials", "AB")).strip().splitlines()[1:] == []
+    (task,) = json.loads(ok(run("tasks", "list", "--all", "--format", "json")))
+    assert (task["role"], task["status"], task["about_ref"]) == (
+        "front_desk",
+        "open",
+        f"callback:{row.id}",
+    )
+    assert task["due_at"] == "2026-11-24T09:30:00-06:00"
+    assert "unknown initials 'ZZ'" in refused(run("tasks", "list", "--initials", "ZZ"))
+    assert len(json.loads(ok(run("export")))["tasks"]) == 1

@@ -9,6 +9,7 @@ from callback_tui.domain import text
 from callback_tui.domain.hours import Calendar
 from callback_tui.store.notes import NoteView
 from callback_tui.store.queries import QueueRow
+from callback_tui.store.tasks import TaskRow
 
 CALLBACK_FIELDS = (
     "id", "source_id", "patient", "client", "phone", "reason", "kind", "priority", "owner",
@@ -79,4 +80,29 @@ def note_record(view: NoteView, calendar: Calendar, now: datetime) -> dict[str, 
         "amendments": [
             {"author": a.author, "at": local(a.at), "body": a.body} for a in view.amendments
         ],
+    }
+
+
+TASK_FIELDS = (
+    "id", "due_at", "for", "assignee", "role", "title", "about", "about_ref", "status",
+    "done_by", "done_at", "done_note", "created_at",
+)  # fmt: skip
+
+
+def task_record(row: TaskRow, calendar: Calendar) -> dict[str, Any]:
+    """A task for `tasks list`: whose it is, what it is about (named), clinic-local times."""
+    return {
+        "id": row.id,
+        "due_at": calendar.local(row.due_at).isoformat(),
+        "for": row.owner,
+        "assignee": row.assignee,
+        "role": row.role,
+        "title": row.title,
+        "about": row.about.label,
+        "about_ref": row.about.ref,
+        "status": row.status,
+        "done_by": row.done_by,
+        "done_at": calendar.local(row.done_at).isoformat() if row.done_at else None,
+        "done_note": row.done_note,
+        "created_at": calendar.local(row.created_at).isoformat(),
     }

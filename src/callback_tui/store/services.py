@@ -571,6 +571,33 @@ class FrontDesk:
         )
         return note, None
 
+    # -- tasks --------------------------------------------------------------------------
+
+    def complete_task(self, actor: str, task_id: int, version: int, note: str) -> Task:
+        """Mark a task done, saying what was done. Only its person, or its role, may."""
+        try:
+            said = text.clean(note, limit=text.NOTE_LIMIT, multiline=True)
+        except ValueError as exc:
+            raise Invalid({"note": f"too long: {exc}"}) from None
+        if not said:
+            raise Invalid({"note": "say what was done"})
+        with self._write(actor) as work:
+            task = self._guarded(work, Task, task_id, version)
+            if task.status != "open":
+                raise ServiceError(f"this task was already done by {task.done_by or 'someone'}")
+            role = work.session.exec(select(Staff.role).where(Staff.initials == actor)).first()
+            if actor != task.assignee and (task.assignee is not None or role != task.role):
+                whose = task.assignee or (task.role or "").replace("_", " ")
+                raise ServiceError(f"this task is for {whose}, not {actor}")
+            before = snapshot(task)
+            task.status = "done"
+            task.done_note = said
+            task.done_by = actor
+            task.done_at = work.now
+            task.version += 1
+            work.record("task.done", task, before)
+        return task
+
     # -- incidents ------------------------------------------------------------------------
 
     def open_incident(

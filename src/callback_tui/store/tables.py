@@ -160,6 +160,8 @@ class Task(SQLModel, table=True):
     due_at: datetime = _utc()
     status: str = Field(default="open", index=True)
     done_note: str | None = None
+    done_by: str | None = None
+    done_at: datetime | None = _utc(nullable=True)
     created_at: datetime = _utc()
     version: int = 1
 

@@ -50,6 +50,7 @@ class TodayScreen(ListScreen):
         Binding(
             "slash", "search", "Search", id="search", key_display="/", tooltip="Find a patient"
         ),
+        Binding("g", "go", "Go to", id="go", tooltip="Go to the tasks inbox"),
         Binding("w", "who", "Who", id="who", tooltip="Switch initials"),
     ]
 
@@ -258,6 +259,15 @@ class TodayScreen(ListScreen):
         from callback_tui.tui.screens.history import open_search
 
         open_search(self, self.initials)
+
+    def action_go(self) -> None:
+        from callback_tui.tui.screens.tasks import GoScreen, TasksScreen
+
+        def went(key: str | None) -> None:
+            if key == "t":
+                self.app.push_screen(TasksScreen(self.initials), lambda _: self.reload())
+
+        self.app.push_screen(GoScreen(), went)
 
     def action_who(self) -> None:
         from callback_tui.tui.screens.who import WhoScreen

@@ -1,0 +1,210 @@
+"""The tasks inbox: what waits for me and for my role, and `g` to get there."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from callback_tui.store import tasks
+from callback_tui.store.services import Invalid, ServiceError
+from callback_tui.store.tasks import TaskRow
+from callback_tui.tui import display
+from callback_tui.tui.screens.common import (
+    FieldError,
+    ListScreen,
+    app_of,
+    show_errors,
+    steady_cursors,
+)
+
+PLACES = {"t": "Tasks"}
+"""Where `g` goes, by key."""
+
+
+class GoScreen(ModalScreen[str | None]):
+    """`g`, then the place's key (or pick it and press enter)."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="cancel"),
+        *(Binding(key, f"go('{key}')", name, id=f"go_{key}") for key, name in PLACES.items()),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(classes="modal")
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static("Go to", classes="title", markup=False)
+            yield OptionList(
+                *(Option(Text(f"{key}  {name}"), id=key) for key, name in PLACES.items()),
+                id="places",
+            )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    @on(OptionList.OptionSelected)
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_go(self, key: str) -> None:
+        self.dismiss(key)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class TasksLoaded(Message):
+    def __init__(self, rows: list[TaskRow]) -> None:
+        super().__init__()
+        self.rows = rows
+
+
+class TasksScreen(ListScreen):
+    """Open tasks for the person at the desk: their own, and their role's, by due time."""
+
+    COLUMNS = ("Due", "For", "Task", "About")
+
+    BINDINGS = [
+        Binding(
+            "enter", "done", "Done", id="done", priority=True, tooltip="Mark done, with a note"
+        ),
+        Binding("o", "open", "Open", id="open", tooltip="The history it is about"),
+        Binding("escape", "back", "Back", id="back"),
+    ]
+
+    def __init__(self, initials: str) -> None:
+        super().__init__()
+        self.initials = initials
+        self.rows: list[TaskRow] | None = None
+        self._by_key: dict[str, TaskRow] = {}
+
+    @property
+    def loaded(self) -> bool:
+        return self.rows is not None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="topbar"):
+            yield Static(f"Tasks for {self.initials}", classes="who", markup=False)
+            yield Static("", classes="counts", id="counts", markup=False)
+        yield DataTable(cursor_type="row", zebra_stripes=True, id="tasks")
+        yield Static(
+            "Nothing waiting. Wrong numbers, unreached callbacks and incidents leave tasks here.",
+            id="empty",
+            markup=False,
+        )
+        yield Footer()
+
+    def reload(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="tasks")
+    def _load(self) -> None:
+        self.post_message(TasksLoaded(tasks.tasks(app_of(self).database, initials=self.initials)))
+
+    @on(TasksLoaded)
+    def _show(self, message: TasksLoaded) -> None:
+        clinic = app_of(self).clinic
+        now = clinic.clock.now()
+        self.rows = message.rows
+        table = self.query_one(DataTable)
+        table.clear()
+        self._by_key = {}
+        for row in message.rows:
+            key = str(row.id)
+            self._by_key[key] = row
+            due = Text(display.moment(clinic.calendar, row.due_at))
+            if row.due_at < now:
+                due.stylize("bold red")
+            table.add_row(
+                due,
+                Text(row.owner),
+                display.literal(row.title, "bold"),
+                display.literal(row.about.label),
+                key=key,
+            )
+        late = sum(1 for row in message.rows if row.due_at < now)
+        counts = Text(f"{len(message.rows)} open · ")
+        counts.append(f"{late} past due", style="bold red" if late else "")
+        self.query_one("#counts", Static).update(counts)
+        self.set_class(not message.rows, "-empty")
+        self.filled()
+        self.refresh_bindings()
+
+    def current(self) -> TaskRow | None:
+        return self._by_key.get(self.current_key() or "")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("done", "open"):
+            row = self.current()
+            if row is None or (action == "open" and row.about.client_id is None):
+                return None
+        return True
+
+    def action_done(self) -> None:
+        row = self.current()
+        if row is not None:
+            self.app.push_screen(TaskDoneScreen(row, self.initials), lambda _: self.reload())
+
+    def action_open(self) -> None:
+        from callback_tui.tui.screens.history import HistoryScreen
+
+        row = self.current()
+        if row is not None and row.about.client_id is not None:
+            self.app.push_screen(
+                HistoryScreen(row.about.client_id, self.initials, row.about.patient_id)
+            )
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+
+class TaskDoneScreen(ModalScreen[bool]):
+    """Say what was done; enter saves (one transaction, one event), escape writes nothing."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel")]
+
+    def __init__(self, row: TaskRow, initials: str) -> None:
+        super().__init__(classes="modal")
+        self.row = row
+        self.initials = initials
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(Text.assemble(("Done: ", "bold"), self.row.title), classes="title")
+            yield Static(Text(self.row.about.label), classes="facts")
+            yield Input(placeholder="What was done, then enter", id="note")
+            yield FieldError("note")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        steady_cursors(self)
+        self.query_one(Input).focus()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        self._save(event.value)
+
+    @work(thread=True, exclusive=True, group="write")
+    def _save(self, note: str) -> None:
+        app = app_of(self)
+        try:
+            app.desk.complete_task(self.initials, self.row.id, self.row.version, note)
+        except Invalid as exc:
+            app.call_from_thread(show_errors, self, exc.problems)
+        except ServiceError as exc:
+            app.call_from_thread(show_errors, self, {"note": str(exc)})
+        else:
+            app.call_from_thread(self.notify, "Task done.")
+            app.call_from_thread(self.dismiss, True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)

@@ -1,0 +1,80 @@
+"""Tasks: who sees them, who may do them, and what doing them records."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session, select
+
+from callback_tui.domain.vocab import Outcome
+from callback_tui.store import tasks
+from callback_tui.store.services import (
+    CallOutcome,
+    FrontDesk,
+    Invalid,
+    ServiceError,
+    StaleVersion,
+)
+from callback_tui.store.tables import Event
+from tests.conftest import add_visit
+
+
+@pytest.fixture
+def wrong_number(desk: FrontDesk) -> tasks.TaskRow:
+    (callback,) = add_visit(desk, patient="[b]Rex[/b]", client="Jordan Lee")
+    desk.log_outcome(
+        "AB",
+        callback.id,  # type: ignore[arg-type]
+        callback.version,
+        CallOutcome(Outcome.WRONG_NUMBER),
+    )
+    (task,) = tasks.tasks(desk.database)
+    return task
+
+
+def test_a_role_task_is_in_the_inbox_of_everyone_in_that_role(
+    desk: FrontDesk, wrong_number: tasks.TaskRow
+) -> None:
+    assert [t.id for t in tasks.tasks(desk.database, initials="FD")] == [wrong_number.id]
+    assert tasks.tasks(desk.database, initials="AB") == []
+    assert wrong_number.owner == "front desk"
+    assert wrong_number.about.label == "[b]Rex[/b] · Jordan Lee (vomiting callback)"
+    assert wrong_number.about.client_id is not None
+
+
+def test_done_with_a_note_records_who_and_when(
+    desk: FrontDesk, wrong_number: tasks.TaskRow
+) -> None:
+    done = desk.complete_task("FD", wrong_number.id, wrong_number.version, " Number fixed. ")
+    assert (done.status, done.done_by, done.done_note) == ("done", "FD", "Number fixed.")
+    assert done.done_at == desk.clinic.clock.now()
+    assert tasks.tasks(desk.database, initials="FD") == []
+    assert [t.status for t in tasks.tasks(desk.database, include_done=True)] == ["done"]
+    with Session(desk.database.engine) as session:
+        event = session.exec(select(Event).where(Event.action == "task.done")).one()
+    assert (event.actor, event.before["status"], event.after["status"]) == ("FD", "open", "done")  # type: ignore[index]
+
+
+def test_only_its_person_or_role_may_do_it_and_only_once(
+    desk: FrontDesk, wrong_number: tasks.TaskRow
+) -> None:
+    with pytest.raises(ServiceError, match="for front desk, not AB"):
+        desk.complete_task("AB", wrong_number.id, wrong_number.version, "done")
+    with pytest.raises(Invalid) as refused:
+        desk.complete_task("FD", wrong_number.id, wrong_number.version, "  ")
+    assert refused.value.problems == {"note": "say what was done"}
+    desk.complete_task("FD", wrong_number.id, wrong_number.version, "Fixed.")
+    with pytest.raises(StaleVersion):
+        desk.complete_task("FD", wrong_number.id, wrong_number.version, "Fixed again.")
+
+
+def test_an_unreached_clinical_callback_is_the_case_doctors_task(desk: FrontDesk) -> None:
+    (callback,) = add_visit(desk, doctor="DRP")
+    version = callback.version
+    for _ in range(3):
+        logged = desk.log_outcome("AB", callback.id, version, CallOutcome(Outcome.NO_ANSWER))  # type: ignore[arg-type]
+        version = logged.callback.version
+        desk.clinic.clock.advance(hours=5)  # type: ignore[attr-defined]
+    (task,) = tasks.tasks(desk.database, initials="DRP")
+    assert tasks.tasks(desk.database, initials="DRW") == []  # named for DRP only
+    with pytest.raises(ServiceError, match="for DRP"):
+        desk.complete_task("DRW", task.id, task.version, "I called.")

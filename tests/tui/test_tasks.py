@@ -1,0 +1,85 @@
+"""The tasks inbox on screen: g, t; done with a note; open what it is about."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable
+
+from callback_tui.domain.vocab import Outcome
+from callback_tui.store import tasks
+from callback_tui.store.services import CallOutcome, FrontDesk
+from callback_tui.tui.screens.history import HistoryScreen
+from callback_tui.tui.screens.tasks import TaskDoneScreen, TasksScreen
+from callback_tui.tui.screens.today import TodayScreen
+from tests.conftest import add_visit
+from tests.tui.conftest import SIZE, MakeApp, settle
+
+
+def wrong_number(desk: FrontDesk) -> None:
+    (callback,) = add_visit(desk, patient="[b]Rex[/b]", client="Jordan Lee")
+    desk.log_outcome("AB", callback.id, callback.version, CallOutcome(Outcome.WRONG_NUMBER))  # type: ignore[arg-type]
+
+
+def rows(app: object) -> list[list[str]]:
+    table = app.screen.query_one(DataTable)  # type: ignore[attr-defined]
+    return [[cell.plain for cell in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+async def test_g_t_shows_my_roles_tasks_and_enter_marks_one_done(
+    desk: FrontDesk, make: MakeApp
+) -> None:
+    wrong_number(desk)
+    app = make("FD")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("g", "t")
+        await settle(pilot)
+        assert isinstance(app.screen, TasksScreen)
+        ((due, owner, title, about),) = rows(app)
+        assert (due, owner, title) == (
+            "Tue 24 Nov 09:00",
+            "front desk",
+            "Verify the phone number of Jordan Lee",
+        )
+        assert about == "[b]Rex[/b] · Jordan Lee (vomiting callback)"
+        await pilot.press("enter")
+        assert isinstance(app.screen, TaskDoneScreen)
+        await pilot.press("enter")  # no note yet
+        await settle(pilot)
+        assert str(app.screen.query_one("#error-note").render()) == "say what was done"
+        await pilot.press(*"Called the vet's other number: fixed.", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TasksScreen)
+        assert rows(app) == []
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)
+    (done,) = tasks.tasks(desk.database, include_done=True)
+    assert (done.status, done.done_by, done.done_note) == (
+        "done",
+        "FD",
+        "Called the vet's other number: fixed.",
+    )
+
+
+async def test_o_opens_the_history_the_task_is_about(desk: FrontDesk, make: MakeApp) -> None:
+    wrong_number(desk)
+    app = make("FD")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("g", "t")
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        assert isinstance(app.screen, HistoryScreen)
+        assert "task" in [r[1] for r in rows(app)]
+
+
+async def test_someone_elses_tasks_are_not_in_my_inbox(desk: FrontDesk, make: MakeApp) -> None:
+    wrong_number(desk)
+    app = make("AB")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("g", "t")
+        await settle(pilot)
+        assert rows(app) == []
+        assert "Nothing waiting" in str(app.screen.query_one("#empty").render())
