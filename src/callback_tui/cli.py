@@ -125,6 +125,15 @@ def build_parser() -> argparse.ArgumentParser:
     task_list.add_argument("--format", choices=FORMATS, default="table")
     task_list.set_defaults(handler=run_tasks_list)
 
+    incident = commands.add_parser("incidents", parents=[common], help="list incidents")
+    incident_commands = incident.add_subparsers(
+        title="incidents commands", metavar="ACTION", required=True
+    )
+    incident_list = incident_commands.add_parser("list", parents=[common], help="list incidents")
+    incident_list.add_argument("--open", action="store_true", help="only those still open")
+    incident_list.add_argument("--format", choices=FORMATS, default="table")
+    incident_list.set_defaults(handler=run_incidents_list)
+
     exp = commands.add_parser("export", parents=[common], help="every record, as JSON or CSV")
     exp.add_argument("--format", choices=("json", "csv"), default="json")
     exp.add_argument(
@@ -188,7 +197,9 @@ def _print_rows(rows: list[dict[str, Any]], columns: Sequence[str], fmt: str) ->
 
         table = Table(box=None, header_style="bold")
         for column in columns:
-            wide_text = column in ("patient", "client", "name", "first line", "title", "about")
+            wide_text = column in (
+                "patient", "client", "name", "first line", "title", "about", "what happened"
+            )  # fmt: skip
             table.add_column(column, no_wrap=not wide_text, overflow="fold")
         for row in rows:
             table.add_row(*(Text("" if row.get(c) is None else str(row[c])) for c in columns))
@@ -366,6 +377,25 @@ def run_tasks_list(args: argparse.Namespace) -> int:
         for record in records:
             record["due_at"] = record["due_at"][:16].replace("T", " ")
         columns = ("id", "due_at", "for", "title", "about", "status", "done_by")
+    _print_rows(records, columns, args.format)
+    return 0
+
+
+def run_incidents_list(args: argparse.Namespace) -> int:
+    from callback_tui.io.records import INCIDENT_FIELDS, incident_record
+    from callback_tui.store import tasks
+
+    clinic = _clinic(args)
+    rows = tasks.incidents(_database(args), open_only=args.open)
+    now = clinic.clock.now()
+    records = [incident_record(row, clinic.calendar, now) for row in rows]
+    columns: Sequence[str] = INCIDENT_FIELDS
+    if args.format == "table":
+        for record in records:
+            record["occurred_at"] = record["occurred_at"][:16].replace("T", " ")
+            record["what happened"] = record["what_happened"].splitlines()[0][:60]
+        columns = ("id", "occurred_at", "status", "step", "age", "found_via", "opened_by",
+                   "client", "what happened")  # fmt: skip
     _print_rows(records, columns, args.format)
     return 0
 

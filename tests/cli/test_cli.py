@@ -280,3 +280,35 @@ def test_tasks_list_mine_all_and_json(run: Run, tmp_path: Path) -> None:
     assert task["due_at"] == "2026-11-24T09:30:00-06:00"
     assert "unknown initials 'ZZ'" in refused(run("tasks", "list", "--initials", "ZZ"))
     assert len(json.loads(ok(run("export")))["tasks"]) == 1
+
+
+def test_incidents_list_open_and_json(run: Run, tmp_path: Path) -> None:
+    staffed(run)
+    assert ok(run("incidents", "list")).strip().splitlines()[1:] == []
+    from callback_tui.clock import FixedClock, zone
+    from callback_tui.config import Settings, load_clinic
+    from callback_tui.store.engine import open_database
+    from callback_tui.store.services import FrontDesk
+
+    tz = zone("America/Chicago")
+    clinic = load_clinic(
+        Settings(timezone="America/Chicago"),
+        FixedClock(tz=tz, instant=datetime(2026, 11, 24, 7, 0, tzinfo=tz)),
+    )
+    database = open_database(str(tmp_path / "data" / "callback.db"))
+    try:
+        FrontDesk(database, clinic).open_incident(
+            "AB", found_via="phone", what_happened="Waited [b]40[/b] minutes.\nLeft upset."
+        )
+    finally:
+        database.dispose()
+    table = ok(run("incidents", "list", "--open")).splitlines()
+    assert len(table) == 2
+    assert "Waited [b]40[/b] minutes." in table[1] and "2h 00m" in table[1]
+    (incident,) = json.loads(ok(run("incidents", "list", "--format", "json")))
+    assert (incident["status"], incident["found_via"], incident["opened_by"]) == (
+        "open",
+        "phone",
+        "AB",
+    )
+    assert incident["what_happened"] == "Waited [b]40[/b] minutes.\nLeft upset."

@@ -9,7 +9,7 @@ from callback_tui.domain import text
 from callback_tui.domain.hours import Calendar
 from callback_tui.store.notes import NoteView
 from callback_tui.store.queries import QueueRow
-from callback_tui.store.tasks import TaskRow
+from callback_tui.store.tasks import IncidentRow, TaskRow
 
 CALLBACK_FIELDS = (
     "id", "source_id", "patient", "client", "phone", "reason", "kind", "priority", "owner",
@@ -105,4 +105,28 @@ def task_record(row: TaskRow, calendar: Calendar) -> dict[str, Any]:
         "done_at": calendar.local(row.done_at).isoformat() if row.done_at else None,
         "done_note": row.done_note,
         "created_at": calendar.local(row.created_at).isoformat(),
+    }
+
+
+INCIDENT_FIELDS = (
+    "id", "occurred_at", "status", "step", "age", "found_via", "opened_by", "client", "patient",
+    "staff_involved", "what_happened", "closed_at",
+)  # fmt: skip
+
+
+def incident_record(row: IncidentRow, calendar: Calendar, now: datetime) -> dict[str, Any]:
+    """An incident for `incidents list`; an open one says how long it has been open."""
+    return {
+        "id": row.id,
+        "occurred_at": calendar.local(row.occurred_at).isoformat(),
+        "status": row.status,
+        "step": row.step,
+        "age": text.age(now - row.occurred_at) if row.status == "open" else None,
+        "found_via": row.found_via,
+        "opened_by": row.opened_by,
+        "client": row.client,
+        "patient": row.patient,
+        "staff_involved": row.staff_involved,
+        "what_happened": row.what_happened,
+        "closed_at": calendar.local(row.closed_at).isoformat() if row.closed_at else None,
     }

@@ -1,4 +1,4 @@
-"""Reads about tasks: one person's inbox (their own and their role's), and listings."""
+"""Reads about tasks (one person's inbox: their own and their role's) and incidents."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlmodel import Session, col, or_, select
 
 from callback_tui.store.engine import Database
-from callback_tui.store.tables import Callback, Client, Patient, Staff, Task
+from callback_tui.store.tables import Callback, Client, Incident, Patient, Staff, Task
 
 
 @dataclass(frozen=True)
@@ -96,3 +96,47 @@ def _abouts(session: Session, refs: list[str]) -> dict[str, About]:
             label = f"{patient.name} · {client.name} ({callback.reason.replace('_', ' ')} callback)"
             named[ref] = About(ref, label, client.id, patient.id)
     return {ref: named.get(ref, About(ref, ref, None, None)) for ref in refs}
+
+
+@dataclass(frozen=True)
+class IncidentRow:
+    id: int
+    occurred_at: datetime
+    found_via: str
+    what_happened: str
+    staff_involved: str
+    step: str
+    status: str
+    opened_by: str
+    client: str | None
+    patient: str | None
+    closed_at: datetime | None
+
+
+def incidents(database: Database, *, open_only: bool = False) -> list[IncidentRow]:
+    """Upset-patient incidents, oldest first, with the client and patient named when known."""
+    query = (
+        select(Incident, Client.name, Patient.name)
+        .outerjoin(Client, col(Client.id) == Incident.client_id)
+        .outerjoin(Patient, col(Patient.id) == Incident.patient_id)
+    )
+    if open_only:
+        query = query.where(Incident.status == "open")
+    with Session(database.engine) as session:
+        found = session.exec(query.order_by(col(Incident.occurred_at), col(Incident.id))).all()
+    return [
+        IncidentRow(
+            id=incident.id,  # type: ignore[arg-type]
+            occurred_at=incident.occurred_at,
+            found_via=incident.found_via,
+            what_happened=incident.what_happened,
+            staff_involved=incident.staff_involved,
+            step=incident.step,
+            status=incident.status,
+            opened_by=incident.opened_by,
+            client=client,
+            patient=patient,
+            closed_at=incident.closed_at,
+        )
+        for incident, client, patient in found
+    ]
