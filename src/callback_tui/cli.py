@@ -198,7 +198,8 @@ def _print_rows(rows: list[dict[str, Any]], columns: Sequence[str], fmt: str) ->
         table = Table(box=None, header_style="bold")
         for column in columns:
             wide_text = column in (
-                "patient", "client", "name", "first line", "title", "about", "what happened"
+                "patient", "client", "name", "first line", "title", "about", "what happened",
+                "subject",
             )  # fmt: skip
             table.add_column(column, no_wrap=not wide_text, overflow="fold")
         for row in rows:
@@ -383,19 +384,19 @@ def run_tasks_list(args: argparse.Namespace) -> int:
 
 def run_incidents_list(args: argparse.Namespace) -> int:
     from callback_tui.io.records import INCIDENT_FIELDS, incident_record
-    from callback_tui.store import tasks
+    from callback_tui.store import incidents
 
     clinic = _clinic(args)
-    rows = tasks.incidents(_database(args), open_only=args.open)
+    rows = incidents.incidents(_database(args), open_only=args.open)
     now = clinic.clock.now()
     records = [incident_record(row, clinic.calendar, now) for row in rows]
     columns: Sequence[str] = INCIDENT_FIELDS
     if args.format == "table":
         for record in records:
             record["occurred_at"] = record["occurred_at"][:16].replace("T", " ")
-            record["what happened"] = record["what_happened"].splitlines()[0][:60]
-        columns = ("id", "occurred_at", "status", "step", "age", "found_via", "opened_by",
-                   "client", "what happened")  # fmt: skip
+            record["what happened"] = (record["what_happened"].splitlines() or [""])[0][:60]
+        columns = ("id", "occurred_at", "status", "step", "owner", "age", "found_via",
+                   "subject", "what happened")  # fmt: skip
     _print_rows(records, columns, args.format)
     return 0
 

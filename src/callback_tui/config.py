@@ -15,6 +15,7 @@ from pydantic import Field, field_validator
 from callback_tui.clock import Clock, make_clock, zone
 from callback_tui.domain import datafile
 from callback_tui.domain.hours import WEEKDAYS, Calendar, CallWindow, Span
+from callback_tui.domain.incidents import load_words
 from callback_tui.domain.intake import Problems, VisitForm, read_visit
 from callback_tui.domain.ladder import Policy
 from callback_tui.domain.profile import Profile, load_profile
@@ -130,6 +131,8 @@ class Clinic:
     scripts: ScriptBook
     calendar: Calendar
     clock: Clock
+    review_words: tuple[str, ...] = ()
+    """Clinical words a public review reply must not contain."""
     policy: Policy = field(init=False)
 
     def __post_init__(self) -> None:
@@ -168,4 +171,5 @@ def load_clinic(settings: Settings | None = None, clock: Clock | None = None) ->
         scripts=scripts,
         calendar=calendar,
         clock=clock or make_clock(settings.timezone),
+        review_words=load_words(folder / "incidents" / "review_words.txt"),
     )

@@ -9,6 +9,7 @@ from datetime import datetime, time, timedelta
 from callback_tui.domain.vocab import Outcome
 from callback_tui.resources import data_dir
 from callback_tui.store import queries
+from callback_tui.store.incident_desk import IncidentStart
 from callback_tui.store.services import CallOutcome, FrontDesk
 
 SEED = 20261122
@@ -72,9 +73,12 @@ def build_demo(desk: FrontDesk, visits: int = 28) -> None:
             CallOutcome(outcome=outcome, notes=notes, concern_for_doctor=concern),
         )
 
-    desk.open_incident(
+    desk.incidents.open(
         "FD",
-        found_via="phone",
-        what_happened="Client upset about waiting 40 minutes past the appointment time.",
-        staff_involved="FD, AB",
+        IncidentStart(
+            found_via="phone",
+            what_happened="Client upset about waiting 40 minutes past the appointment time.",
+            subject="Sam Okafor",
+            staff_involved="FD, AB",
+        ),
     )

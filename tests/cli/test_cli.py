@@ -288,6 +288,7 @@ def test_incidents_list_open_and_json(run: Run, tmp_path: Path) -> None:
     from callback_tui.clock import FixedClock, zone
     from callback_tui.config import Settings, load_clinic
     from callback_tui.store.engine import open_database
+    from callback_tui.store.incident_desk import IncidentStart
     from callback_tui.store.services import FrontDesk
 
     tz = zone("America/Chicago")
@@ -297,8 +298,13 @@ def test_incidents_list_open_and_json(run: Run, tmp_path: Path) -> None:
     )
     database = open_database(str(tmp_path / "data" / "callback.db"))
     try:
-        FrontDesk(database, clinic).open_incident(
-            "AB", found_via="phone", what_happened="Waited [b]40[/b] minutes.\nLeft upset."
+        FrontDesk(database, clinic).incidents.open(
+            "AB",
+            IncidentStart(
+                found_via="phone",
+                what_happened="Waited [b]40[/b] minutes.\nLeft upset.",
+                subject="Jordan [i]Lee[/i]",
+            ),
         )
     finally:
         database.dispose()
@@ -306,9 +312,10 @@ def test_incidents_list_open_and_json(run: Run, tmp_path: Path) -> None:
     assert len(table) == 2
     assert "Waited [b]40[/b] minutes." in table[1] and "2h 00m" in table[1]
     (incident,) = json.loads(ok(run("incidents", "list", "--format", "json")))
-    assert (incident["status"], incident["found_via"], incident["opened_by"]) == (
+    assert (incident["status"], incident["step"], incident["found_via"], incident["subject"]) == (
         "open",
+        "office_manager",
         "phone",
-        "AB",
+        "Jordan [i]Lee[/i]",
     )
     assert incident["what_happened"] == "Waited [b]40[/b] minutes.\nLeft upset."

@@ -7,9 +7,10 @@ from typing import Any
 
 from callback_tui.domain import text
 from callback_tui.domain.hours import Calendar
+from callback_tui.store.incidents import IncidentView
 from callback_tui.store.notes import NoteView
 from callback_tui.store.queries import QueueRow
-from callback_tui.store.tasks import IncidentRow, TaskRow
+from callback_tui.store.tasks import TaskRow
 
 CALLBACK_FIELDS = (
     "id", "source_id", "patient", "client", "phone", "reason", "kind", "priority", "owner",
@@ -109,24 +110,38 @@ def task_record(row: TaskRow, calendar: Calendar) -> dict[str, Any]:
 
 
 INCIDENT_FIELDS = (
-    "id", "occurred_at", "status", "step", "age", "found_via", "opened_by", "client", "patient",
-    "staff_involved", "what_happened", "closed_at",
+    "id", "occurred_at", "status", "step", "owner", "age", "found_via", "opened_by", "subject",
+    "staff_involved", "what_happened", "office_manager", "remedied", "resolution",
+    "summary_sent_at", "review_platform", "review_reply", "reply_posted_at", "closed_at",
+    "closed_by",
 )  # fmt: skip
 
 
-def incident_record(row: IncidentRow, calendar: Calendar, now: datetime) -> dict[str, Any]:
+def incident_record(row: IncidentView, calendar: Calendar, now: datetime) -> dict[str, Any]:
     """An incident for `incidents list`; an open one says how long it has been open."""
+
+    def local(moment: datetime | None) -> str | None:
+        return calendar.local(moment).isoformat() if moment else None
+
     return {
         "id": row.id,
-        "occurred_at": calendar.local(row.occurred_at).isoformat(),
+        "occurred_at": local(row.occurred_at),
         "status": row.status,
-        "step": row.step,
-        "age": text.age(now - row.occurred_at) if row.status == "open" else None,
-        "found_via": row.found_via,
+        "step": row.step.value,
+        "owner": row.owner,
+        "age": text.age(now - row.created_at) if row.status == "open" else None,
+        "found_via": row.found_via.value,
         "opened_by": row.opened_by,
-        "client": row.client,
-        "patient": row.patient,
+        "subject": row.subject,
         "staff_involved": row.staff_involved,
         "what_happened": row.what_happened,
-        "closed_at": calendar.local(row.closed_at).isoformat() if row.closed_at else None,
+        "office_manager": row.office_manager,
+        "remedied": row.remedied,
+        "resolution": row.resolution,
+        "summary_sent_at": local(row.summary_sent_at),
+        "review_platform": row.review_platform,
+        "review_reply": row.review_reply,
+        "reply_posted_at": local(row.reply_posted_at),
+        "closed_at": local(row.closed_at),
+        "closed_by": row.closed_by,
     }

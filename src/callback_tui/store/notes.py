@@ -43,10 +43,10 @@ class NoteView:
     kind: str
     origin: str
     body: str
-    patient_id: int
+    patient_id: int | None
     patient: str
     species: str | None
-    client_id: int
+    client_id: int | None
     client: str
     phone: str
     author: str
@@ -74,8 +74,8 @@ class NoteView:
 def _query() -> Any:
     return (
         select(Note, Patient, Client, Callback)
-        .join(Patient, col(Patient.id) == Note.patient_id)
-        .join(Client, col(Client.id) == Patient.client_id)
+        .outerjoin(Patient, col(Patient.id) == Note.patient_id)
+        .outerjoin(Client, col(Client.id) == Patient.client_id)
         .outerjoin(Callback, col(Callback.id) == Note.callback_id)
     )
 
@@ -93,7 +93,10 @@ def _brief(callback: Callback | None, last_outcome: str | None = None) -> Callba
     )
 
 
-def _view(note: Note, patient: Patient, client: Client, callback: Callback | None) -> NoteView:
+def _view(
+    note: Note, patient: Patient | None, client: Client | None, callback: Callback | None
+) -> NoteView:
+    """A note as shown; one about someone not on file (an incident) has empty names."""
     return NoteView(
         id=note.id,
         version=note.version,
@@ -101,12 +104,12 @@ def _view(note: Note, patient: Patient, client: Client, callback: Callback | Non
         kind=note.kind,
         origin=note.origin,
         body=note.body,
-        patient_id=patient.id,  # type: ignore[arg-type]
-        patient=patient.name,
-        species=patient.species,
-        client_id=client.id,  # type: ignore[arg-type]
-        client=client.name,
-        phone=client.phone,
+        patient_id=patient.id if patient else None,
+        patient=patient.name if patient else "",
+        species=patient.species if patient else None,
+        client_id=client.id if client else None,
+        client=client.name if client else "",
+        phone=client.phone if client else "",
         author=note.author,
         addressed_to=note.addressed_to,
         callback=_brief(callback),

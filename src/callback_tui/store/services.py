@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, SQLModel, col, select
@@ -32,13 +32,16 @@ from callback_tui.domain.vocab import (
 )
 from callback_tui.store.engine import Database
 from callback_tui.store.search import patient_terms
+
+if TYPE_CHECKING:
+    from callback_tui.store.incident_desk import IncidentDesk
+
 from callback_tui.store.tables import (
     Amendment,
     Attempt,
     Callback,
     Client,
     Event,
-    Incident,
     Note,
     Patient,
     SearchTerm,
@@ -598,46 +601,12 @@ class FrontDesk:
             work.record("task.done", task, before)
         return task
 
-    # -- incidents ------------------------------------------------------------------------
+    @property
+    def incidents(self) -> IncidentDesk:
+        """The writes of upset-patient incidents."""
+        from callback_tui.store.incident_desk import IncidentDesk
 
-    def open_incident(
-        self,
-        actor: str,
-        *,
-        found_via: str,
-        what_happened: str,
-        staff_involved: str = "",
-        client_id: int | None = None,
-        patient_id: int | None = None,
-    ) -> Incident:
-        """Start an upset-patient incident at its first step."""
-        problems: dict[str, str] = {}
-        if found_via not in FOUND_VIA:
-            problems["found_via"] = f"one of: {', '.join(FOUND_VIA)}"
-        try:
-            what = text.clean(what_happened, limit=text.NOTE_LIMIT, multiline=True)
-            if not what:
-                problems["what_happened"] = "say what happened"
-        except ValueError as exc:
-            problems["what_happened"] = f"too long: {exc}"
-        if problems:
-            raise Invalid(problems)
-        with self._write(actor) as work:
-            incident = Incident(
-                client_id=client_id,
-                patient_id=patient_id,
-                occurred_at=work.now,
-                found_via=found_via,
-                what_happened=what,
-                staff_involved=" ".join(staff_involved.split()),
-                opened_by=actor,
-                created_at=work.now,
-            )
-            work.record("incident.opened", incident)
-        return incident
-
-
-FOUND_VIA = ("in_office", "phone", "online_review")
+        return IncidentDesk(self)
 
 
 def _note_body(body: str, field: str = "body") -> str:

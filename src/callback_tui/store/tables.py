@@ -117,8 +117,10 @@ class Attempt(SQLModel, table=True):
 
 class Note(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    patient_id: int = Field(foreign_key="patient.id", index=True)
+    patient_id: int | None = Field(default=None, foreign_key="patient.id", index=True)
+    """None only for an incident about someone not on file."""
     callback_id: int | None = Field(default=None, foreign_key="callback.id", index=True)
+    incident_id: int | None = Field(default=None, foreign_key="incident.id", index=True)
     author: str
     addressed_to: str | None = Field(default=None, index=True)
     """The doctor a draft waits for."""
@@ -167,19 +169,37 @@ class Task(SQLModel, table=True):
 
 
 class Incident(SQLModel, table=True):
+    """An upset-patient case, walked step by step (see domain.incidents.Step)."""
+
     id: int | None = Field(default=None, primary_key=True)
     client_id: int | None = Field(default=None, foreign_key="client.id")
     patient_id: int | None = Field(default=None, foreign_key="patient.id")
+    subject: str = ""
+    """Who it is about, as shown: the patient and client on file, or the words typed."""
     occurred_at: datetime = _utc()
     found_via: str
     """in_office, phone, online_review."""
     what_happened: str
     staff_involved: str = ""
-    step: str = "what_happened"
+    note_kind: str = "communication"
+    step: str = Field(default="what_happened", index=True)
     status: str = Field(default="open", index=True)
     opened_by: str
+    office_manager: str | None = None
+    """Initials of the office manager who spoke with the client or owns the task."""
+    remedied: bool | None = None
+    resolution: str = ""
+    summary_sent_at: datetime | None = _utc(nullable=True)
+    summary_sent_by: str | None = None
+    review_platform: str = ""
+    review_link: str = ""
+    review_reply: str = ""
+    reply_posted_at: datetime | None = _utc(nullable=True)
+    draft: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    """What was typed in the current step and not submitted yet (kept on quit)."""
     created_at: datetime = _utc()
     closed_at: datetime | None = _utc(nullable=True)
+    closed_by: str | None = None
     version: int = 1
 
 

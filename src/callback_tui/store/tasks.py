@@ -1,4 +1,4 @@
-"""Reads about tasks (one person's inbox: their own and their role's) and incidents."""
+"""Reads about tasks: one person's inbox (their own and their role's), and listings."""
 
 from __future__ import annotations
 
@@ -19,6 +19,11 @@ class About:
     label: str
     client_id: int | None
     patient_id: int | None
+
+    @property
+    def incident_id(self) -> int | None:
+        kind, _, number = self.ref.partition(":")
+        return int(number) if kind == "incident" else None
 
 
 @dataclass(frozen=True)
@@ -95,48 +100,10 @@ def _abouts(session: Session, refs: list[str]) -> dict[str, About]:
             ref = f"callback:{callback.id}"
             label = f"{patient.name} · {client.name} ({callback.reason.replace('_', ' ')} callback)"
             named[ref] = About(ref, label, client.id, patient.id)
+    incident_ids = {int(ref.partition(":")[2]) for ref in refs if ref.startswith("incident:")}
+    if incident_ids:
+        for incident in session.exec(select(Incident).where(col(Incident.id).in_(incident_ids))):
+            ref = f"incident:{incident.id}"
+            label = f"Incident {incident.id}: {incident.subject or 'someone not on file'}"
+            named[ref] = About(ref, label, incident.client_id, incident.patient_id)
     return {ref: named.get(ref, About(ref, ref, None, None)) for ref in refs}
-
-
-@dataclass(frozen=True)
-class IncidentRow:
-    id: int
-    occurred_at: datetime
-    found_via: str
-    what_happened: str
-    staff_involved: str
-    step: str
-    status: str
-    opened_by: str
-    client: str | None
-    patient: str | None
-    closed_at: datetime | None
-
-
-def incidents(database: Database, *, open_only: bool = False) -> list[IncidentRow]:
-    """Upset-patient incidents, oldest first, with the client and patient named when known."""
-    query = (
-        select(Incident, Client.name, Patient.name)
-        .outerjoin(Client, col(Client.id) == Incident.client_id)
-        .outerjoin(Patient, col(Patient.id) == Incident.patient_id)
-    )
-    if open_only:
-        query = query.where(Incident.status == "open")
-    with Session(database.engine) as session:
-        found = session.exec(query.order_by(col(Incident.occurred_at), col(Incident.id))).all()
-    return [
-        IncidentRow(
-            id=incident.id,  # type: ignore[arg-type]
-            occurred_at=incident.occurred_at,
-            found_via=incident.found_via,
-            what_happened=incident.what_happened,
-            staff_involved=incident.staff_involved,
-            step=incident.step,
-            status=incident.status,
-            opened_by=incident.opened_by,
-            client=client,
-            patient=patient,
-            closed_at=incident.closed_at,
-        )
-        for incident, client, patient in found
-    ]

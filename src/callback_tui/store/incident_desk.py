@@ -1,0 +1,396 @@
+"""The writes of an upset-patient incident, step by step; each one transaction with its events.
+
+1 what happened (and its note) → 2 office manager (spoke now, or a task) → 3 regional manager
+when not remedied → 4 leadership told → 5 the online review's reply, when found that way →
+closed by an office manager, regional manager or owner.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlmodel import select
+
+from callback_tui.domain import text
+from callback_tui.domain.incidents import CLOSERS, FoundVia, Step, check_reply
+from callback_tui.domain.vocab import NoteKind, NoteOrigin, NoteStatus, Role
+from callback_tui.store.services import Invalid, ServiceError, Work, snapshot
+from callback_tui.store.tables import Client, Incident, Note, Patient, Staff, Task
+
+if TYPE_CHECKING:
+    from callback_tui.store.services import FrontDesk
+
+
+@dataclass(frozen=True)
+class IncidentStart:
+    """Step 1, as the person at the desk filled it in."""
+
+    found_via: str
+    what_happened: str
+    note_kind: str = NoteKind.COMMUNICATION.value
+    occurred_at: datetime | None = None
+    """None: now."""
+    subject: str = ""
+    patient_id: int | None = None
+    staff_involved: str = ""
+
+
+class IncidentDesk:
+    def __init__(self, desk: FrontDesk) -> None:
+        self.desk = desk
+
+    # -- plumbing -------------------------------------------------------------------------
+
+    def _load(self, work: Work, incident_id: int, version: int, step: Step) -> Incident:
+        incident = self.desk._guarded(work, Incident, incident_id, version)
+        if incident.status != "open":
+            raise ServiceError("this incident is closed")
+        if incident.step != step:
+            raise ServiceError(f"this incident is at the {Step(incident.step).label} step")
+        return incident
+
+    def _note(self, work: Work, incident: Incident, kind: str, body: str) -> Note:
+        note = Note(
+            patient_id=incident.patient_id,
+            incident_id=incident.id,
+            author=work.actor,
+            kind=kind,
+            origin=NoteOrigin.INCIDENT.value,
+            status=NoteStatus.FINAL.value,
+            body=body,
+            created_at=work.now,
+            updated_at=work.now,
+            finalized_at=work.now,
+        )
+        work.record("note.finalized", note)
+        return note
+
+    def _task(
+        self, work: Work, incident: Incident, role: Role, who: str | None, title: str
+    ) -> None:
+        task = Task(
+            assignee=who,
+            role=role.value,
+            title=title,
+            about=f"incident:{incident.id}",
+            due_at=work.now,
+            created_at=work.now,
+        )
+        work.record("task.created", task)
+
+    def _finish_tasks(self, work: Work, incident: Incident, role: Role, said: str) -> None:
+        """The step's task is done once the step is: close it, saying where it was done."""
+        for task in work.session.exec(
+            select(Task).where(
+                Task.about == f"incident:{incident.id}", Task.role == role, Task.status == "open"
+            )
+        ):
+            before = snapshot(task)
+            task.status, task.done_by, task.done_at, task.done_note = (
+                "done",
+                work.actor,
+                work.now,
+                said,
+            )
+            task.version += 1
+            work.record("task.done", task, before)
+
+    def _advance(
+        self, work: Work, incident: Incident, step: Step, before: dict[str, Any], action: str
+    ) -> None:
+        incident.step = step.value
+        incident.draft = None
+        incident.version += 1
+        work.record(action, incident, before)
+
+    def _role(self, work: Work, initials: str) -> Role | None:
+        role = work.session.exec(select(Staff.role).where(Staff.initials == initials)).first()
+        return Role(role) if role else None
+
+    # -- step 1 ---------------------------------------------------------------------------
+
+    def keep_draft(
+        self, actor: str, incident_id: int | None, version: int | None, fields: dict[str, str]
+    ) -> Incident:
+        """Keep what was typed in the current step, unsubmitted (a new incident if need be)."""
+        kept = {key: str(value) for key, value in fields.items()}
+        with self.desk._write(actor) as work:
+            if incident_id is None:
+                found_via = kept.get("found_via", "")
+                incident = Incident(
+                    subject=" ".join(kept.get("subject", "").split())[: text.NAME_LIMIT],
+                    occurred_at=work.now,
+                    found_via=found_via if found_via in set(FoundVia) else FoundVia.IN_OFFICE,
+                    what_happened="",
+                    opened_by=actor,
+                    draft=kept,
+                    created_at=work.now,
+                )
+                work.record("incident.started", incident)
+                return incident
+            assert version is not None
+            incident = self.desk._guarded(work, Incident, incident_id, version)
+            if incident.draft == kept:
+                return incident
+            before = snapshot(incident)
+            incident.draft = kept
+            incident.version += 1
+            work.record("incident.draft_kept", incident, before)
+        return incident
+
+    def open(
+        self, actor: str, start: IncidentStart, kept: tuple[int, int] | None = None
+    ) -> Incident:
+        """Complete step 1: the incident, and its note (communication log or clinical)."""
+        problems: dict[str, str] = {}
+        if start.found_via not in set(FoundVia):
+            problems["found_via"] = "pick how it was found: in the office, phone or online review"
+        try:
+            what = text.clean(start.what_happened, limit=text.NOTE_LIMIT, multiline=True)
+            if not what:
+                problems["what_happened"] = "say what happened"
+        except ValueError as exc:
+            problems["what_happened"] = f"too long: {exc}"
+        if start.note_kind not in set(NoteKind):
+            problems["note_kind"] = "a communication log or a clinical note"
+        subject = " ".join(start.subject.split())
+        if not subject and start.patient_id is None:
+            problems["subject"] = "who is it about? Find the patient (ctrl+f) or type a name"
+        if start.occurred_at is not None and start.occurred_at > self.desk.clinic.clock.now():
+            problems["occurred_at"] = "that is in the future"
+        if problems:
+            raise Invalid(problems)
+        with self.desk._write(actor) as work:
+            client_id = None
+            if start.patient_id is not None:
+                patient = work.session.get(Patient, start.patient_id)
+                if patient is None:
+                    raise Invalid({"subject": "that patient is no longer on file"})
+                client = work.session.get(Client, patient.client_id)
+                assert client is not None
+                client_id = client.id
+                subject = subject or f"{patient.name} · {client.name}"
+            if kept is not None:
+                incident = self._load(work, kept[0], kept[1], Step.WHAT_HAPPENED)
+                before: dict[str, Any] | None = snapshot(incident)
+            else:
+                incident = Incident(found_via=start.found_via, what_happened="", opened_by=actor)
+                before = None
+            incident.client_id = client_id
+            incident.patient_id = start.patient_id
+            incident.subject = subject
+            incident.occurred_at = start.occurred_at or work.now
+            incident.found_via = start.found_via
+            incident.what_happened = what
+            incident.staff_involved = " ".join(start.staff_involved.split())
+            incident.note_kind = start.note_kind
+            incident.step = Step.OFFICE_MANAGER.value
+            incident.draft = None
+            incident.created_at = incident.created_at if before else work.now
+            if before is not None:
+                incident.version += 1
+            work.record("incident.opened", incident, before)
+            self._note(work, incident, start.note_kind, what)
+        return incident
+
+    # -- step 2: the office manager -------------------------------------------------------
+
+    def office_manager(
+        self,
+        actor: str,
+        incident_id: int,
+        version: int,
+        *,
+        available: bool,
+        office_manager: str,
+        conversation: str = "",
+        remedied: bool | None = None,
+    ) -> Incident:
+        """Record the office manager's conversation, or send them a task when they are away."""
+        problems: dict[str, str] = {}
+        manager = office_manager.strip().upper()
+        said = ""
+        if available:
+            try:
+                said = text.clean(conversation, limit=text.NOTE_LIMIT, multiline=True)
+            except ValueError as exc:
+                problems["conversation"] = f"too long: {exc}"
+            if not said and "conversation" not in problems:
+                problems["conversation"] = "write down the conversation with the client"
+            if remedied is None:
+                problems["remedied"] = "was it remedied? yes or no"
+        with self.desk._write(actor) as work:
+            incident = self._load(work, incident_id, version, Step.OFFICE_MANAGER)
+            role = self._role(work, manager) if manager else None
+            if manager and role is not Role.OFFICE_MANAGER:
+                problems["office_manager"] = f"{manager} is not an office manager on the staff list"
+            if available and not manager:
+                problems["office_manager"] = "who spoke with the client? their initials"
+            if problems:
+                raise Invalid(problems)
+            before = snapshot(incident)
+            incident.office_manager = manager or None
+            if not available:
+                waiting = work.session.exec(
+                    select(Task.id).where(
+                        Task.about == f"incident:{incident.id}",
+                        Task.role == Role.OFFICE_MANAGER,
+                        Task.status == "open",
+                    )
+                ).first()
+                if waiting is None:
+                    self._task(
+                        work,
+                        incident,
+                        Role.OFFICE_MANAGER,
+                        manager or None,
+                        f"Upset client: speak with {incident.subject}",
+                    )
+                incident.draft = None
+                incident.version += 1
+                work.record("incident.office_manager_asked", incident, before)
+                return incident
+            self._note(work, incident, NoteKind.COMMUNICATION.value, said)
+            self._finish_tasks(work, incident, Role.OFFICE_MANAGER, "Recorded on the incident.")
+            incident.remedied = remedied
+            if remedied:
+                incident.resolution = said
+                self._advance(work, incident, Step.LEADERSHIP, before, "incident.remedied")
+            else:
+                self._task(
+                    work,
+                    incident,
+                    Role.REGIONAL_MANAGER,
+                    None,
+                    f"Upset client not remedied: {incident.subject}",
+                )
+                self._advance(work, incident, Step.ESCALATION, before, "incident.escalated")
+        return incident
+
+    # -- step 3: the regional manager -----------------------------------------------------
+
+    def escalation(self, actor: str, incident_id: int, version: int, outcome: str) -> Incident:
+        """The regional manager's outcome: how it was resolved."""
+        try:
+            said = text.clean(outcome, limit=text.NOTE_LIMIT, multiline=True)
+        except ValueError as exc:
+            raise Invalid({"outcome": f"too long: {exc}"}) from None
+        if not said:
+            raise Invalid({"outcome": "write down the outcome"})
+        with self.desk._write(actor) as work:
+            incident = self._load(work, incident_id, version, Step.ESCALATION)
+            before = snapshot(incident)
+            self._note(work, incident, NoteKind.COMMUNICATION.value, said)
+            self._finish_tasks(work, incident, Role.REGIONAL_MANAGER, "Recorded on the incident.")
+            incident.resolution = said
+            self._advance(work, incident, Step.LEADERSHIP, before, "incident.resolved")
+        return incident
+
+    # -- step 4: leadership ---------------------------------------------------------------
+
+    def summary_sent(self, actor: str, incident_id: int, version: int) -> Incident:
+        with self.desk._write(actor) as work:
+            incident = self._load(work, incident_id, version, Step.LEADERSHIP)
+            before = snapshot(incident)
+            incident.summary_sent_at = work.now
+            incident.summary_sent_by = actor
+            online = incident.found_via == FoundVia.ONLINE_REVIEW
+            next_step = Step.REVIEW if online else Step.CLOSE
+            self._advance(work, incident, next_step, before, "incident.leadership_told")
+        return incident
+
+    # -- step 5: the online review --------------------------------------------------------
+
+    def review_reply(
+        self,
+        actor: str,
+        incident_id: int,
+        version: int,
+        *,
+        platform: str,
+        link: str,
+        reply: str,
+        posted: bool,
+    ) -> Incident:
+        """Keep the reply draft; `posted` (only for a clean reply) moves on to closing."""
+        platform = " ".join(platform.split())
+        link = link.strip()
+        try:
+            said = text.clean(reply, limit=text.NOTE_LIMIT, multiline=True)
+        except ValueError as exc:
+            raise Invalid({"reply": f"too long: {exc}"}) from None
+        with self.desk._write(actor) as work:
+            incident = self._load(work, incident_id, version, Step.REVIEW)
+            if posted:
+                problems: dict[str, str] = {}
+                if not platform:
+                    problems["platform"] = "where is the review? (Google, Yelp…)"
+                if not said:
+                    problems["reply"] = "write the public reply first"
+                hits = check_reply(said, **self.private_details(work, incident))
+                if hits:
+                    found = ", ".join(f"{h.found!r} ({h.why})" for h in hits)
+                    problems["reply"] = f"the reply tells the public too much: {found}"
+                if problems:
+                    raise Invalid(problems)
+            before = snapshot(incident)
+            incident.review_platform, incident.review_link, incident.review_reply = (
+                platform,
+                link,
+                said,
+            )
+            if posted:
+                incident.reply_posted_at = work.now
+                self._advance(work, incident, Step.CLOSE, before, "incident.reply_posted")
+            else:
+                incident.draft = None
+                incident.version += 1
+                work.record("incident.reply_saved", incident, before)
+        return incident
+
+    def private_details(self, work: Work, incident: Incident) -> dict[str, Any]:
+        """What a public reply must not name: the people on this incident, their phone, and
+        the clinic's clinical words."""
+        names = [incident.subject]
+        phones: list[str] = []
+        if incident.client_id is not None:
+            client = work.session.get(Client, incident.client_id)
+            if client is not None:
+                names.append(client.name)
+                phones.append(client.phone)
+        if incident.patient_id is not None:
+            patient = work.session.get(Patient, incident.patient_id)
+            if patient is not None:
+                names.append(patient.name)
+        return {"names": names, "phones": phones, "words": self.desk.clinic.review_words}
+
+    # -- closing --------------------------------------------------------------------------
+
+    def close(self, actor: str, incident_id: int, version: int) -> Incident:
+        """Close it: an office manager, regional manager or owner, once every step is done."""
+        with self.desk._write(actor) as work:
+            role = self._role(work, actor)
+            if role not in CLOSERS:
+                raise ServiceError(
+                    "only an office manager, regional manager or owner may close an incident"
+                )
+            incident = self.desk._guarded(work, Incident, incident_id, version)
+            if incident.status != "open":
+                raise ServiceError("this incident is already closed")
+            if incident.step != Step.CLOSE:
+                missing = {
+                    Step.WHAT_HAPPENED: "what happened is not recorded yet",
+                    Step.OFFICE_MANAGER: "the office manager has not spoken with the client yet",
+                    Step.ESCALATION: "the regional manager's outcome is not recorded yet",
+                    Step.LEADERSHIP: "leadership has not been told yet",
+                    Step.REVIEW: "the review reply is not posted yet",
+                }[Step(incident.step)]
+                raise ServiceError(f"not ready to close: {missing}")
+            before = snapshot(incident)
+            incident.status = "closed"
+            incident.closed_at = work.now
+            incident.closed_by = actor
+            self._advance(work, incident, Step.CLOSED, before, "incident.closed")
+        return incident
