@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 
 import pytest
 from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
 
 from callback_tui.config import Clinic
 from callback_tui.store.services import FrontDesk
@@ -67,7 +69,9 @@ async def settle(pilot: Pilot[None]) -> None:
     screen shows, not only for the workers that happen to exist (up to 10 s).
     """
     for _ in range(200):
-        await pilot.app.workers.wait_for_complete()
+        # A cancelled worker is an exclusive one replaced by a newer one (search as you type).
+        with contextlib.suppress(WorkerCancelled):
+            await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         if _loaded(pilot.app) and not pilot.app.workers:
             break
