@@ -225,3 +225,10 @@ def test_check_reply_finds_names_phones_and_clinical_words() -> None:
         check_reply("Thank you; we value your feedback.", names=["Zoe"], phones=[], words=["x-ray"])
         == []
     )
+
+
+def test_a_name_given_twice_is_one_hit() -> None:
+    hits = check_reply(
+        "Sorry Jordan.", names=["Biscuit · Jordan Lee", "Jordan Lee"], phones=[], words=[]
+    )
+    assert [(h.found, h.why) for h in hits] == [("Jordan", "a name")]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlmodel import Session, select
 from textual.pilot import Pilot
 
@@ -123,3 +124,100 @@ def test_note_editor(snap_compare: Any, desk: FrontDesk, make: MakeApp, clock: F
         await settle(pilot)
 
     assert snap_compare(make("DRW"), terminal_size=SIZE, run_before=open_draft)
+
+
+def incident_at(desk: FrontDesk, step: str) -> int:
+    """One online-review incident, walked through the service up to `step`."""
+    from callback_tui.store.incident_desk import IncidentStart
+
+    desk.add_staff("setup", "RM", "Reggie Moss", "regional_manager")
+    (callback,) = add_visit(desk, patient="Biscuit", client="Jordan Lee")
+    made = desk.incidents.open(
+        "FD",
+        IncidentStart(
+            found_via="online_review",
+            what_happened="One-star review: waited 40 minutes past the appointment.",
+            patient_id=callback.patient_id,
+            staff_involved="FD",
+        ),
+    )
+    assert made.id is not None
+    order = ["office_manager", "escalation", "leadership", "review"]
+    if order.index(step) >= 1:
+        made = desk.incidents.office_manager(
+            "OM",
+            made.id,  # type: ignore[arg-type]
+            made.version,
+            available=True,
+            office_manager="OM",
+            conversation="Called the client; she still wants a refund.",
+            remedied=False,
+        )
+    if order.index(step) >= 2:
+        made = desk.incidents.escalation(
+            "RM",
+            made.id,
+            made.version,
+            "Refunded the visit; the client thanked us.",  # type: ignore[arg-type]
+        )
+    if order.index(step) >= 3:
+        made = desk.incidents.summary_sent("RM", made.id, made.version)  # type: ignore[arg-type]
+        made = desk.incidents.review_reply(
+            "OM",
+            made.id,  # type: ignore[arg-type]
+            made.version,
+            platform="Google",
+            link="",
+            reply="Sorry Jordan, Biscuit deserved better.",
+            posted=False,
+        )
+    return made.id  # type: ignore[return-value]
+
+
+def test_incident_step_one(snap_compare: Any, desk: FrontDesk, make: MakeApp) -> None:
+    async def start(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+
+    assert snap_compare(make("FD"), terminal_size=SIZE, run_before=start)
+
+
+@pytest.mark.parametrize("step", ["office_manager", "escalation", "leadership", "review"])
+def test_incident_steps(snap_compare: Any, desk: FrontDesk, make: MakeApp, step: str) -> None:
+    from callback_tui.tui.screens.incident import IncidentScreen
+
+    incident_id = incident_at(desk, step)
+
+    async def open_step(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        pilot.app.push_screen(IncidentScreen(incident_id, "OM"))
+        await settle(pilot)
+
+    assert snap_compare(make("OM"), terminal_size=SIZE, run_before=open_step)
+
+
+def test_incidents_board(
+    snap_compare: Any, desk: FrontDesk, make: MakeApp, clock: FixedClock
+) -> None:
+    from callback_tui.store.incident_desk import IncidentStart
+
+    clock.advance(hours=-30)
+    incident_at(desk, "escalation")
+    clock.advance(hours=29)
+    desk.incidents.open(
+        "AB",
+        IncidentStart(
+            found_via="in_office",
+            what_happened="Raised [b]voice[/b] at the desk.",
+            subject="Mr [i]Kim[/i]",
+        ),
+    )
+    clock.advance(hours=1)
+
+    async def open_board(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("g", "i")
+        await settle(pilot)
+
+    assert snap_compare(make("OM"), terminal_size=SIZE, run_before=open_board)

@@ -85,12 +85,10 @@ def check_reply(
     """Every name word, phone number and clinical word the reply contains, in reply order."""
     hits: list[tuple[int, Hit]] = []
     folded = text.folded(reply)
-    for name in names:
-        for word in text.words(name):
-            if len(word) < 2:
-                continue
-            for match in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", folded):
-                hits.append((match.start(), Hit(reply[match.start() : match.end()], "a name")))
+    name_words = {word for name in names for word in text.words(name) if len(word) >= 2}
+    for word in sorted(name_words):
+        for match in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", folded):
+            hits.append((match.start(), Hit(reply[match.start() : match.end()], "a name")))
     for word in words:
         pattern = r"\s+".join(re.escape(part) for part in text.folded(word).split())
         for match in re.finditer(rf"(?<!\w){pattern}(?!\w)", folded):

@@ -28,6 +28,7 @@ class CallbackApp(App[None]):
     TITLE = "callback-tui"
     BINDINGS = [
         Binding("f1", "toggle_keys", "Keys", id="keys", tooltip="Show or hide every key"),
+        Binding("i", "incident", "Incident", id="incident", tooltip="Log an upset patient"),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
     ]
 
@@ -82,6 +83,24 @@ class CallbackApp(App[None]):
     def tell_screens_data_changed(self) -> None:
         for screen in self.screen_stack:
             screen.post_message(DataChanged())
+
+    # -- an upset patient, from any screen -----------------------------------------------
+
+    def desk_initials(self) -> str | None:
+        """Whose queue is open (the person at the desk), if anyone's."""
+        from callback_tui.tui.screens.today import TodayScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, TodayScreen):
+                return screen.initials
+        return None
+
+    def action_incident(self) -> None:
+        from callback_tui.tui.screens.incident import IncidentScreen
+
+        initials = self.desk_initials()
+        if initials is not None and not isinstance(self.screen, IncidentScreen):
+            self.push_screen(IncidentScreen(None, initials))
 
     # -- leaving --------------------------------------------------------------------------
 

@@ -24,7 +24,7 @@ from callback_tui.tui.screens.common import (
     steady_cursors,
 )
 
-PLACES = {"t": "Tasks"}
+PLACES = {"t": "Tasks", "i": "Incidents board"}
 """Where `g` goes, by key."""
 
 
@@ -145,7 +145,10 @@ class TasksScreen(ListScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("done", "open"):
             row = self.current()
-            if row is None or (action == "open" and row.about.client_id is None):
+            about = row.about if row else None
+            if about is None or (
+                action == "open" and about.client_id is None and about.incident_id is None
+            ):
                 return None
         return True
 
@@ -156,9 +159,12 @@ class TasksScreen(ListScreen):
 
     def action_open(self) -> None:
         from callback_tui.tui.screens.history import HistoryScreen
+        from callback_tui.tui.screens.incident import IncidentScreen
 
         row = self.current()
-        if row is not None and row.about.client_id is not None:
+        if row is not None and row.about.incident_id is not None:
+            self.app.push_screen(IncidentScreen(row.about.incident_id, self.initials))
+        elif row is not None and row.about.client_id is not None:
             self.app.push_screen(
                 HistoryScreen(row.about.client_id, self.initials, row.about.patient_id)
             )

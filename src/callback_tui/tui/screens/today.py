@@ -50,7 +50,7 @@ class TodayScreen(ListScreen):
         Binding(
             "slash", "search", "Search", id="search", key_display="/", tooltip="Find a patient"
         ),
-        Binding("g", "go", "Go to", id="go", tooltip="Go to the tasks inbox"),
+        Binding("g", "go", "Go to", id="go", tooltip="Go to tasks or incidents"),
         Binding("w", "who", "Who", id="who", tooltip="Switch initials"),
     ]
 
@@ -261,11 +261,14 @@ class TodayScreen(ListScreen):
         open_search(self, self.initials)
 
     def action_go(self) -> None:
+        from callback_tui.tui.screens.incident import IncidentsBoard
         from callback_tui.tui.screens.tasks import GoScreen, TasksScreen
 
         def went(key: str | None) -> None:
             if key == "t":
                 self.app.push_screen(TasksScreen(self.initials), lambda _: self.reload())
+            elif key == "i":
+                self.app.push_screen(IncidentsBoard(self.initials))
 
         self.app.push_screen(GoScreen(), went)
 

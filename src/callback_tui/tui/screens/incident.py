@@ -1,0 +1,587 @@
+"""The upset-patient incident wizard (`i` from anywhere) and the incidents board.
+
+One screen per step: it opens on the incident's current step, `ctrl+s` completes the step
+(one transaction) and moves on; `escape` leaves and keeps what was typed for next time.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import (
+    Checkbox,
+    DataTable,
+    Footer,
+    Input,
+    RadioButton,
+    RadioSet,
+    Static,
+    TextArea,
+)
+
+from callback_tui.domain.incidents import WIZARD_STEPS, FoundVia, Step, check_reply
+from callback_tui.domain.vocab import NoteKind
+from callback_tui.store import incidents
+from callback_tui.store.incident_desk import IncidentStart
+from callback_tui.store.incidents import IncidentView
+from callback_tui.store.search import Found
+from callback_tui.store.services import Invalid, ServiceError
+from callback_tui.tui import display
+from callback_tui.tui.screens.common import (
+    FieldError,
+    ListScreen,
+    app_of,
+    show_errors,
+    steady_cursors,
+)
+
+NOTE_KINDS = {
+    NoteKind.COMMUNICATION.value: "Communication log (outside a clinical visit)",
+    NoteKind.MEDICAL.value: "Clinical note (during a visit)",
+}
+YES_NO = {"yes": "Yes", "no": "No"}
+AVAILABLE = {"now": "Yes: they are speaking with the client", "later": "No: send them a task"}
+
+
+class IncidentScreen(Screen[None]):
+    """One step of one incident; `incident_id` None starts a new one."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save step", id="save", priority=True),
+        Binding("ctrl+f", "find", "Find patient", id="find", priority=True),
+        Binding("ctrl+c", "copy", "Copy summary", id="copy", priority=True),
+        Binding("ctrl+e", "close_incident", "Close incident", id="close", priority=True),
+        Binding("escape", "leave", "Leave (kept)", id="leave"),
+    ]
+
+    def __init__(self, incident_id: int | None, initials: str) -> None:
+        super().__init__()
+        self.incident_id = incident_id
+        self.initials = initials
+        self.view: IncidentView | None = None
+        self.patient_id: int | None = None
+        """The patient on file picked with ctrl+f (step 1)."""
+        self._loaded = incident_id is None
+
+    @property
+    def loaded(self) -> bool:
+        return self._loaded
+
+    @property
+    def step(self) -> Step:
+        return self.view.step if self.view is not None else Step.WHAT_HAPPENED
+
+    # -- building -------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="topbar"):
+            yield Static("", classes="who", id="title", markup=False)
+            yield Static("", classes="counts", id="progress", markup=False)
+        yield Static("", id="facts", markup=False)
+        yield VerticalScroll(id="form")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.incident_id is None:
+            self._build()
+        else:
+            self._load()
+
+    @work(thread=True, exclusive=True, group="incident")
+    def _load(self) -> None:
+        app = app_of(self)
+        assert self.incident_id is not None
+        view = incidents.incident(app.database, self.incident_id)
+        app.call_from_thread(self._loaded_view, view)
+
+    def _loaded_view(self, view: IncidentView | None) -> None:
+        if view is None:
+            self.notify("That incident no longer exists.", severity="error")
+            self.dismiss(None)
+            return
+        self.view = view
+        self._build()
+        self._loaded = True
+
+    def _build(self) -> None:
+        """Show the current step's form, filled with what was kept."""
+        step = self.step
+        title = Text("Upset patient · ", style="bold")
+        title.append(f"incident {self.view.id}" if self.view else "new incident")
+        self.query_one("#title", Static).update(title)
+        self.query_one("#progress", Static).update(self._progress())
+        self.query_one("#facts", Static).update(self._facts())
+        form = self.query_one("#form", VerticalScroll)
+        form.remove_children()
+        form.mount_all(list(self._fields(step)))
+        self.call_after_refresh(self._fill, dict(self.view.draft) if self.view else {})
+        self.refresh_bindings()
+
+    def _progress(self) -> Text:
+        out = Text()
+        step = self.step
+        for number, each in enumerate(WIZARD_STEPS, start=1):
+            if number > 1:
+                out.append(" > ", style="dim")
+            style = "bold reverse" if each is step else "dim"
+            if each is Step.REVIEW and self.view and self.view.found_via != FoundVia.ONLINE_REVIEW:
+                style = "dim strike"
+            out.append(f"{number} {each.label}", style=style)
+        if step in (Step.CLOSE, Step.CLOSED):
+            out.append(f"  {step.label}", style="bold green")
+        return out
+
+    def _facts(self) -> Text:
+        view = self.view
+        if view is None or view.step is Step.WHAT_HAPPENED:
+            return Text(
+                "Write down what happened while it is fresh. Each step is saved as you complete"
+                " it; escape keeps what you typed for later.",
+                style="dim",
+            )
+        calendar = app_of(self).clinic.calendar
+        out = Text()
+        out.append(view.subject or "someone not on file", style="bold")
+        out.append(f" · {view.found_via.label} · {display.moment(calendar, view.occurred_at)}")
+        out.append(f" · opened by {view.opened_by}")
+        if view.open_tasks:
+            out.append(f" · waiting for {', '.join(view.open_tasks)}", style="yellow")
+        out.append("\n")
+        out.append(view.what_happened)
+        if view.resolution:
+            out.append("\nResolution: ", style="bold")
+            out.append(view.resolution)
+        return out
+
+    def _fields(self, step: Step) -> list[Any]:
+        def label(words: str) -> Static:
+            return Static(words, classes="label", markup=False)
+
+        def radios(field: str, choices: dict[str, str]) -> RadioSet:
+            return RadioSet(
+                *(RadioButton(Text(t), id=f"{field}-{k}") for k, t in choices.items()), id=field
+            )
+
+        widgets: list[Any] = []
+        if step is Step.WHAT_HAPPENED:
+            widgets += [
+                label("Who is it about? (ctrl+f finds the patient on file; or type a name)"),
+                Input(placeholder="Client / patient", compact=True, id="subject"),
+                FieldError("subject"),
+                label("When? (empty: now; or HH:MM today; or YYYY-MM-DD HH:MM)"),
+                Input(placeholder="now", compact=True, id="occurred_at"),
+                FieldError("occurred_at"),
+                label("How was it found?"),
+                radios("found_via", {f.value: f.label for f in FoundVia}),
+                FieldError("found_via"),
+                label("What happened?"),
+                TextArea(id="what_happened", soft_wrap=True, compact=True),
+                FieldError("what_happened"),
+                label("Staff involved"),
+                Input(placeholder="initials or names", compact=True, id="staff_involved"),
+                label("Document it as"),
+                radios("note_kind", NOTE_KINDS),
+                FieldError("note_kind"),
+            ]
+        elif step is Step.OFFICE_MANAGER:
+            widgets += [
+                label("Is the office manager available to speak with the client now?"),
+                radios("available", AVAILABLE),
+                FieldError("available"),
+                label("Office manager (initials)"),
+                Input(placeholder="OM", compact=True, id="office_manager", max_length=4),
+                FieldError("office_manager"),
+                label("The conversation with the client (when they spoke)"),
+                TextArea(id="conversation", soft_wrap=True, compact=True),
+                FieldError("conversation"),
+                label("Remedied?"),
+                radios("remedied", YES_NO),
+                FieldError("remedied"),
+            ]
+        elif step is Step.ESCALATION:
+            widgets += [
+                label("The regional manager's outcome: what was done, and how it ended"),
+                TextArea(id="outcome", soft_wrap=True, compact=True),
+                FieldError("outcome"),
+            ]
+        elif step is Step.LEADERSHIP:
+            assert self.view is not None
+            widgets += [
+                label("For the owners (ctrl+c copies it; send it, then ctrl+s marks it sent):"),
+                Static(self.view.summary(app_of(self).clinic.calendar), id="summary", markup=False),
+            ]
+        elif step is Step.REVIEW:
+            widgets += [
+                label("Where is the review? (Google, Yelp…)"),
+                Input(compact=True, id="platform"),
+                FieldError("platform"),
+                label("Link"),
+                Input(compact=True, id="link"),
+                label("The public reply (no names, phone numbers or anything about care)"),
+                TextArea(id="reply", soft_wrap=True, compact=True),
+                Static("", id="hits", markup=False),
+                FieldError("reply"),
+                Checkbox("The reply is posted", id="posted"),
+            ]
+        elif step is Step.CLOSE:
+            widgets += [
+                Static(
+                    "Every step is done. An office manager, regional manager or owner closes it"
+                    " with ctrl+e.",
+                    classes="label",
+                    markup=False,
+                )
+            ]
+        else:
+            assert self.view is not None
+            when = display.moment(app_of(self).clinic.calendar, self.view.closed_at)
+            widgets.append(Static(f"Closed {when} by {self.view.closed_by}.", classes="label"))
+        return widgets
+
+    def _fill(self, kept: dict[str, str]) -> None:
+        """Put kept values back (and a sensible default or two)."""
+        if self.step is Step.OFFICE_MANAGER and not kept.get("office_manager") and self.view:
+            kept = {**kept, "office_manager": self.view.office_manager or ""}
+        if self.step is Step.REVIEW and self.view and not kept:
+            kept = {
+                "platform": self.view.review_platform,
+                "link": self.view.review_link,
+                "reply": self.view.review_reply,
+            }
+        if kept.get("patient_id", "").isdigit():
+            self.patient_id = int(kept["patient_id"])
+        for field, value in kept.items():
+            found = self.query(f"#{field}")
+            if not found:
+                continue
+            widget = found.first()
+            if isinstance(widget, Input):
+                widget.value = value
+            elif isinstance(widget, TextArea):
+                widget.load_text(value)
+            elif isinstance(widget, Checkbox):
+                widget.value = value == "yes"
+            elif isinstance(widget, RadioSet) and value:
+                button = self.query(f"#{field}-{value}")
+                if button:
+                    button.first(RadioButton).value = True
+        steady_cursors(self)
+        first = self.query("#form Input, #form TextArea, #form RadioSet")
+        if first:
+            first.first().focus()
+        self._check_reply()
+
+    def _values(self) -> dict[str, str]:
+        """What is in the form now, as text (what a kept draft stores)."""
+        out: dict[str, str] = {}
+        for widget in self.query("#form Input, #form TextArea, #form RadioSet, #form Checkbox"):
+            if not widget.id:
+                continue
+            if isinstance(widget, Input):
+                out[widget.id] = widget.value
+            elif isinstance(widget, TextArea):
+                out[widget.id] = widget.text
+            elif isinstance(widget, Checkbox):
+                out[widget.id] = "yes" if widget.value else ""
+            elif isinstance(widget, RadioSet):
+                pressed = widget.pressed_button
+                out[widget.id] = (pressed.id or "").removeprefix(f"{widget.id}-") if pressed else ""
+        if self.patient_id is not None:
+            out["patient_id"] = str(self.patient_id)
+        return out
+
+    # -- the review reply check, as you type ------------------------------------------------
+
+    @on(TextArea.Changed, "#reply")
+    def _check_reply(self) -> None:
+        found = self.query("#hits")
+        if not found or self.view is None:
+            return
+        reply = self.query_one("#reply", TextArea).text
+        hits = check_reply(
+            reply,
+            names=[self.view.subject, *self.view.names],
+            phones=self.view.phones,
+            words=app_of(self).clinic.review_words,
+        )
+        out = Text()
+        if hits:
+            out.append("Not for the public: ", style="bold red")
+            out.append(", ".join(f"“{h.found}” ({h.why})" for h in hits), style="red")
+        elif reply.strip():
+            out.append("No names, phone numbers or clinical words found.", style="green")
+        found.first(Static).update(out)
+
+    # -- keys -------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        step = self.step
+        if action == "find":
+            return step is Step.WHAT_HAPPENED
+        if action == "copy":
+            return step is Step.LEADERSHIP
+        if action == "close_incident":
+            return step is Step.CLOSE
+        if action == "save":
+            return step not in (Step.CLOSE, Step.CLOSED)
+        return True
+
+    def action_find(self) -> None:
+        from callback_tui.tui.screens.find import FindPatient
+
+        def found(patient: Found | None) -> None:
+            if patient is not None:
+                self.patient_id = patient.patient_id
+                self.query_one("#subject", Input).value = f"{patient.patient} · {patient.client}"
+
+        self.app.push_screen(FindPatient("Who is it about?"), found)
+
+    def action_copy(self) -> None:
+        if self.view is not None:
+            self.app.copy_to_clipboard(self.view.summary(app_of(self).clinic.calendar))
+            self.notify("Summary copied.")
+
+    def action_save(self) -> None:
+        values = self._values()
+        if self.step is Step.WHAT_HAPPENED:
+            when, problem = self._when(values.get("occurred_at", ""))
+            if problem:
+                show_errors(self, {"occurred_at": problem})
+                return
+            values["occurred_at"] = when.isoformat() if when else ""
+        self._write(self.step, values)
+
+    def action_close_incident(self) -> None:
+        self._write(Step.CLOSED, {})
+
+    def action_leave(self) -> None:
+        self._keep(then_leave=True)
+
+    def flush(self) -> None:
+        """The app is closing: keep what was typed, on this thread."""
+        problem = self._keep_now(self._values())
+        if problem:
+            self.notify(problem, severity="error", markup=False)
+
+    def _when(self, typed: str) -> tuple[datetime | None, str | None]:
+        """The time typed in step 1: empty is now; HH:MM is today; or a date and time."""
+        typed = typed.strip()
+        if not typed:
+            return None, None
+        calendar = app_of(self).clinic.calendar
+        today = app_of(self).clinic.clock.today()
+        try:
+            if len(typed) <= 5:
+                moment = datetime.fromisoformat(f"{today.isoformat()} {typed.zfill(5)}")
+            else:
+                moment = datetime.fromisoformat(typed)
+        except ValueError:
+            return None, "a time as HH:MM, or a date and time as YYYY-MM-DD HH:MM"
+        return calendar.at(moment.date(), moment.time()), None
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def _typed_anything(self, values: dict[str, str]) -> bool:
+        kept = dict(self.view.draft) if self.view else {}
+        meaningful = {k: v for k, v in values.items() if v.strip()}
+        return bool(meaningful) and meaningful != {k: v for k, v in kept.items() if v.strip()}
+
+    def _keep(self, then_leave: bool) -> None:
+        values = self._values()
+        if not self._typed_anything(values) or self.step in (Step.LEADERSHIP, Step.CLOSE):
+            self.dismiss(None)
+            return
+        self._keep_worker(values, then_leave)
+
+    @work(thread=True, exclusive=True, group="incident-write")
+    def _keep_worker(self, values: dict[str, str], then_leave: bool) -> None:
+        app = app_of(self)
+        problem = self._keep_now(values)
+        if problem:
+            app.call_from_thread(self.notify, problem, severity="error", markup=False)
+        elif then_leave:
+            app.call_from_thread(self.notify, "Kept: open it again from the incidents board (g i).")
+            app.call_from_thread(self.dismiss, None)
+
+    def _keep_now(self, values: dict[str, str]) -> str | None:
+        """Keep the typed values on the incident; the problem, if that was refused."""
+        if not self._typed_anything(values) or self.step in (Step.LEADERSHIP, Step.CLOSE):
+            return None
+        app = app_of(self)
+        view = self.view
+        try:
+            app.desk.incidents.keep_draft(
+                self.initials, view.id if view else None, view.version if view else None, values
+            )
+        except ServiceError as exc:
+            return str(exc)
+        return None
+
+    @work(thread=True, exclusive=True, group="incident-write")
+    def _write(self, step: Step, values: dict[str, str]) -> None:
+        app = app_of(self)
+        desk = app.desk.incidents
+        view = self.view
+        try:
+            if step is Step.WHAT_HAPPENED:
+                when = values.get("occurred_at", "")
+                patient = values.get("patient_id", "")
+                made = desk.open(
+                    self.initials,
+                    IncidentStart(
+                        found_via=values.get("found_via", ""),
+                        what_happened=values.get("what_happened", ""),
+                        note_kind=values.get("note_kind", ""),
+                        occurred_at=datetime.fromisoformat(when) if when else None,
+                        subject=values.get("subject", ""),
+                        patient_id=int(patient) if patient else None,
+                        staff_involved=values.get("staff_involved", ""),
+                    ),
+                    (view.id, view.version) if view else None,
+                )
+                incident_id = made.id
+            else:
+                assert view is not None
+                incident_id = view.id
+                if step is Step.OFFICE_MANAGER:
+                    available = values.get("available", "")
+                    if not available:
+                        raise Invalid({"available": "is the office manager available now?"})
+                    remedied = values.get("remedied", "")
+                    desk.office_manager(
+                        self.initials,
+                        view.id,
+                        view.version,
+                        available=available == "now",
+                        office_manager=values.get("office_manager", ""),
+                        conversation=values.get("conversation", ""),
+                        remedied=None if not remedied else remedied == "yes",
+                    )
+                elif step is Step.ESCALATION:
+                    desk.escalation(self.initials, view.id, view.version, values.get("outcome", ""))
+                elif step is Step.LEADERSHIP:
+                    desk.summary_sent(self.initials, view.id, view.version)
+                elif step is Step.REVIEW:
+                    desk.review_reply(
+                        self.initials,
+                        view.id,
+                        view.version,
+                        platform=values.get("platform", ""),
+                        link=values.get("link", ""),
+                        reply=values.get("reply", ""),
+                        posted=values.get("posted") == "yes",
+                    )
+                elif step is Step.CLOSED:
+                    desk.close(self.initials, view.id, view.version)
+        except Invalid as exc:
+            app.call_from_thread(show_errors, self, exc.problems)
+            return
+        except ServiceError as exc:
+            app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+            return
+        app.call_from_thread(self._next, incident_id)
+
+    def _next(self, incident_id: int | None) -> None:
+        """The step is saved: show the incident at its new step."""
+        assert incident_id is not None
+        self.app.switch_screen(IncidentScreen(incident_id, self.initials))
+
+
+def _first_line(value: str) -> str:
+    return next((line.strip() for line in value.splitlines() if line.strip()), "")
+
+
+class BoardLoaded(Message):
+    def __init__(self, rows: list[IncidentView]) -> None:
+        super().__init__()
+        self.rows = rows
+
+
+class IncidentsBoard(ListScreen):
+    """Open incidents, oldest first: their step, who acts next, and how long it has been."""
+
+    COLUMNS = ("Opened", "Open for", "Step", "Next", "About", "Found", "What happened")
+
+    BINDINGS = [
+        Binding("enter", "open", "Open", id="open", priority=True, tooltip="Go on with it"),
+        Binding("escape", "back", "Back", id="back"),
+    ]
+
+    def __init__(self, initials: str) -> None:
+        super().__init__()
+        self.initials = initials
+        self.rows: list[IncidentView] | None = None
+        self._by_key: dict[str, IncidentView] = {}
+
+    @property
+    def loaded(self) -> bool:
+        return self.rows is not None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="topbar"):
+            yield Static("Incidents board", classes="who", markup=False)
+            yield Static("", classes="counts", id="counts", markup=False)
+        yield DataTable(cursor_type="row", zebra_stripes=True, id="board")
+        yield Static("No open incidents. i starts one from any screen.", id="empty", markup=False)
+        yield Footer()
+
+    def reload(self) -> None:
+        self._load()
+
+    def on_screen_resume(self) -> None:
+        if self.is_mounted and self.rows is not None:
+            self.reload()
+
+    @work(thread=True, exclusive=True, group="board")
+    def _load(self) -> None:
+        self.post_message(BoardLoaded(incidents.incidents(app_of(self).database, open_only=True)))
+
+    @on(BoardLoaded)
+    def _show(self, message: BoardLoaded) -> None:
+        clinic = app_of(self).clinic
+        now = clinic.clock.now()
+        self.rows = message.rows
+        table = self.query_one(DataTable)
+        table.clear()
+        self._by_key = {}
+        for row in message.rows:
+            key = str(row.id)
+            self._by_key[key] = row
+            table.add_row(
+                Text(display.moment(clinic.calendar, row.created_at)),
+                display.waiting(now - row.created_at),
+                Text(row.step.label, style="bold"),
+                Text(row.owner),
+                display.literal(row.subject or "—"),
+                Text(row.found_via.label),
+                display.literal(_first_line(row.what_happened) or "(not written yet)"),
+                key=key,
+            )
+        self.query_one("#counts", Static).update(Text(f"{len(message.rows)} open"))
+        self.set_class(not message.rows, "-empty")
+        self.filled()
+        self.refresh_bindings()
+
+    def current(self) -> IncidentView | None:
+        return self._by_key.get(self.current_key() or "")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open":
+            return True if self.current() is not None else None
+        return True
+
+    def action_open(self) -> None:
+        row = self.current()
+        if row is not None:
+            self.app.push_screen(IncidentScreen(row.id, self.initials))
+
+    def action_back(self) -> None:
+        self.dismiss(None)
