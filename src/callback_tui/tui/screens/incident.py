@@ -28,8 +28,8 @@ from textual.widgets import (
 )
 
 from callback_tui.domain.incidents import WIZARD_STEPS, FoundVia, Step, check_reply
-from callback_tui.domain.vocab import NoteKind
-from callback_tui.store import incidents
+from callback_tui.domain.vocab import NoteKind, Role
+from callback_tui.store import incidents, queries
 from callback_tui.store.incident_desk import IncidentStart
 from callback_tui.store.incidents import IncidentView
 from callback_tui.store.search import Found
@@ -67,6 +67,10 @@ class IncidentScreen(Screen[None]):
         self.incident_id = incident_id
         self.initials = initials
         self.view: IncidentView | None = None
+        self._shown: dict[str, str] = {}
+        """The form as it was filled when shown: leaving unchanged keeps nothing."""
+        self.default_manager = ""
+        """The clinic's office manager, when it has just one (step 2 starts with them)."""
         self.patient_id: int | None = None
         """The patient on file picked with ctrl+f (step 1)."""
         self._loaded = incident_id is None
@@ -100,6 +104,10 @@ class IncidentScreen(Screen[None]):
         app = app_of(self)
         assert self.incident_id is not None
         view = incidents.incident(app.database, self.incident_id)
+        managers = [
+            m.initials for m in queries.staff(app.database) if m.role is Role.OFFICE_MANAGER
+        ]
+        self.default_manager = managers[0] if len(managers) == 1 else ""
         app.call_from_thread(self._loaded_view, view)
 
     def _loaded_view(self, view: IncidentView | None) -> None:
@@ -197,7 +205,7 @@ class IncidentScreen(Screen[None]):
                 radios("available", AVAILABLE),
                 FieldError("available"),
                 label("Office manager (initials)"),
-                Input(placeholder="OM", compact=True, id="office_manager", max_length=4),
+                Input(placeholder="initials", compact=True, id="office_manager", max_length=4),
                 FieldError("office_manager"),
                 label("The conversation with the client (when they spoke)"),
                 TextArea(id="conversation", soft_wrap=True, compact=True),
@@ -249,7 +257,7 @@ class IncidentScreen(Screen[None]):
     def _fill(self, kept: dict[str, str]) -> None:
         """Put kept values back (and a sensible default or two)."""
         if self.step is Step.OFFICE_MANAGER and not kept.get("office_manager") and self.view:
-            kept = {**kept, "office_manager": self.view.office_manager or ""}
+            kept = {**kept, "office_manager": self.view.office_manager or self.default_manager}
         if self.step is Step.REVIEW and self.view and not kept:
             kept = {
                 "platform": self.view.review_platform,
@@ -273,6 +281,7 @@ class IncidentScreen(Screen[None]):
                 button = self.query(f"#{field}-{value}")
                 if button:
                     button.first(RadioButton).value = True
+        self._shown = self._values()
         steady_cursors(self)
         first = self.query("#form Input, #form TextArea, #form RadioSet")
         if first:
@@ -390,9 +399,8 @@ class IncidentScreen(Screen[None]):
     # -- writing ----------------------------------------------------------------------------
 
     def _typed_anything(self, values: dict[str, str]) -> bool:
-        kept = dict(self.view.draft) if self.view else {}
-        meaningful = {k: v for k, v in values.items() if v.strip()}
-        return bool(meaningful) and meaningful != {k: v for k, v in kept.items() if v.strip()}
+        """Whether the form holds something typed since it was shown (worth keeping)."""
+        return any(v.strip() for v in values.values()) and values != self._shown
 
     def _keep(self, then_leave: bool) -> None:
         values = self._values()
