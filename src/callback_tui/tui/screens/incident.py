@@ -14,11 +14,9 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import (
     Checkbox,
-    DataTable,
     Footer,
     Input,
     RadioButton,
@@ -37,11 +35,11 @@ from callback_tui.store.services import Invalid, ServiceError
 from callback_tui.tui import display
 from callback_tui.tui.screens.common import (
     FieldError,
-    ListScreen,
     app_of,
     show_errors,
     steady_cursors,
 )
+from callback_tui.tui.screens.inbox import Inbox
 
 NOTE_KINDS = {
     NoteKind.COMMUNICATION.value: "Communication log (outside a clinical visit)",
@@ -507,79 +505,34 @@ def _first_line(value: str) -> str:
     return next((line.strip() for line in value.splitlines() if line.strip()), "")
 
 
-class BoardLoaded(Message):
-    def __init__(self, rows: list[IncidentView]) -> None:
-        super().__init__()
-        self.rows = rows
-
-
-class IncidentsBoard(ListScreen):
+class IncidentsBoard(Inbox[IncidentView]):
     """Open incidents, oldest first: their step, who acts next, and how long it has been."""
 
+    HEADING = "Incidents board"
+    EMPTY = "No open incidents. i starts one from any screen."
     COLUMNS = ("Opened", "Open for", "Step", "Next", "About", "Found", "What happened")
 
     BINDINGS = [
         Binding("enter", "open", "Open", id="open", priority=True, tooltip="Go on with it"),
-        Binding("escape", "back", "Back", id="back"),
     ]
 
-    def __init__(self, initials: str) -> None:
-        super().__init__()
-        self.initials = initials
-        self.rows: list[IncidentView] | None = None
-        self._by_key: dict[str, IncidentView] = {}
+    def fetch(self) -> list[IncidentView]:
+        return incidents.incidents(app_of(self).database, open_only=True)
 
-    @property
-    def loaded(self) -> bool:
-        return self.rows is not None
-
-    def compose(self) -> ComposeResult:
-        with Horizontal(id="topbar"):
-            yield Static("Incidents board", classes="who", markup=False)
-            yield Static("", classes="counts", id="counts", markup=False)
-        yield DataTable(cursor_type="row", zebra_stripes=True, id="board")
-        yield Static("No open incidents. i starts one from any screen.", id="empty", markup=False)
-        yield Footer()
-
-    def reload(self) -> None:
-        self._load()
-
-    def on_screen_resume(self) -> None:
-        if self.is_mounted and self.rows is not None:
-            self.reload()
-
-    @work(thread=True, exclusive=True, group="board")
-    def _load(self) -> None:
-        self.post_message(BoardLoaded(incidents.incidents(app_of(self).database, open_only=True)))
-
-    @on(BoardLoaded)
-    def _show(self, message: BoardLoaded) -> None:
+    def cells(self, row: IncidentView, previous: IncidentView | None) -> list[Text]:
         clinic = app_of(self).clinic
-        now = clinic.clock.now()
-        self.rows = message.rows
-        table = self.query_one(DataTable)
-        table.clear()
-        self._by_key = {}
-        for row in message.rows:
-            key = str(row.id)
-            self._by_key[key] = row
-            table.add_row(
-                Text(display.moment(clinic.calendar, row.created_at)),
-                display.waiting(now - row.created_at),
-                Text(row.step.label, style="bold"),
-                Text(row.owner),
-                display.literal(row.subject or "—"),
-                Text(row.found_via.label),
-                display.literal(_first_line(row.what_happened) or "(not written yet)"),
-                key=key,
-            )
-        self.query_one("#counts", Static).update(Text(f"{len(message.rows)} open"))
-        self.set_class(not message.rows, "-empty")
-        self.filled()
-        self.refresh_bindings()
+        return [
+            Text(display.moment(clinic.calendar, row.created_at)),
+            display.waiting(clinic.clock.now() - row.created_at),
+            Text(row.step.label, style="bold"),
+            Text(row.owner),
+            display.literal(row.subject or "—"),
+            Text(row.found_via.label),
+            display.literal(_first_line(row.what_happened) or "(not written yet)"),
+        ]
 
-    def current(self) -> IncidentView | None:
-        return self._by_key.get(self.current_key() or "")
+    def counts(self, rows: list[IncidentView]) -> Text:
+        return Text(f"{len(rows)} open")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open":
@@ -590,6 +543,3 @@ class IncidentsBoard(ListScreen):
         row = self.current()
         if row is not None:
             self.app.push_screen(IncidentScreen(row.id, self.initials))
-
-    def action_back(self) -> None:
-        self.dismiss(None)

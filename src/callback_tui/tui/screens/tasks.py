@@ -6,10 +6,9 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.message import Message
+from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Input, OptionList, Static
+from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from callback_tui.store import tasks
@@ -18,11 +17,11 @@ from callback_tui.store.tasks import TaskRow
 from callback_tui.tui import display
 from callback_tui.tui.screens.common import (
     FieldError,
-    ListScreen,
     app_of,
     show_errors,
     steady_cursors,
 )
+from callback_tui.tui.screens.inbox import Inbox
 
 PLACES = {"t": "Tasks", "i": "Incidents board"}
 """Where `g` goes, by key."""
@@ -62,85 +61,43 @@ class GoScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class TasksLoaded(Message):
-    def __init__(self, rows: list[TaskRow]) -> None:
-        super().__init__()
-        self.rows = rows
-
-
-class TasksScreen(ListScreen):
+class TasksScreen(Inbox[TaskRow]):
     """Open tasks for the person at the desk: their own, and their role's, by due time."""
 
+    EMPTY = "Nothing waiting. Wrong numbers, unreached callbacks and incidents leave tasks here."
     COLUMNS = ("Due", "For", "Task", "About")
 
     BINDINGS = [
         Binding(
             "enter", "done", "Done", id="done", priority=True, tooltip="Mark done, with a note"
         ),
-        Binding("o", "open", "Open", id="open", tooltip="The history it is about"),
-        Binding("escape", "back", "Back", id="back"),
+        Binding("o", "open", "Open", id="open", tooltip="What it is about"),
     ]
 
-    def __init__(self, initials: str) -> None:
-        super().__init__()
-        self.initials = initials
-        self.rows: list[TaskRow] | None = None
-        self._by_key: dict[str, TaskRow] = {}
+    def heading(self) -> str:
+        return f"Tasks for {self.initials}"
 
-    @property
-    def loaded(self) -> bool:
-        return self.rows is not None
+    def fetch(self) -> list[TaskRow]:
+        return tasks.tasks(app_of(self).database, initials=self.initials)
 
-    def compose(self) -> ComposeResult:
-        with Horizontal(id="topbar"):
-            yield Static(f"Tasks for {self.initials}", classes="who", markup=False)
-            yield Static("", classes="counts", id="counts", markup=False)
-        yield DataTable(cursor_type="row", zebra_stripes=True, id="tasks")
-        yield Static(
-            "Nothing waiting. Wrong numbers, unreached callbacks and incidents leave tasks here.",
-            id="empty",
-            markup=False,
-        )
-        yield Footer()
-
-    def reload(self) -> None:
-        self._load()
-
-    @work(thread=True, exclusive=True, group="tasks")
-    def _load(self) -> None:
-        self.post_message(TasksLoaded(tasks.tasks(app_of(self).database, initials=self.initials)))
-
-    @on(TasksLoaded)
-    def _show(self, message: TasksLoaded) -> None:
+    def cells(self, row: TaskRow, previous: TaskRow | None) -> list[Text]:
         clinic = app_of(self).clinic
-        now = clinic.clock.now()
-        self.rows = message.rows
-        table = self.query_one(DataTable)
-        table.clear()
-        self._by_key = {}
-        for row in message.rows:
-            key = str(row.id)
-            self._by_key[key] = row
-            due = Text(display.moment(clinic.calendar, row.due_at))
-            if row.due_at < now:
-                due.stylize("bold red")
-            table.add_row(
-                due,
-                Text(row.owner),
-                display.literal(row.title, "bold"),
-                display.literal(row.about.label),
-                key=key,
-            )
-        late = sum(1 for row in message.rows if row.due_at < now)
-        counts = Text(f"{len(message.rows)} open · ")
-        counts.append(f"{late} past due", style="bold red" if late else "")
-        self.query_one("#counts", Static).update(counts)
-        self.set_class(not message.rows, "-empty")
-        self.filled()
-        self.refresh_bindings()
+        due = Text(display.moment(clinic.calendar, row.due_at))
+        if row.due_at < clinic.clock.now():
+            due.stylize("bold red")
+        return [
+            due,
+            Text(row.owner),
+            display.literal(row.title, "bold"),
+            display.literal(row.about.label),
+        ]
 
-    def current(self) -> TaskRow | None:
-        return self._by_key.get(self.current_key() or "")
+    def counts(self, rows: list[TaskRow]) -> Text:
+        now = app_of(self).clinic.clock.now()
+        late = sum(1 for row in rows if row.due_at < now)
+        out = Text(f"{len(rows)} open · ")
+        out.append(f"{late} past due", style="bold red" if late else "")
+        return out
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("done", "open"):
@@ -155,7 +112,7 @@ class TasksScreen(ListScreen):
     def action_done(self) -> None:
         row = self.current()
         if row is not None:
-            self.app.push_screen(TaskDoneScreen(row, self.initials), lambda _: self.reload())
+            self.app.push_screen(TaskDoneScreen(row, self.initials))
 
     def action_open(self) -> None:
         from callback_tui.tui.screens.history import HistoryScreen
@@ -168,9 +125,6 @@ class TasksScreen(ListScreen):
             self.app.push_screen(
                 HistoryScreen(row.about.client_id, self.initials, row.about.patient_id)
             )
-
-    def action_back(self) -> None:
-        self.dismiss(None)
 
 
 class TaskDoneScreen(ModalScreen[bool]):

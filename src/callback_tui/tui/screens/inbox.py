@@ -1,0 +1,114 @@
+"""The shape the drafts inbox, the tasks inbox and the incidents board share.
+
+A heading with counts, one table of records keyed by id, a line for when it is empty,
+and `escape` back. Subclasses say how to fetch (in a worker thread) and how to show.
+"""
+
+from __future__ import annotations
+
+from typing import Generic, TypeVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import DataTable, Footer, Static
+
+from callback_tui.tui.screens.common import ListScreen
+
+Row = TypeVar("Row")
+
+
+class RowsLoaded(Message):
+    def __init__(self, rows: list[object]) -> None:
+        super().__init__()
+        self.rows = rows
+
+
+class Inbox(ListScreen, Generic[Row]):
+    HEADING = ""
+    EMPTY = ""
+    """What the screen says when there is nothing in it."""
+
+    BINDINGS = [Binding("escape", "back", "Back", id="back")]
+
+    def __init__(self, initials: str) -> None:
+        super().__init__()
+        self.initials = initials
+        self.rows: list[Row] | None = None
+        self._by_key: dict[str, Row] = {}
+
+    @property
+    def loaded(self) -> bool:
+        return self.rows is not None
+
+    def heading(self) -> str:
+        return self.HEADING
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="topbar"):
+            yield Static(self.heading(), classes="who", markup=False)
+            yield Static("", classes="counts", id="counts", markup=False)
+        yield DataTable(cursor_type="row", zebra_stripes=True)
+        yield Static(self.EMPTY, id="empty", markup=False)
+        yield Footer()
+
+    # -- loading --------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        self._load()
+
+    def on_screen_resume(self) -> None:
+        if self.rows is not None:
+            self.reload()  # back from a record that may have changed
+
+    @work(thread=True, exclusive=True, group="inbox")
+    def _load(self) -> None:
+        self.post_message(RowsLoaded(list(self.fetch())))
+
+    def fetch(self) -> list[Row]:
+        """The records to list; runs in a worker thread."""
+        raise NotImplementedError
+
+    @on(RowsLoaded)
+    def _loaded(self, message: RowsLoaded) -> None:
+        table = self.query_one(DataTable)
+        keep = self.current_key()
+        rows: list[Row] = message.rows  # type: ignore[assignment]
+        self.rows = rows
+        table.clear()
+        self._by_key = {}
+        previous: Row | None = None
+        for row in rows:
+            key = self.key_of(row)
+            self._by_key[key] = row
+            table.add_row(*self.cells(row, previous), key=key)
+            previous = row
+        if keep in self._by_key:
+            table.move_cursor(row=table.get_row_index(keep))
+        self.query_one("#counts", Static).update(self.counts(rows))
+        self.set_class(not rows, "-empty")
+        self.filled()
+        self.refresh_bindings()
+
+    # -- what subclasses say --------------------------------------------------------------
+
+    def key_of(self, row: Row) -> str:
+        return str(row.id)  # type: ignore[attr-defined]
+
+    def cells(self, row: Row, previous: Row | None) -> list[Text]:
+        """The row's cells (the row above it is given, for grouping)."""
+        raise NotImplementedError
+
+    def counts(self, rows: list[Row]) -> Text:
+        return Text(f"{len(rows)}")
+
+    # -- rows -----------------------------------------------------------------------------
+
+    def current(self) -> Row | None:
+        return self._by_key.get(self.current_key() or "")
+
+    def action_back(self) -> None:
+        self.dismiss(None)
