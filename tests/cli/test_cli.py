@@ -6,16 +6,26 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
+from callback_tui.clock import FixedClock, zone
+from callback_tui.config import Settings, load_clinic
+from callback_tui.domain.vocab import Outcome
+from callback_tui.store import notes, queries
+from callback_tui.store.engine import Database, open_database
+from callback_tui.store.incident_desk import IncidentStart
+from callback_tui.store.notes import NoteView
+from callback_tui.store.services import CallOutcome, FrontDesk, NoteRef
 from callback_tui.store.tables import TABLES
 
 Run = Callable[..., subprocess.CompletedProcess[str]]
 SCRIPT = Path(sys.executable).with_name("callback-tui")
+CHICAGO = zone("America/Chicago")
 
 
 @pytest.fixture
@@ -176,23 +186,24 @@ def test_user_mistakes_never_show_a_traceback(run: Run, tmp_path: Path) -> None:
     assert "junk.db" in refused(run("--db", str(tmp_path / "junk.db"), "staff", "list"))
 
 
-def write_notes(tmp_path: Path) -> None:
-    """A concern draft for DRW and a final, amended note, written as the TUI would."""
-    from callback_tui.clock import FixedClock, zone
-    from callback_tui.config import Settings, load_clinic
-    from callback_tui.domain.vocab import Outcome
-    from callback_tui.store import queries
-    from callback_tui.store.engine import open_database
-    from callback_tui.store.services import CallOutcome, FrontDesk, NoteRef
-
-    tz = zone("America/Chicago")
+@contextmanager
+def desk_at(tmp_path: Path, when: str) -> Iterator[FrontDesk]:
+    """The CLI's database, written as the TUI would at `when` (YYYY-MM-DD HH:MM, Chicago)."""
+    instant = datetime.fromisoformat(when).replace(tzinfo=CHICAGO)
     clinic = load_clinic(
-        Settings(timezone="America/Chicago"),
-        FixedClock(tz=tz, instant=datetime(2026, 11, 23, 9, 0, tzinfo=tz)),
+        Settings(timezone="America/Chicago"), FixedClock(tz=CHICAGO, instant=instant)
     )
     database = open_database(str(tmp_path / "data" / "callback.db"))
     try:
-        desk = FrontDesk(database, clinic)
+        yield FrontDesk(database, clinic)
+    finally:
+        database.dispose()
+
+
+def write_notes(tmp_path: Path) -> None:
+    """A concern draft for DRW and a final, amended note, written as the TUI would."""
+    with desk_at(tmp_path, "2026-11-23 09:00") as desk:
+        database = desk.database
         rows = queries.callbacks(database, day=date(2026, 11, 24), status="all")
         first, second = rows[0], rows[1]
         for row, text in ((first, "Still [b]vomiting[/b]."), (second, "Stools normal.\nAll good.")):
@@ -203,14 +214,10 @@ def write_notes(tmp_path: Path) -> None:
         assert final.id is not None
         desk.finalize_note("DRW", NoteRef(final.id, final.version), final.body)
         desk.amend_note("DRW", final.id, "Recheck in 2 weeks.")
-    finally:
-        database.dispose()
 
 
-def desk_notes(database: object) -> list:  # type: ignore[type-arg]
-    from callback_tui.store import notes
-
-    return notes.notes(database)  # type: ignore[arg-type]
+def desk_notes(database: Database) -> list[NoteView]:
+    return notes.notes(database)
 
 
 def test_notes_list_drafts_doctor_and_formats(run: Run, tmp_path: Path) -> None:
@@ -247,26 +254,9 @@ def test_tasks_list_mine_all_and_json(run: Run, tmp_path: Path) -> None:
     ok(run("import", "visits.csv"))
     assert ok(run("tasks", "list")).strip().splitlines()[1:] == []
 
-    from callback_tui.clock import FixedClock, zone
-    from callback_tui.config import Settings, load_clinic
-    from callback_tui.domain.vocab import Outcome
-    from callback_tui.store import queries
-    from callback_tui.store.engine import open_database
-    from callback_tui.store.services import CallOutcome, FrontDesk
-
-    tz = zone("America/Chicago")
-    clinic = load_clinic(
-        Settings(timezone="America/Chicago"),
-        FixedClock(tz=tz, instant=datetime(2026, 11, 24, 9, 30, tzinfo=tz)),
-    )
-    database = open_database(str(tmp_path / "data" / "callback.db"))
-    try:
-        row = queries.callbacks(database, day=date(2026, 11, 24), initials="AB")[0]
-        FrontDesk(database, clinic).log_outcome(
-            "AB", row.id, row.version, CallOutcome(Outcome.WRONG_NUMBER)
-        )
-    finally:
-        database.dispose()
+    with desk_at(tmp_path, "2026-11-24 09:30") as desk:
+        row = queries.callbacks(desk.database, day=date(2026, 11, 24), initials="AB")[0]
+        desk.log_outcome("AB", row.id, row.version, CallOutcome(Outcome.WRONG_NUMBER))
 
     table = ok(run("tasks", "list", "--initials", "fd")).splitlines()
     assert len(table) == 2 and "front desk" in table[1] and "Verify the phone number" in table[1]
@@ -285,20 +275,8 @@ def test_tasks_list_mine_all_and_json(run: Run, tmp_path: Path) -> None:
 def test_incidents_list_open_and_json(run: Run, tmp_path: Path) -> None:
     staffed(run)
     assert ok(run("incidents", "list")).strip().splitlines()[1:] == []
-    from callback_tui.clock import FixedClock, zone
-    from callback_tui.config import Settings, load_clinic
-    from callback_tui.store.engine import open_database
-    from callback_tui.store.incident_desk import IncidentStart
-    from callback_tui.store.services import FrontDesk
-
-    tz = zone("America/Chicago")
-    clinic = load_clinic(
-        Settings(timezone="America/Chicago"),
-        FixedClock(tz=tz, instant=datetime(2026, 11, 24, 7, 0, tzinfo=tz)),
-    )
-    database = open_database(str(tmp_path / "data" / "callback.db"))
-    try:
-        FrontDesk(database, clinic).incidents.open(
+    with desk_at(tmp_path, "2026-11-24 07:00") as desk:
+        desk.incidents.open(
             "AB",
             IncidentStart(
                 found_via="phone",
@@ -306,8 +284,6 @@ def test_incidents_list_open_and_json(run: Run, tmp_path: Path) -> None:
                 subject="Jordan [i]Lee[/i]",
             ),
         )
-    finally:
-        database.dispose()
     table = ok(run("incidents", "list", "--open")).splitlines()
     assert len(table) == 2
     assert "Waited [b]40[/b] minutes." in table[1] and "2h 00m" in table[1]
