@@ -73,7 +73,7 @@ class TodayScreen(ListScreen):
             yield Static("", classes="counts", id="counts", markup=False)
         yield DataTable(cursor_type="row", zebra_stripes=True, id="queue")
         yield Static("", id="empty", markup=False)
-        yield Footer()
+        yield Footer(compact=True)  # every key of the morning fits on one line
 
     # -- loading --------------------------------------------------------------------------
 
