@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import stat
 from pathlib import Path
 
@@ -68,3 +69,11 @@ def test_the_watcher_sees_another_connections_commit(database: Database) -> None
         assert not watcher.changed()
     finally:
         watcher.close()
+
+
+def test_a_file_from_an_older_version_is_refused_by_name(tmp_path: Path) -> None:
+    old = tmp_path / "old.db"
+    with sqlite3.connect(old) as connection:
+        connection.execute("CREATE TABLE note (id INTEGER PRIMARY KEY, body TEXT)")
+    with pytest.raises(StoreError, match=r"old\.db: made by an older callback-tui \(no note\."):
+        open_database(str(old))

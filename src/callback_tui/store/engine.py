@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 from sqlmodel import SQLModel, create_engine
@@ -65,6 +65,7 @@ def open_database(target: str, *, create: bool = True) -> Database:
         raise StoreError(f"{database.label}: {_plain(exc)}") from None
     except DatabaseError as exc:
         raise StoreError(f"{database.label}: not a callback-tui database ({_plain(exc)})") from None
+    _check_columns(database)
     if url.get_backend_name() == "sqlite":
         with engine.begin() as connection:
             for statement in _SQLITE_GUARDS:
@@ -84,6 +85,26 @@ _SQLITE_GUARDS = (
     WHEN OLD.status = 'final'
     BEGIN SELECT RAISE(ABORT, 'a final note is never deleted'); END""",
 )
+
+
+def _check_columns(database: Database) -> None:
+    """Refuse, by name, a file whose tables lack columns this version writes (an older file).
+
+    Until schema migrations exist, an old file is reported rather than half-used.
+    """
+    found = inspect(database.engine)
+    missing = [
+        f"{table.name}.{column.name}"
+        for table in SQLModel.metadata.sorted_tables
+        for column in table.columns
+        if column.name not in {c["name"] for c in found.get_columns(table.name)}
+    ]
+    if missing:
+        raise StoreError(
+            f"{database.label}: made by an older callback-tui (no {', '.join(missing[:3])}"
+            f"{' …' if len(missing) > 3 else ''}); open it with that version and `export`,"
+            " or start a new file with --db"
+        )
 
 
 def _connect_args(backend: str) -> dict[str, Any]:
