@@ -383,6 +383,7 @@ def run_tasks_list(args: argparse.Namespace) -> int:
 
 
 def run_incidents_list(args: argparse.Namespace) -> int:
+    from callback_tui.domain.text import first_line
     from callback_tui.io.records import INCIDENT_FIELDS, incident_record
     from callback_tui.store import incidents
 
@@ -394,7 +395,7 @@ def run_incidents_list(args: argparse.Namespace) -> int:
     if args.format == "table":
         for record in records:
             record["occurred_at"] = record["occurred_at"][:16].replace("T", " ")
-            record["what happened"] = (record["what_happened"].splitlines() or [""])[0][:60]
+            record["what happened"] = first_line(record["what_happened"])[:60]
         columns = ("id", "occurred_at", "status", "step", "owner", "age", "found_via",
                    "subject", "what happened")  # fmt: skip
     _print_rows(records, columns, args.format)

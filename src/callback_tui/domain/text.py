@@ -28,6 +28,11 @@ def clean(text: str, *, limit: int, multiline: bool = False) -> str:
     return kept
 
 
+def first_line(text: str) -> str:
+    """The first line with words on it: what a list shows of a note."""
+    return next((line.strip() for line in text.splitlines() if line.strip()), "")
+
+
 def folded(text: str) -> str:
     """Lower case without accents: what search compares ("Zoë" and "zoe" meet)."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())

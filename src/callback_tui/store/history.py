@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from sqlmodel import Session, col, or_, select
 
+from callback_tui.domain import text
 from callback_tui.store.engine import Database
 from callback_tui.store.tables import (
     Amendment,
@@ -76,10 +77,6 @@ class History:
     entries: tuple[Entry, ...]
 
 
-def _first_line(text: str) -> str:
-    return next((line.strip() for line in text.splitlines() if line.strip()), "")
-
-
 def history(
     database: Database, client_id: int, patient_id: int | None = None, limit: int = LIMIT
 ) -> History | None:
@@ -124,7 +121,12 @@ def history(
             patient = names[callback_patient[call.callback_id]]
             entries.append(
                 Entry(
-                    call.at, EntryKind.CALL, patient, call.by, _first_line(call.notes), call.outcome
+                    call.at,
+                    EntryKind.CALL,
+                    patient,
+                    call.by,
+                    text.first_line(call.notes),
+                    call.outcome,
                 )
             )
         notes = session.exec(
@@ -141,7 +143,7 @@ def history(
                     EntryKind.NOTE,
                     names[n.patient_id],
                     n.author,
-                    _first_line(n.body),
+                    text.first_line(n.body),
                     n.status,
                     note_id=n.id,
                 )
@@ -155,7 +157,7 @@ def history(
                     EntryKind.AMENDMENT,
                     names[note_patient[a.note_id]],
                     a.author,
-                    _first_line(a.body),
+                    text.first_line(a.body),
                     "final",
                     note_id=a.note_id,
                 )
@@ -189,7 +191,7 @@ def history(
                     EntryKind.INCIDENT,
                     names.get(incident.patient_id or -1),
                     incident.opened_by,
-                    _first_line(incident.what_happened),
+                    text.first_line(incident.what_happened),
                     incident.status,
                 )
             )

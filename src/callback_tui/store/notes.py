@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from callback_tui.domain import text
 from callback_tui.domain.vocab import NoteStatus, Outcome, Role
 from callback_tui.store.engine import Database
 from callback_tui.store.services import NewNote, NoteRef
@@ -68,7 +69,7 @@ class NoteView:
 
     @property
     def first_line(self) -> str:
-        return next((line.strip() for line in self.body.splitlines() if line.strip()), "")
+        return text.first_line(self.body)
 
 
 def _query() -> Any:

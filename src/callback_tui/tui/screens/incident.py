@@ -25,6 +25,7 @@ from textual.widgets import (
     TextArea,
 )
 
+from callback_tui.domain import text
 from callback_tui.domain.incidents import WIZARD_STEPS, FoundVia, Step, check_reply
 from callback_tui.domain.vocab import NoteKind, Role
 from callback_tui.store import incidents, queries
@@ -501,10 +502,6 @@ class IncidentScreen(Screen[None]):
         self.app.switch_screen(IncidentScreen(incident_id, self.initials))
 
 
-def _first_line(value: str) -> str:
-    return next((line.strip() for line in value.splitlines() if line.strip()), "")
-
-
 class IncidentsBoard(Inbox[IncidentView]):
     """Open incidents, oldest first: their step, who acts next, and how long it has been."""
 
@@ -528,7 +525,7 @@ class IncidentsBoard(Inbox[IncidentView]):
             Text(row.owner),
             display.literal(row.subject or "—"),
             Text(row.found_via.label),
-            display.literal(_first_line(row.what_happened) or "(not written yet)"),
+            display.literal(text.first_line(row.what_happened) or "(not written yet)"),
         ]
 
     def counts(self, rows: list[IncidentView]) -> Text:
