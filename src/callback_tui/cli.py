@@ -109,30 +109,25 @@ def build_parser() -> argparse.ArgumentParser:
     lst.add_argument("--format", choices=FORMATS, default="table")
     lst.set_defaults(handler=run_list)
 
-    notes = commands.add_parser("notes", parents=[common], help="list notes and drafts")
-    notes_commands = notes.add_subparsers(title="notes commands", metavar="ACTION", required=True)
-    notes_list = notes_commands.add_parser("list", parents=[common], help="list notes")
+    def list_command(
+        noun: str, help: str, handler: Callable[[argparse.Namespace], int]
+    ) -> argparse.ArgumentParser:
+        """`NOUN list [--format …]`, for the records that have nothing but a listing yet."""
+        group = commands.add_parser(noun, parents=[common], help=f"list {noun}")
+        actions = group.add_subparsers(title=f"{noun} commands", metavar="ACTION", required=True)
+        lister = actions.add_parser("list", parents=[common], help=help)
+        lister.add_argument("--format", choices=FORMATS, default="table")
+        lister.set_defaults(handler=handler)
+        return lister
+
+    notes_list = list_command("notes", "notes, or the drafts by doctor", run_notes_list)
     notes_list.add_argument("--drafts", action="store_true", help="only drafts, by doctor")
     notes_list.add_argument("--doctor", metavar="XY", help="only notes addressed to this doctor")
-    notes_list.add_argument("--format", choices=FORMATS, default="table")
-    notes_list.set_defaults(handler=run_notes_list)
-
-    task = commands.add_parser("tasks", parents=[common], help="list tasks")
-    task_commands = task.add_subparsers(title="tasks commands", metavar="ACTION", required=True)
-    task_list = task_commands.add_parser("list", parents=[common], help="open tasks, by due time")
+    task_list = list_command("tasks", "open tasks, by due time", run_tasks_list)
     task_list.add_argument("--initials", metavar="AB", help="this person's and their role's")
     task_list.add_argument("--all", action="store_true", help="done tasks too")
-    task_list.add_argument("--format", choices=FORMATS, default="table")
-    task_list.set_defaults(handler=run_tasks_list)
-
-    incident = commands.add_parser("incidents", parents=[common], help="list incidents")
-    incident_commands = incident.add_subparsers(
-        title="incidents commands", metavar="ACTION", required=True
-    )
-    incident_list = incident_commands.add_parser("list", parents=[common], help="list incidents")
+    incident_list = list_command("incidents", "incidents, oldest first", run_incidents_list)
     incident_list.add_argument("--open", action="store_true", help="only those still open")
-    incident_list.add_argument("--format", choices=FORMATS, default="table")
-    incident_list.set_defaults(handler=run_incidents_list)
 
     exp = commands.add_parser("export", parents=[common], help="every record, as JSON or CSV")
     exp.add_argument("--format", choices=("json", "csv"), default="json")
@@ -180,16 +175,23 @@ def _known_initials(database: Database, initials: str | None) -> str | None:
     return member.initials
 
 
+def _minutes(iso: str | None) -> str:
+    """An ISO time as a table shows it: `2026-11-24 09:05`."""
+    return (iso or "")[:16].replace("T", " ")
+
+
 def _print_rows(rows: list[dict[str, Any]], columns: Sequence[str], fmt: str) -> None:
     if fmt == "json":
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     elif fmt == "csv":
+        from callback_tui.io.exporter import cell
+
         writer = csv.DictWriter(
             sys.stdout, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n"
         )
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({k: cell(v) for k, v in row.items()} for row in rows)
     else:
         from rich.console import Console
         from rich.table import Table
@@ -349,7 +351,7 @@ def run_notes_list(args: argparse.Namespace) -> int:
     columns: Sequence[str] = NOTE_FIELDS
     if args.format == "table":
         for record, view in zip(records, views, strict=True):
-            record["created_at"] = (record["created_at"] or "")[:16].replace("T", " ")
+            record["created_at"] = _minutes(record["created_at"])
             record["for"] = record["addressed_to"]
             record["first line"] = view.first_line[:60]
             record["amended"] = len(view.amendments) or ""
@@ -357,9 +359,6 @@ def run_notes_list(args: argparse.Namespace) -> int:
             "id", "created_at", "status", "age", "patient", "client", "author", "for",
             "amended", "first line",
         )  # fmt: skip
-    elif args.format == "csv":
-        for record in records:
-            record["amendments"] = json.dumps(record["amendments"], ensure_ascii=False)
     _print_rows(records, columns, args.format)
     return 0
 
@@ -376,7 +375,7 @@ def run_tasks_list(args: argparse.Namespace) -> int:
     columns: Sequence[str] = TASK_FIELDS
     if args.format == "table":
         for record in records:
-            record["due_at"] = record["due_at"][:16].replace("T", " ")
+            record["due_at"] = _minutes(record["due_at"])
         columns = ("id", "due_at", "for", "title", "about", "status", "done_by")
     _print_rows(records, columns, args.format)
     return 0
@@ -394,7 +393,7 @@ def run_incidents_list(args: argparse.Namespace) -> int:
     columns: Sequence[str] = INCIDENT_FIELDS
     if args.format == "table":
         for record in records:
-            record["occurred_at"] = record["occurred_at"][:16].replace("T", " ")
+            record["occurred_at"] = _minutes(record["occurred_at"])
             record["what happened"] = first_line(record["what_happened"])[:60]
         columns = ("id", "occurred_at", "status", "step", "owner", "age", "found_via",
                    "subject", "what happened")  # fmt: skip

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import subprocess
@@ -240,6 +242,8 @@ def test_notes_list_drafts_doctor_and_formats(run: Run, tmp_path: Path) -> None:
     assert [len(n["amendments"]) for n in everything] == [0, 1]
     assert everything[1]["amendments"][0]["body"] == "Recheck in 2 weeks."
     assert everything[1]["body"] == "Stools normal.\nAll good."
+    as_csv = list(csv.DictReader(io.StringIO(ok(run("notes", "list", "--format", "csv")))))
+    assert json.loads(as_csv[1]["amendments"])[0]["body"] == "Recheck in 2 weeks."
     assert "unknown initials 'ZZ'" in refused(run("notes", "list", "--doctor", "ZZ"))
 
     exported = json.loads(ok(run("export")))

@@ -58,12 +58,13 @@ def write_csv(
     writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: _cell(v) for k, v in row.items()})
+        writer.writerow({k: cell(v) for k, v in row.items()})
 
 
 def _columns(table: str) -> list[str]:
     return list(TABLES[table].model_fields)
 
 
-def _cell(value: Any) -> Any:
+def cell(value: Any) -> Any:
+    """A value for a CSV cell: lists and objects (amendments, event snapshots) as JSON."""
     return json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else value

@@ -35,11 +35,9 @@ def callback_record(row: QueueRow, calendar: Calendar) -> dict[str, Any]:
         "owner": row.owner,
         "doctor": row.doctor,
         "due_date": row.due_date.isoformat(),
-        "due_at": calendar.local(row.due_at).isoformat(),
+        "due_at": _iso(calendar, row.due_at),
         "original_due_date": row.original_due_date.isoformat() if row.original_due_date else None,
-        "next_attempt_at": (
-            calendar.local(row.next_attempt_at).isoformat() if row.next_attempt_at else None
-        ),
+        "next_attempt_at": (_iso(calendar, row.next_attempt_at)),
         "status": row.status,
         "attempts": row.attempts,
     }
@@ -60,9 +58,6 @@ NOTE_FIELDS = (
 def note_record(view: NoteView, calendar: Calendar, now: datetime) -> dict[str, Any]:
     """A note for `notes list`: clinic-local times, and how long a draft has waited."""
 
-    def local(moment: datetime | None) -> str | None:
-        return calendar.local(moment).isoformat() if moment else None
-
     return {
         "id": view.id,
         "status": view.status,
@@ -73,13 +68,14 @@ def note_record(view: NoteView, calendar: Calendar, now: datetime) -> dict[str, 
         "author": view.author,
         "addressed_to": view.addressed_to,
         "callback_id": view.callback.id if view.callback else None,
-        "created_at": local(view.created_at),
-        "updated_at": local(view.updated_at),
-        "finalized_at": local(view.finalized_at),
+        "created_at": _iso(calendar, view.created_at),
+        "updated_at": _iso(calendar, view.updated_at),
+        "finalized_at": _iso(calendar, view.finalized_at),
         "age": None if view.is_final or not view.created_at else text.age(now - view.created_at),
         "body": view.body,
         "amendments": [
-            {"author": a.author, "at": local(a.at), "body": a.body} for a in view.amendments
+            {"author": a.author, "at": _iso(calendar, a.at), "body": a.body}
+            for a in view.amendments
         ],
     }
 
@@ -94,7 +90,7 @@ def task_record(row: TaskRow, calendar: Calendar) -> dict[str, Any]:
     """A task for `tasks list`: whose it is, what it is about (named), clinic-local times."""
     return {
         "id": row.id,
-        "due_at": calendar.local(row.due_at).isoformat(),
+        "due_at": _iso(calendar, row.due_at),
         "for": row.owner,
         "assignee": row.assignee,
         "role": row.role,
@@ -103,9 +99,9 @@ def task_record(row: TaskRow, calendar: Calendar) -> dict[str, Any]:
         "about_ref": row.about.ref,
         "status": row.status,
         "done_by": row.done_by,
-        "done_at": calendar.local(row.done_at).isoformat() if row.done_at else None,
+        "done_at": _iso(calendar, row.done_at),
         "done_note": row.done_note,
-        "created_at": calendar.local(row.created_at).isoformat(),
+        "created_at": _iso(calendar, row.created_at),
     }
 
 
@@ -120,12 +116,9 @@ INCIDENT_FIELDS = (
 def incident_record(row: IncidentView, calendar: Calendar, now: datetime) -> dict[str, Any]:
     """An incident for `incidents list`; an open one says how long it has been open."""
 
-    def local(moment: datetime | None) -> str | None:
-        return calendar.local(moment).isoformat() if moment else None
-
     return {
         "id": row.id,
-        "occurred_at": local(row.occurred_at),
+        "occurred_at": _iso(calendar, row.occurred_at),
         "status": row.status,
         "step": row.step.value,
         "owner": row.owner,
@@ -138,10 +131,15 @@ def incident_record(row: IncidentView, calendar: Calendar, now: datetime) -> dic
         "office_manager": row.office_manager,
         "remedied": row.remedied,
         "resolution": row.resolution,
-        "summary_sent_at": local(row.summary_sent_at),
+        "summary_sent_at": _iso(calendar, row.summary_sent_at),
         "review_platform": row.review_platform,
         "review_reply": row.review_reply,
-        "reply_posted_at": local(row.reply_posted_at),
-        "closed_at": local(row.closed_at),
+        "reply_posted_at": _iso(calendar, row.reply_posted_at),
+        "closed_at": _iso(calendar, row.closed_at),
         "closed_by": row.closed_by,
     }
+
+
+def _iso(calendar: Calendar, moment: datetime | None) -> str | None:
+    """A stored time as an ISO string in clinic time (None stays None)."""
+    return calendar.local(moment).isoformat() if moment else None
