@@ -16,8 +16,16 @@ from sqlmodel import select
 from callback_tui.domain import text
 from callback_tui.domain.incidents import CLOSERS, FoundVia, Step, check_reply
 from callback_tui.domain.vocab import NoteKind, NoteOrigin, NoteStatus, Role
-from callback_tui.store.services import Invalid, ServiceError, Work, snapshot
-from callback_tui.store.tables import Client, Incident, Note, Patient, Staff, Task
+from callback_tui.store.services import (
+    Invalid,
+    ServiceError,
+    Work,
+    long_text,
+    required_text,
+    role_of,
+    snapshot,
+)
+from callback_tui.store.tables import Client, Incident, Note, Patient, Task
 
 if TYPE_CHECKING:
     from callback_tui.store.services import FrontDesk
@@ -105,10 +113,6 @@ class IncidentDesk:
         incident.version += 1
         work.record(action, incident, before)
 
-    def _role(self, work: Work, initials: str) -> Role | None:
-        role = work.session.exec(select(Staff.role).where(Staff.initials == initials)).first()
-        return Role(role) if role else None
-
     # -- step 1 ---------------------------------------------------------------------------
 
     def keep_draft(
@@ -147,12 +151,9 @@ class IncidentDesk:
         problems: dict[str, str] = {}
         if start.found_via not in set(FoundVia):
             problems["found_via"] = "pick how it was found: in the office, phone or online review"
-        try:
-            what = text.clean(start.what_happened, limit=text.NOTE_LIMIT, multiline=True)
-            if not what:
-                problems["what_happened"] = "say what happened"
-        except ValueError as exc:
-            problems["what_happened"] = f"too long: {exc}"
+        what = long_text(
+            start.what_happened, "what_happened", problems, required="say what happened"
+        )
         if start.note_kind not in set(NoteKind):
             problems["note_kind"] = "a communication log or a clinical note"
         subject = " ".join(start.subject.split())
@@ -213,17 +214,17 @@ class IncidentDesk:
         manager = office_manager.strip().upper()
         said = ""
         if available:
-            try:
-                said = text.clean(conversation, limit=text.NOTE_LIMIT, multiline=True)
-            except ValueError as exc:
-                problems["conversation"] = f"too long: {exc}"
-            if not said and "conversation" not in problems:
-                problems["conversation"] = "write down the conversation with the client"
+            said = long_text(
+                conversation,
+                "conversation",
+                problems,
+                required="write down the conversation with the client",
+            )
             if remedied is None:
                 problems["remedied"] = "was it remedied? yes or no"
         with self.desk._write(actor) as work:
             incident = self._load(work, incident_id, version, Step.OFFICE_MANAGER)
-            role = self._role(work, manager) if manager else None
+            role = role_of(work, manager) if manager else None
             if manager and role is not Role.OFFICE_MANAGER:
                 problems["office_manager"] = f"{manager} is not an office manager on the staff list"
             if available and not manager:
@@ -273,12 +274,7 @@ class IncidentDesk:
 
     def escalation(self, actor: str, incident_id: int, version: int, outcome: str) -> Incident:
         """The regional manager's outcome: how it was resolved."""
-        try:
-            said = text.clean(outcome, limit=text.NOTE_LIMIT, multiline=True)
-        except ValueError as exc:
-            raise Invalid({"outcome": f"too long: {exc}"}) from None
-        if not said:
-            raise Invalid({"outcome": "write down the outcome"})
+        said = required_text(outcome, "outcome", "write down the outcome")
         with self.desk._write(actor) as work:
             incident = self._load(work, incident_id, version, Step.ESCALATION)
             before = snapshot(incident)
@@ -317,19 +313,18 @@ class IncidentDesk:
         """Keep the reply draft; `posted` (only for a clean reply) moves on to closing."""
         platform = " ".join(platform.split())
         link = link.strip()
-        try:
-            said = text.clean(reply, limit=text.NOTE_LIMIT, multiline=True)
-        except ValueError as exc:
-            raise Invalid({"reply": f"too long: {exc}"}) from None
+        problems: dict[str, str] = {}
+        said = long_text(
+            reply, "reply", problems, required="write the public reply first" if posted else ""
+        )
+        if problems and not posted:
+            raise Invalid(problems)  # a plain save only refuses a reply over the limit
         with self.desk._write(actor) as work:
             incident = self._load(work, incident_id, version, Step.REVIEW)
             if posted:
-                problems: dict[str, str] = {}
                 if not platform:
                     problems["platform"] = "where is the review? (Google, Yelp…)"
-                if not said:
-                    problems["reply"] = "write the public reply first"
-                hits = check_reply(said, **self.private_details(work, incident))
+                hits = check_reply(said, **self.private_details(work, incident)) if said else []
                 if hits:
                     found = ", ".join(f"{h.found!r} ({h.why})" for h in hits)
                     problems["reply"] = f"the reply tells the public too much: {found}"
@@ -371,7 +366,7 @@ class IncidentDesk:
     def close(self, actor: str, incident_id: int, version: int) -> Incident:
         """Close it: an office manager, regional manager or owner, once every step is done."""
         with self.desk._write(actor) as work:
-            role = self._role(work, actor)
+            role = role_of(work, actor)
             if role not in CLOSERS:
                 raise ServiceError(
                     "only an office manager, regional manager or owner may close an incident"

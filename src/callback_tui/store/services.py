@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -338,8 +339,8 @@ class FrontDesk:
             callback = self._guarded(work, Callback, callback_id, version)
             if callback.owner not in POOLS:
                 raise ServiceError(f"this callback already belongs to {callback.owner}")
-            role = work.session.exec(select(Staff.role).where(Staff.initials == actor)).first()
-            if role is None or Role(role) not in POOLS[callback.owner]:
+            role = role_of(work, actor)
+            if role is None or role not in POOLS[callback.owner]:
                 raise ServiceError(f"{actor} may not claim from the {callback.owner} pool")
             before = snapshot(callback)
             callback.owner = actor
@@ -350,11 +351,7 @@ class FrontDesk:
     def log_outcome(self, actor: str, callback_id: int, version: int, entry: CallOutcome) -> Logged:
         """Record one call and apply the attempt ladder, as one transaction."""
         problems: dict[str, str] = {}
-        try:
-            notes = text.clean(entry.notes, limit=text.NOTE_LIMIT, multiline=True)
-        except ValueError as exc:
-            problems["notes"] = f"too long: {exc}"
-            notes = ""
+        notes = long_text(entry.notes, "notes", problems)
         justification = " ".join(entry.dnc_justification.split())
         if entry.duration_minutes is not None and not 0 <= entry.duration_minutes <= 600:
             problems["duration"] = "minutes must be between 0 and 600"
@@ -486,7 +483,7 @@ class FrontDesk:
         An autosave marks the text as not settled by `actor` (offered again after a crash);
         a save settles it. A save that changes nothing writes nothing.
         """
-        clean = _note_body(body)
+        clean = required_text(body, "body", NOTE_EMPTY)
         with self._write(actor) as work:
             note, before = self._draft_for_change(work, target)
             editing_by = actor if autosave else None
@@ -505,7 +502,7 @@ class FrontDesk:
 
     def finalize_note(self, actor: str, target: NoteRef | NewNote, body: str) -> Note:
         """Save the text and make the note final: from now on it only takes amendments."""
-        clean = _note_body(body)
+        clean = required_text(body, "body", NOTE_EMPTY)
         with self._write(actor) as work:
             note, before = self._draft_for_change(work, target)
             note.body = clean
@@ -519,7 +516,7 @@ class FrontDesk:
 
     def amend_note(self, actor: str, note_id: int, body: str) -> Amendment:
         """Append a dated, signed amendment to a final note."""
-        clean = _note_body(body, field="amendment")
+        clean = required_text(body, "amendment", AMENDMENT_EMPTY)
         with self._write(actor) as work:
             note = work.session.get(Note, note_id)
             if note is None:
@@ -578,17 +575,12 @@ class FrontDesk:
 
     def complete_task(self, actor: str, task_id: int, version: int, note: str) -> Task:
         """Mark a task done, saying what was done. Only its person, or its role, may."""
-        try:
-            said = text.clean(note, limit=text.NOTE_LIMIT, multiline=True)
-        except ValueError as exc:
-            raise Invalid({"note": f"too long: {exc}"}) from None
-        if not said:
-            raise Invalid({"note": "say what was done"})
+        said = required_text(note, "note", "say what was done")
         with self._write(actor) as work:
             task = self._guarded(work, Task, task_id, version)
             if task.status != "open":
                 raise ServiceError(f"this task was already done by {task.done_by or 'someone'}")
-            role = work.session.exec(select(Staff.role).where(Staff.initials == actor)).first()
+            role = role_of(work, actor)
             if actor != task.assignee and (task.assignee is not None or role != task.role):
                 whose = task.assignee or (task.role or "").replace("_", " ")
                 raise ServiceError(f"this task is for {whose}, not {actor}")
@@ -601,26 +593,40 @@ class FrontDesk:
             work.record("task.done", task, before)
         return task
 
-    @property
+    @cached_property
     def incidents(self) -> IncidentDesk:
-        """The writes of upset-patient incidents."""
+        """The writes of upset-patient incidents (their own module: they are many)."""
         from callback_tui.store.incident_desk import IncidentDesk
 
         return IncidentDesk(self)
 
 
-def _note_body(body: str, field: str = "body") -> str:
-    """A note's text as kept, or Invalid: empty and over-long notes are refused."""
+def long_text(value: str, field: str, problems: dict[str, str], *, required: str = "") -> str:
+    """Multi-line user text as kept (NOTE_LIMIT). Too long, or empty when `required` says
+    why it is needed, is put in `problems` under `field`."""
     try:
-        clean = text.clean(body, limit=text.NOTE_LIMIT, multiline=True)
+        kept = text.clean(value, limit=text.NOTE_LIMIT, multiline=True)
     except ValueError as exc:
-        raise Invalid({field: f"too long: {exc}"}) from None
-    if not clean:
-        raise Invalid({field: _EMPTY[field]})
-    return clean
+        problems[field] = f"too long: {exc}"
+        return ""
+    if required and not kept:
+        problems[field] = required
+    return kept
 
 
-_EMPTY = {
-    "body": "the note is empty: write what was said before saving",
-    "amendment": "the amendment is empty: write the correction before saving",
-}
+def required_text(value: str, field: str, why: str) -> str:
+    """`long_text` for a form of one field: refused at once (Invalid) when wrong."""
+    problems: dict[str, str] = {}
+    kept = long_text(value, field, problems, required=why)
+    if problems:
+        raise Invalid(problems)
+    return kept
+
+
+def role_of(work: Work, initials: str) -> Role | None:
+    role = work.session.exec(select(Staff.role).where(Staff.initials == initials)).first()
+    return Role(role) if role else None
+
+
+NOTE_EMPTY = "the note is empty: write what was said before saving"
+AMENDMENT_EMPTY = "the amendment is empty: write the correction before saving"

@@ -8,7 +8,8 @@ from datetime import datetime
 from sqlmodel import Session, col, or_, select
 
 from callback_tui.store.engine import Database
-from callback_tui.store.tables import Callback, Client, Incident, Patient, Staff, Task
+from callback_tui.store.queries import staff_member
+from callback_tui.store.tables import Callback, Client, Incident, Patient, Task
 
 
 @dataclass(frozen=True)
@@ -53,8 +54,8 @@ def tasks(
     """Tasks by due time. With `initials`: theirs, and their role's that name nobody."""
     query = select(Task)
     if initials is not None:
-        with Session(database.engine) as session:
-            role = session.exec(select(Staff.role).where(Staff.initials == initials)).first()
+        member = staff_member(database, initials)
+        role = member.role if member else None
         query = query.where(
             or_(
                 Task.assignee == initials,
