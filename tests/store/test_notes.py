@@ -198,3 +198,18 @@ def test_notes_list_filters_drafts_and_doctor(desk: FrontDesk) -> None:
     assert [n.id for n in notes.notes(desk.database)] == [first.id, second.id]
     assert [n.id for n in notes.notes(desk.database, drafts_only=True)] == [second.id]
     assert [n.id for n in notes.notes(desk.database, addressed_to="DRW")] == [first.id]
+
+
+def test_client_update_choices_put_the_left_message_first(desk: FrontDesk) -> None:
+    (older,) = add_visit(desk, occurred_at="2026-11-20 10:00", doctor="DRP")
+    (newer,) = add_visit(desk, occurred_at="2026-11-23 10:00", reason="urinary", doctor="DRW")
+    desk.log_outcome("AB", older.id, older.version, CallOutcome(Outcome.LEFT_MESSAGE))  # type: ignore[arg-type]
+    choices = notes.update_choices(desk.database, older.patient_id)
+    assert choices is not None
+    assert [(b.id, b.last_outcome) for b in choices.callbacks] == [
+        (older.id, "left_message"),
+        (newer.id, None),
+    ]
+    assert choices.case_doctor == "DRW"  # the doctor on the latest callback
+    assert [initials for initials, _ in choices.doctors] == ["DRP", "DRW"]
+    assert notes.update_choices(desk.database, 9_999) is None

@@ -16,6 +16,7 @@ from sqlmodel import select
 from callback_tui.domain import text
 from callback_tui.domain.incidents import CLOSERS, FoundVia, Step, check_reply
 from callback_tui.domain.vocab import NoteKind, NoteOrigin, NoteStatus, Role
+from callback_tui.store.incidents import people
 from callback_tui.store.services import (
     Invalid,
     ServiceError,
@@ -346,19 +347,11 @@ class IncidentDesk:
         return incident
 
     def private_details(self, work: Work, incident: Incident) -> dict[str, Any]:
-        """What a public reply must not name: the people on this incident, their phone, and
-        the clinic's clinical words."""
-        names = [incident.subject]
-        phones: list[str] = []
-        if incident.client_id is not None:
-            client = work.session.get(Client, incident.client_id)
-            if client is not None:
-                names.append(client.name)
-                phones.append(client.phone)
-        if incident.patient_id is not None:
-            patient = work.session.get(Patient, incident.patient_id)
-            if patient is not None:
-                names.append(patient.name)
+        """What a public reply must not name: the incident's people, their phone, and the
+        clinic's clinical words."""
+        client = work.session.get(Client, incident.client_id) if incident.client_id else None
+        patient = work.session.get(Patient, incident.patient_id) if incident.patient_id else None
+        names, phones = people(incident, client, patient)
         return {"names": names, "phones": phones, "words": self.desk.clinic.review_words}
 
     # -- closing --------------------------------------------------------------------------

@@ -43,7 +43,7 @@ class IncidentView:
     closed_at: datetime | None
     closed_by: str | None
     names: tuple[str, ...]
-    """The people on file it names (client and patient), for the review-reply check."""
+    """Who it names (as typed, and the client and patient on file): see `people`."""
     phones: tuple[str, ...]
     open_tasks: tuple[str, ...]
     """Who the open tasks about it wait for."""
@@ -74,21 +74,50 @@ class IncidentView:
         )
 
 
-def _view(session: Session, incident: Incident) -> IncidentView:
-    names: list[str] = []
+def people(
+    incident: Incident, client: Client | None, patient: Patient | None
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Who an incident names, and their phones: what a public review reply must not contain."""
+    names = [incident.subject]
     phones: list[str] = []
-    if incident.client_id is not None:
-        client = session.get(Client, incident.client_id)
-        if client is not None:
-            names.append(client.name)
-            phones.append(client.phone)
-    if incident.patient_id is not None:
-        patient = session.get(Patient, incident.patient_id)
-        if patient is not None:
-            names.append(patient.name)
-    waiting = session.exec(
-        select(Task).where(Task.about == f"incident:{incident.id}", Task.status == "open")
-    ).all()
+    if client is not None:
+        names.append(client.name)
+        phones.append(client.phone)
+    if patient is not None:
+        names.append(patient.name)
+    return tuple(names), tuple(phones)
+
+
+def _query() -> Any:
+    return (
+        select(Incident, Client, Patient)
+        .outerjoin(Client, col(Client.id) == Incident.client_id)
+        .outerjoin(Patient, col(Patient.id) == Incident.patient_id)
+    )
+
+
+def _views(session: Session, query: Any) -> list[IncidentView]:
+    """The incidents `query` finds: one query for them and their people, one for open tasks."""
+    found = session.exec(query).all()
+    waiting: dict[str, list[str]] = {}
+    for about, assignee, role in session.exec(
+        select(Task.about, Task.assignee, Task.role).where(
+            Task.status == "open", col(Task.about).startswith("incident:")
+        )
+    ):
+        waiting.setdefault(about, []).append(assignee or (role or "").replace("_", " "))
+    return [
+        _view(
+            incident, people(incident, client, patient), waiting.get(f"incident:{incident.id}", [])
+        )
+        for incident, client, patient in found
+    ]
+
+
+def _view(
+    incident: Incident, named: tuple[tuple[str, ...], tuple[str, ...]], open_tasks: list[str]
+) -> IncidentView:
+    names, phones = named
     return IncidentView(
         id=incident.id,  # type: ignore[arg-type]
         version=incident.version,
@@ -116,23 +145,22 @@ def _view(session: Session, incident: Incident) -> IncidentView:
         created_at=incident.created_at,
         closed_at=incident.closed_at,
         closed_by=incident.closed_by,
-        names=tuple(names),
-        phones=tuple(phones),
-        open_tasks=tuple(t.assignee or (t.role or "").replace("_", " ") for t in waiting),
+        names=names,
+        phones=phones,
+        open_tasks=tuple(open_tasks),
     )
 
 
 def incident(database: Database, incident_id: int) -> IncidentView | None:
     with Session(database.engine) as session:
-        found = session.get(Incident, incident_id)
-        return _view(session, found) if found is not None else None
+        found = _views(session, _query().where(Incident.id == incident_id))
+    return found[0] if found else None
 
 
 def incidents(database: Database, *, open_only: bool = False) -> list[IncidentView]:
     """Incidents, oldest first (the board: the open ones)."""
-    query = select(Incident)
+    query = _query().order_by(col(Incident.created_at), col(Incident.id))
     if open_only:
         query = query.where(Incident.status == "open")
     with Session(database.engine) as session:
-        found = session.exec(query.order_by(col(Incident.created_at), col(Incident.id))).all()
-        return [_view(session, one) for one in found]
+        return _views(session, query)

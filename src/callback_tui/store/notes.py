@@ -81,9 +81,19 @@ def _query() -> Any:
     )
 
 
-def _brief(callback: Callback | None, last_outcome: str | None = None) -> CallbackBrief | None:
-    if callback is None:
-        return None
+def _last_outcomes(session: Session, callback_ids: list[int]) -> dict[int, str]:
+    """Each callback's latest call outcome, in one query."""
+    latest: dict[int, str] = {}
+    for callback_id, outcome in session.exec(
+        select(Attempt.callback_id, Attempt.outcome)
+        .where(col(Attempt.callback_id).in_(callback_ids))
+        .order_by(col(Attempt.id))
+    ):
+        latest[callback_id] = outcome  # later attempts overwrite earlier ones
+    return latest
+
+
+def _brief(callback: Callback, last_outcome: str | None = None) -> CallbackBrief:
     return CallbackBrief(
         id=callback.id,  # type: ignore[arg-type]
         reason=callback.reason,
@@ -113,7 +123,7 @@ def _view(
         phone=client.phone if client else "",
         author=note.author,
         addressed_to=note.addressed_to,
-        callback=_brief(callback),
+        callback=_brief(callback) if callback is not None else None,
         created_at=note.created_at,
         updated_at=note.updated_at,
         finalized_at=note.finalized_at,
@@ -131,17 +141,13 @@ def note(database: Database, note_id: int) -> NoteView | None:
         amendments = session.exec(
             select(Amendment).where(Amendment.note_id == note_id).order_by(col(Amendment.id))
         ).all()
-        last = None
-        if view.callback is not None:
-            last = session.exec(
-                select(Attempt.outcome)
-                .where(Attempt.callback_id == view.callback.id)
-                .order_by(col(Attempt.id).desc())
-                .limit(1)
-            ).first()
+        brief = view.callback
+        if brief is not None:
+            last = _last_outcomes(session, [brief.id]).get(brief.id)
+            brief = replace(brief, last_outcome=last)
     return replace(
         view,
-        callback=replace(view.callback, last_outcome=last) if view.callback else None,
+        callback=brief,
         amendments=tuple(AmendmentView(a.author, a.at, a.body) for a in amendments),
     )
 
@@ -239,28 +245,21 @@ def update_choices(database: Database, patient_id: int, recent: int = 8) -> Upda
             .order_by(col(Callback.due_at).desc(), col(Callback.id).desc())
             .limit(recent)
         ).all()
-        briefs = []
-        for callback in latest:
-            last = session.exec(
-                select(Attempt.outcome)
-                .where(Attempt.callback_id == callback.id)
-                .order_by(col(Attempt.id).desc())
-                .limit(1)
-            ).first()
-            briefs.append(_brief(callback, last))
+        last = _last_outcomes(session, [c.id for c in latest if c.id is not None])
+        briefs = [_brief(c, last.get(c.id or 0)) for c in latest]
         doctors = session.exec(
             select(Staff.initials, Staff.name)
             .where(Staff.role == Role.DOCTOR, col(Staff.active).is_(True))
             .order_by(Staff.initials)
         ).all()
-    briefs.sort(key=lambda b: b is not None and b.last_outcome != Outcome.LEFT_MESSAGE)
+    briefs.sort(key=lambda b: b.last_outcome != Outcome.LEFT_MESSAGE)  # stable: newest first
     return UpdateChoices(
         patient_id=patient_id,
         patient=patient.name,
         species=patient.species,
         client=client.name,
         phone=client.phone,
-        callbacks=tuple(b for b in briefs if b is not None),
+        callbacks=tuple(briefs),
         doctors=tuple((initials, name) for initials, name in doctors),
         case_doctor=latest[0].doctor if latest else None,
     )

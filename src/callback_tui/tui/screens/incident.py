@@ -316,7 +316,7 @@ class IncidentScreen(Screen[None]):
         reply = self.query_one("#reply", TextArea).text
         hits = check_reply(
             reply,
-            names=[self.view.subject, *self.view.names],
+            names=self.view.names,
             phones=self.view.phones,
             words=app_of(self).clinic.review_words,
         )
