@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from enum import StrEnum
 from typing import TypeVar
 
@@ -83,7 +83,7 @@ def read_visit(
     """Check every field; return the visit, or None with every problem found."""
     f = _Fields(fields)
     source_id = f.take("source_id", _optional_name)
-    occurred_at = f.take("occurred_at", lambda raw: _parse_time(raw, tz), required=True)
+    occurred_at = f.take("occurred_at", lambda raw: parse_time(raw, tz), required=True)
     source = f.take("source", lambda raw: Source(_choice(raw or "visit", Source)))
     reason = f.take("reason", lambda raw: _reason(raw, profile), required=True)
     patient = f.take("patient", _name, required=True)
@@ -132,11 +132,17 @@ def read_visit(
     return form, []
 
 
-def _parse_time(raw: str, tz: tzinfo) -> datetime:
+def parse_time(raw: str, tz: tzinfo, today: date | None = None) -> datetime:
+    """A time typed at the desk or in a file, as aware UTC: ISO 8601, or `YYYY-MM-DD HH:MM`
+    in clinic time; given `today`, a bare `HH:MM` is that time today."""
+    typed = raw.strip()
+    if today is not None and len(typed) <= 5:
+        typed = f"{today.isoformat()} {typed.zfill(5)}"
     try:
-        parsed = datetime.fromisoformat(raw)
+        parsed = datetime.fromisoformat(typed)
     except ValueError:
-        raise ValueError(f"{raw!r} is not a date and time (use YYYY-MM-DD HH:MM)") from None
+        shape = "HH:MM, or YYYY-MM-DD HH:MM" if today is not None else "YYYY-MM-DD HH:MM"
+        raise ValueError(f"{raw!r} is not a date and time (use {shape})") from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=tz)
     return parsed.astimezone(UTC)

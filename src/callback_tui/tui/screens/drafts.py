@@ -19,6 +19,7 @@ class DraftsInbox(Inbox[NoteView]):
     HEADING = "Drafts inbox"
     EMPTY = "No drafts waiting. Concerns raised on calls and client updates for a doctor land here."
     COLUMNS = ("For", "Waiting", "Patient", "Client", "By", "From", "Note")
+    ROW_ACTIONS = ("open",)
 
     BINDINGS = [
         Binding("enter", "open", "Open", id="open", priority=True, tooltip="Open the draft"),
@@ -57,11 +58,6 @@ class DraftsInbox(Inbox[NoteView]):
         out = Text(f"{len(rows)} draft(s) · {mine} for {self.initials} · ")
         out.append(f"{late} older than 24 h", style="bold red" if late else "")
         return out
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "open":
-            return True if self.current() is not None else None
-        return True
 
     def action_open(self) -> None:
         from callback_tui.tui.screens.note_editor import NoteEditor

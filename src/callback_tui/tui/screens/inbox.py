@@ -31,6 +31,8 @@ class Inbox(ListScreen, Generic[Row]):
     HEADING = ""
     EMPTY = ""
     """What the screen says when there is nothing in it."""
+    ROW_ACTIONS: tuple[str, ...] = ()
+    """Actions on the highlighted row: dimmed while there is none."""
 
     BINDINGS = [Binding("escape", "back", "Back", id="back")]
 
@@ -109,6 +111,11 @@ class Inbox(ListScreen, Generic[Row]):
 
     def current(self) -> Row | None:
         return self._by_key.get(self.current_key() or "")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.ROW_ACTIONS and self.current() is None:
+            return None
+        return True
 
     def action_back(self) -> None:
         self.dismiss(None)

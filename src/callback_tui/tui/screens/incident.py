@@ -27,6 +27,7 @@ from textual.widgets import (
 
 from callback_tui.domain import text
 from callback_tui.domain.incidents import WIZARD_STEPS, FoundVia, Step, check_reply
+from callback_tui.domain.intake import parse_time
 from callback_tui.domain.vocab import NoteKind, Role
 from callback_tui.store import incidents, queries
 from callback_tui.store.incident_desk import IncidentStart
@@ -72,11 +73,10 @@ class IncidentScreen(Screen[None]):
         """The clinic's office manager, when it has just one (step 2 starts with them)."""
         self.patient_id: int | None = None
         """The patient on file picked with ctrl+f (step 1)."""
-        self._loaded = incident_id is None
 
     @property
     def loaded(self) -> bool:
-        return self._loaded
+        return self.incident_id is None or self.view is not None
 
     @property
     def step(self) -> Step:
@@ -116,7 +116,6 @@ class IncidentScreen(Screen[None]):
             return
         self.view = view
         self._build()
-        self._loaded = True
 
     def _build(self) -> None:
         """Show the current step's form, filled with what was kept."""
@@ -359,13 +358,16 @@ class IncidentScreen(Screen[None]):
 
     def action_save(self) -> None:
         values = self._values()
-        if self.step is Step.WHAT_HAPPENED:
-            when, problem = self._when(values.get("occurred_at", ""))
-            if problem:
-                show_errors(self, {"occurred_at": problem})
+        occurred_at: datetime | None = None  # step 1: empty is now
+        typed = values.get("occurred_at", "").strip()
+        if self.step is Step.WHAT_HAPPENED and typed:
+            clinic = app_of(self).clinic
+            try:
+                occurred_at = parse_time(typed, clinic.calendar.tz, clinic.clock.today())
+            except ValueError as exc:
+                show_errors(self, {"occurred_at": str(exc)})
                 return
-            values["occurred_at"] = when.isoformat() if when else ""
-        self._write(self.step, values)
+        self._write(self.step, values, occurred_at)
 
     def action_close_incident(self) -> None:
         self._write(Step.CLOSED, {})
@@ -378,22 +380,6 @@ class IncidentScreen(Screen[None]):
         problem = self._keep_now(self._values())
         if problem:
             self.notify(problem, severity="error", markup=False)
-
-    def _when(self, typed: str) -> tuple[datetime | None, str | None]:
-        """The time typed in step 1: empty is now; HH:MM is today; or a date and time."""
-        typed = typed.strip()
-        if not typed:
-            return None, None
-        calendar = app_of(self).clinic.calendar
-        today = app_of(self).clinic.clock.today()
-        try:
-            if len(typed) <= 5:
-                moment = datetime.fromisoformat(f"{today.isoformat()} {typed.zfill(5)}")
-            else:
-                moment = datetime.fromisoformat(typed)
-        except ValueError:
-            return None, "a time as HH:MM, or a date and time as YYYY-MM-DD HH:MM"
-        return calendar.at(moment.date(), moment.time()), None
 
     # -- writing ----------------------------------------------------------------------------
 
@@ -433,13 +419,14 @@ class IncidentScreen(Screen[None]):
         return None
 
     @work(thread=True, exclusive=True, group="incident-write")
-    def _write(self, step: Step, values: dict[str, str]) -> None:
+    def _write(
+        self, step: Step, values: dict[str, str], occurred_at: datetime | None = None
+    ) -> None:
         app = app_of(self)
         desk = app.desk.incidents
         view = self.view
         try:
             if step is Step.WHAT_HAPPENED:
-                when = values.get("occurred_at", "")
                 patient = values.get("patient_id", "")
                 made = desk.open(
                     self.initials,
@@ -447,7 +434,7 @@ class IncidentScreen(Screen[None]):
                         found_via=values.get("found_via", ""),
                         what_happened=values.get("what_happened", ""),
                         note_kind=values.get("note_kind", ""),
-                        occurred_at=datetime.fromisoformat(when) if when else None,
+                        occurred_at=occurred_at,
                         subject=values.get("subject", ""),
                         patient_id=int(patient) if patient else None,
                         staff_involved=values.get("staff_involved", ""),
@@ -508,6 +495,7 @@ class IncidentsBoard(Inbox[IncidentView]):
     HEADING = "Incidents board"
     EMPTY = "No open incidents. i starts one from any screen."
     COLUMNS = ("Opened", "Open for", "Step", "Next", "About", "Found", "What happened")
+    ROW_ACTIONS = ("open",)
 
     BINDINGS = [
         Binding("enter", "open", "Open", id="open", priority=True, tooltip="Go on with it"),
@@ -530,11 +518,6 @@ class IncidentsBoard(Inbox[IncidentView]):
 
     def counts(self, rows: list[IncidentView]) -> Text:
         return Text(f"{len(rows)} open")
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "open":
-            return True if self.current() is not None else None
-        return True
 
     def action_open(self) -> None:
         row = self.current()

@@ -66,6 +66,7 @@ class TasksScreen(Inbox[TaskRow]):
 
     EMPTY = "Nothing waiting. Wrong numbers, unreached callbacks and incidents leave tasks here."
     COLUMNS = ("Due", "For", "Task", "About")
+    ROW_ACTIONS = ("done", "open")
 
     BINDINGS = [
         Binding(
@@ -100,14 +101,10 @@ class TasksScreen(Inbox[TaskRow]):
         return out
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("done", "open"):
-            row = self.current()
-            about = row.about if row else None
-            if about is None or (
-                action == "open" and about.client_id is None and about.incident_id is None
-            ):
-                return None
-        return True
+        row = self.current()
+        if action == "open" and row is not None:
+            return True if row.about.client_id or row.about.incident_id else None
+        return super().check_action(action, parameters)
 
     def action_done(self) -> None:
         row = self.current()
