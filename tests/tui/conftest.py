@@ -62,6 +62,14 @@ def _tables_measured(app: object) -> bool:
     return True
 
 
+def shown(app: object) -> list[list[str]]:
+    """The cells of the table on the screen on top, as plain text, row by row."""
+    from textual.widgets import DataTable
+
+    table = app.screen.query_one(DataTable)  # type: ignore[attr-defined]
+    return [[cell.plain for cell in table.get_row_at(i)] for i in range(table.row_count)]
+
+
 async def settle(pilot: Pilot[None]) -> None:
     """Let workers start and finish, their messages land and the screen repaint.
 

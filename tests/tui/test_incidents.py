@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, TextArea
+from textual.widgets import Input, TextArea
 
 from callback_tui.domain.incidents import Step
 from callback_tui.store import incidents, tasks
@@ -13,7 +13,7 @@ from callback_tui.tui.screens.incident import IncidentsBoard, IncidentScreen
 from callback_tui.tui.screens.tasks import TasksScreen
 from callback_tui.tui.screens.today import TodayScreen
 from tests.conftest import add_visit
-from tests.tui.conftest import SIZE, MakeApp, settle
+from tests.tui.conftest import SIZE, MakeApp, settle, shown
 
 
 async def type_into(pilot: Pilot[None], field: str, words: str) -> None:
@@ -111,8 +111,7 @@ async def test_unavailable_task_not_remedied_regional_manager_resolves(
         await pilot.press("g", "i")
         await settle(pilot)
         assert isinstance(app.screen, IncidentsBoard)
-        table = app.screen.query_one(DataTable)
-        assert [c.plain for c in table.get_row_at(0)][2:5] == [
+        assert shown(app)[0][2:5] == [
             "Escalation",
             "regional manager",
             "Mrs Ortiz",

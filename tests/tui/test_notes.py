@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from sqlmodel import Session, func, select
-from textual.widgets import DataTable, TextArea
+from textual.pilot import Pilot
+from textual.widgets import TextArea
 
 from callback_tui.config import Clinic, load_clinic
 from callback_tui.domain.vocab import Outcome
@@ -19,7 +20,7 @@ from callback_tui.tui.screens.recover import RecoverScreen
 from callback_tui.tui.screens.today import TodayScreen
 from callback_tui.tui.widgets.confirm import Confirm
 from tests.conftest import add_visit
-from tests.tui.conftest import SIZE, MakeApp, settle
+from tests.tui.conftest import SIZE, MakeApp, settle, shown
 
 
 def only_note(desk: FrontDesk) -> NoteView:
@@ -33,11 +34,6 @@ def note_events(desk: FrontDesk) -> list[tuple[str, str]]:
             select(Event).where(Event.action.startswith("note.")).order_by(Event.id)
         )  # type: ignore[attr-defined]
         return [(e.actor, e.action) for e in rows]
-
-
-def rows(app: object) -> list[list[str]]:
-    table = app.screen.query_one(DataTable)  # type: ignore[attr-defined]
-    return [[cell.plain for cell in table.get_row_at(i)] for i in range(table.row_count)]
 
 
 def editor_text(app: object) -> str:
@@ -54,6 +50,16 @@ def concern(desk: FrontDesk, text: str, doctor: str = "DRW") -> Note:
     )
     assert logged.draft is not None
     return logged.draft
+
+
+async def new_client_update(pilot: Pilot[None], query: str) -> None:
+    """`u`, find the one patient `query` names, take the suggested callback and doctor."""
+    await pilot.press("u", *query, "enter")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, ClientUpdateScreen)
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, NoteEditor)
 
 
 def quick_autosave(clinic: Clinic) -> Clinic:
@@ -85,7 +91,7 @@ async def test_a_concern_opens_its_draft_and_the_doctor_finalizes_it_from_the_in
         await pilot.press("d")
         await settle(pilot)
         assert isinstance(app.screen, DraftsInbox)
-        (row,) = rows(app)
+        (row,) = shown(app)
         assert (row[0], row[2], row[4]) == ("DRP", "Biscuit", "AB")
         assert row[6] == "Still limping on the left hind."
         await pilot.press("enter")
@@ -95,7 +101,7 @@ async def test_a_concern_opens_its_draft_and_the_doctor_finalizes_it_from_the_in
         await pilot.press("y")
         await settle(pilot)
         assert isinstance(app.screen, DraftsInbox)
-        assert rows(app) == []
+        assert shown(app) == []
 
     with Session(desk.database.engine) as session:
         assert session.get(Callback, visit.id).status == "completed"  # type: ignore[union-attr]
@@ -172,10 +178,7 @@ async def test_client_update_still_concerned_waits_as_a_draft_for_the_case_docto
     app = make("CD")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("u", *"biscuit", "enter")
-        await settle(pilot)
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await new_client_update(pilot, "biscuit")
         await pilot.press(*"Still not eating.", "ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, NoteEditor)
@@ -200,10 +203,7 @@ async def test_an_empty_note_is_refused_with_a_clear_message(
     app = make("CD")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("u", *"biscuit", "enter")
-        await settle(pilot)
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await new_client_update(pilot, "biscuit")
         await pilot.press("space", "space", "ctrl+s")
         await settle(pilot)
         error = str(app.screen.query_one("#error-body").render())
@@ -228,7 +228,7 @@ async def test_long_markup_and_non_latin_notes_show_and_save_literally(
         await settle(pilot)
         await pilot.press("d")
         await settle(pilot)
-        assert rows(app)[0][6] == "[bold red]Not markup[/] 王小明 Ωμέγα مرحبا"
+        assert shown(app)[0][6] == "[bold red]Not markup[/] 王小明 Ωμέγα مرحبا"
         await pilot.press("enter")
         await settle(pilot)
         assert editor_text(app) == body
@@ -308,17 +308,17 @@ async def test_search_and_history_show_one_timeline(desk: FrontDesk, make: MakeA
         await pilot.press("enter", "enter")  # two patients: to the list, then the first
         await settle(pilot)
         assert isinstance(app.screen, HistoryScreen)
-        timeline = rows(app)
+        timeline = shown(app)
         assert {r[2] for r in timeline} == {"Biscuit"}
         assert [r[1] for r in timeline][:2] == ["note", "call"]
         await pilot.press("p")
         await settle(pilot)
-        assert {r[2] for r in rows(app)} == {"Biscuit", "Pepper"}
+        assert {r[2] for r in shown(app)} == {"Biscuit", "Pepper"}
         await pilot.press("enter")  # the newest entry is the draft
         await settle(pilot)
         assert isinstance(app.screen, NoteEditor)
+        assert app.screen.view is not None and app.screen.view.id == draft.id
         assert editor_text(app) == "Limping again."
-    assert draft.id is not None
 
 
 async def test_nothing_is_written_by_opening_and_leaving(desk: FrontDesk, make: MakeApp) -> None:

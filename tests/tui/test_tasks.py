@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.widgets import DataTable
+from textual.pilot import Pilot
 
 from callback_tui.domain.vocab import Outcome
 from callback_tui.store import tasks
@@ -11,7 +11,7 @@ from callback_tui.tui.screens.history import HistoryScreen
 from callback_tui.tui.screens.tasks import TaskDoneScreen, TasksScreen
 from callback_tui.tui.screens.today import TodayScreen
 from tests.conftest import add_visit
-from tests.tui.conftest import SIZE, MakeApp, settle
+from tests.tui.conftest import SIZE, MakeApp, settle, shown
 
 
 def wrong_number(desk: FrontDesk) -> None:
@@ -19,9 +19,11 @@ def wrong_number(desk: FrontDesk) -> None:
     desk.log_outcome("AB", callback.id, callback.version, CallOutcome(Outcome.WRONG_NUMBER))  # type: ignore[arg-type]
 
 
-def rows(app: object) -> list[list[str]]:
-    table = app.screen.query_one(DataTable)  # type: ignore[attr-defined]
-    return [[cell.plain for cell in table.get_row_at(i)] for i in range(table.row_count)]
+async def open_tasks(pilot: Pilot[None]) -> None:
+    await settle(pilot)
+    await pilot.press("g", "t")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, TasksScreen)
 
 
 async def test_g_t_shows_my_roles_tasks_and_enter_marks_one_done(
@@ -30,11 +32,9 @@ async def test_g_t_shows_my_roles_tasks_and_enter_marks_one_done(
     wrong_number(desk)
     app = make("FD")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("g", "t")
-        await settle(pilot)
+        await open_tasks(pilot)
         assert isinstance(app.screen, TasksScreen)
-        ((due, owner, title, about),) = rows(app)
+        ((due, owner, title, about),) = shown(app)
         assert (due, owner, title) == (
             "Tue 24 Nov 09:00",
             "front desk",
@@ -49,7 +49,7 @@ async def test_g_t_shows_my_roles_tasks_and_enter_marks_one_done(
         await pilot.press(*"Called the vet's other number: fixed.", "enter")
         await settle(pilot)
         assert isinstance(app.screen, TasksScreen)
-        assert rows(app) == []
+        assert shown(app) == []
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, TodayScreen)
@@ -65,21 +65,17 @@ async def test_o_opens_the_history_the_task_is_about(desk: FrontDesk, make: Make
     wrong_number(desk)
     app = make("FD")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("g", "t")
-        await settle(pilot)
+        await open_tasks(pilot)
         await pilot.press("o")
         await settle(pilot)
         assert isinstance(app.screen, HistoryScreen)
-        assert "task" in [r[1] for r in rows(app)]
+        assert "task" in [r[1] for r in shown(app)]
 
 
 async def test_someone_elses_tasks_are_not_in_my_inbox(desk: FrontDesk, make: MakeApp) -> None:
     wrong_number(desk)
     app = make("AB")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("g", "t")
-        await settle(pilot)
-        assert rows(app) == []
+        await open_tasks(pilot)
+        assert shown(app) == []
         assert "Nothing waiting" in str(app.screen.query_one("#empty").render())

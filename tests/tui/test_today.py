@@ -6,7 +6,6 @@ import asyncio
 import html
 
 from sqlmodel import Session, func, select
-from textual.widgets import DataTable
 
 from callback_tui.config import load_clinic
 from callback_tui.store.engine import open_database
@@ -17,7 +16,7 @@ from callback_tui.tui.screens.outcome import OutcomeScreen
 from callback_tui.tui.screens.today import TodayScreen
 from callback_tui.tui.screens.who import WhoScreen
 from tests.conftest import add_visit
-from tests.tui.conftest import SIZE, MakeApp, settle
+from tests.tui.conftest import SIZE, MakeApp, settle, shown
 
 
 def callback(desk: FrontDesk, callback_id: int) -> Callback:
@@ -30,11 +29,6 @@ def callback(desk: FrontDesk, callback_id: int) -> Callback:
 def count(desk: FrontDesk, table: type) -> int:
     with Session(desk.database.engine) as session:
         return int(session.exec(select(func.count()).select_from(table)).one())
-
-
-def shown(app: object) -> list[list[str]]:
-    table = app.screen.query_one(DataTable)  # type: ignore[attr-defined]
-    return [[cell.plain for cell in table.get_row_at(i)] for i in range(table.row_count)]
 
 
 async def test_enter_s_ctrl_s_completes_the_call_with_an_event(
