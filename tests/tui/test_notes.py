@@ -348,3 +348,54 @@ async def test_quitting_in_the_editor_keeps_what_was_typed(desk: FrontDesk, make
         await pilot.pause()
     kept = only_note(desk)
     assert (kept.body, kept.editing_by) == ("Before. After.", None)
+
+
+async def test_u_in_history_starts_a_client_update_for_that_patient(
+    desk: FrontDesk, make: MakeApp
+) -> None:
+    (visit,) = add_visit(desk, patient="Biscuit", doctor="DRP")
+    app = make("AB")  # whose queue shows the visit
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("h")  # the highlighted row's family
+        await settle(pilot)
+        assert isinstance(app.screen, HistoryScreen)
+        await pilot.press("u")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientUpdateScreen)
+        assert app.screen.patient_id == visit.patient_id
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press(*"Owner says all is well.", "ctrl+f", "y")
+        await settle(pilot)
+        assert isinstance(app.screen, HistoryScreen)
+    final = only_note(desk)
+    assert (final.patient_id, final.status, final.addressed_to) == (
+        visit.patient_id,
+        "final",
+        "DRP",
+    )
+
+
+async def test_a_draft_finalized_at_another_desk_keeps_my_text_as_an_amendment(
+    desk: FrontDesk, make: MakeApp
+) -> None:
+    draft = concern(desk, "First words.")
+    app = make("AB")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(NoteEditor(draft.id, "AB"))  # type: ignore[arg-type]
+        await settle(pilot)
+        desk.finalize_note("DRW", NoteRef(draft.id, draft.version), "Final words.")  # type: ignore[arg-type]
+        await pilot.press("end", *" And mine.", "ctrl+s")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, NoteEditor) and screen.view is not None
+        assert screen.view.is_final
+        assert editor_text(app) == "Final words."
+        assert screen.query_one("#amendment", TextArea).text == "First words. And mine."
+        await pilot.press("ctrl+s")  # appends it
+        await settle(pilot)
+    stored = notes.note(desk.database, draft.id)  # type: ignore[arg-type]
+    assert stored is not None and stored.body == "Final words."
+    assert [(a.author, a.body) for a in stored.amendments] == [("AB", "First words. And mine.")]
