@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Literal
 
 from rich.text import Text
@@ -315,7 +316,7 @@ class NoteEditor(Screen[NoteView | None]):
                 if kind == "amend":
                     assert view.id is not None
                     app.desk.amend_note(self.initials, view.id, text)
-                    stored: int | None = view.id
+                    fresh = notes.note(app.database, view.id)  # with its new amendment
                 else:
                     assert not isinstance(target, int)
                     if kind == "finalize":
@@ -324,10 +325,19 @@ class NoteEditor(Screen[NoteView | None]):
                         note = app.desk.save_note(
                             self.initials, target, text, autosave=kind == "autosave"
                         )
-                    stored = note.id
                     self._kept = text
-                assert stored is not None
-                fresh = notes.note(app.database, stored)
+                    # What the save changed, without reading the note back every autosave.
+                    fresh = replace(
+                        view,
+                        id=note.id,
+                        version=note.version,
+                        status=note.status,
+                        body=note.body,
+                        created_at=note.created_at,
+                        updated_at=note.updated_at,
+                        finalized_at=note.finalized_at,
+                        editing_by=note.editing_by,
+                    )
             except Invalid as exc:
                 self._leaving = False
                 ui(show_errors, self, exc.problems)
