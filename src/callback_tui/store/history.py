@@ -179,10 +179,9 @@ def history(
                 )
             )
         incidents = select(Incident).where(Incident.client_id == client_id)
-        if patient_id in names:
-            incidents = select(Incident).where(
-                or_(Incident.patient_id == patient_id, col(Incident.patient_id).is_(None)),
-                Incident.client_id == client_id,
+        if patient_id in names:  # one patient's, and the family's that name no patient
+            incidents = incidents.where(
+                or_(Incident.patient_id == patient_id, col(Incident.patient_id).is_(None))
             )
         for incident in session.exec(incidents):
             entries.append(

@@ -7,7 +7,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.coordinate import Coordinate
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Static
@@ -105,13 +104,6 @@ class FindPatient(ModalScreen[Found | None]):
     def _picked(self, event: DataTable.RowSelected) -> None:
         index = int(event.row_key.value or 0)
         self.dismiss(self.found[index])
-
-    def current(self) -> Found | None:
-        table = self.query_one(DataTable)
-        if not self.found or table.row_count == 0:
-            return None
-        key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
-        return self.found[int(key or 0)]
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -6,7 +6,7 @@ and `escape` back. Subclasses say how to fetch (in a worker thread) and how to s
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from rich.text import Text
 from textual import on, work
@@ -18,7 +18,13 @@ from textual.widgets import DataTable, Footer, Static
 
 from callback_tui.tui.screens.common import ListScreen
 
-Row = TypeVar("Row")
+
+class Record(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+Row = TypeVar("Row", bound=Record)
 
 
 class RowsLoaded(Message):
@@ -84,7 +90,7 @@ class Inbox(ListScreen, Generic[Row]):
         self._by_key = {}
         previous: Row | None = None
         for row in rows:
-            key = self.key_of(row)
+            key = str(row.id)
             self._by_key[key] = row
             table.add_row(*self.cells(row, previous), key=key)
             previous = row
@@ -96,9 +102,6 @@ class Inbox(ListScreen, Generic[Row]):
         self.refresh_bindings()
 
     # -- what subclasses say --------------------------------------------------------------
-
-    def key_of(self, row: Row) -> str:
-        return str(row.id)  # type: ignore[attr-defined]
 
     def cells(self, row: Row, previous: Row | None) -> list[Text]:
         """The row's cells (the row above it is given, for grouping)."""
