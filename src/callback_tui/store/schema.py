@@ -1,0 +1,50 @@
+"""Which schema a database file holds, read cheaply (no Alembic import).
+
+Alembic keeps the revision in `alembic_version`. A file made by 0.1.0, before migrations
+existed, has the tables but no such table: it holds the first revision.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+REVISIONS = ("0001", "0002", "0003")
+"""Every revision this version knows, oldest first (the files in migrations/versions)."""
+
+HEAD = REVISIONS[-1]
+"""The revision this version writes."""
+
+BASELINE = REVISIONS[0]
+"""The 0.1.0 schema, which files made before migrations existed hold."""
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def revision_of(connection: sqlite3.Connection) -> str | None:
+    """The file's schema revision; None for an empty file (nothing in it yet)."""
+    tables = {
+        row[0]
+        for row in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'"
+        ).fetchall()
+    }
+    if "alembic_version" in tables:
+        row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+        return str(row[0]) if row else None
+    if "callback" in tables:
+        return BASELINE
+    return None
+
+
+def revision_of_file(path: str) -> str | None:
+    """`revision_of` for a file opened read-only (a backup, a file to restore)."""
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return revision_of(connection)
+    finally:
+        connection.close()
+
+
+def is_newer(revision: str | None) -> bool:
+    """Made by a newer callback-tui: a revision this version does not know."""
+    return revision is not None and revision not in REVISIONS
