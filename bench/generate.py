@@ -14,9 +14,18 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
+from callback_tui.domain.text import terms
 from callback_tui.store.engine import open_database
-from callback_tui.store.search import backfill
-from callback_tui.store.tables import Attempt, Callback, Client, Incident, Note, Patient, Staff
+from callback_tui.store.tables import (
+    Attempt,
+    Callback,
+    Client,
+    Incident,
+    Note,
+    Patient,
+    SearchTerm,
+    Staff,
+)
 
 TODAY = date(2026, 11, 24)
 NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)  # 09:00 in Chicago
@@ -77,26 +86,33 @@ def generate(path: Path, years: int, seed: int = 7) -> Path:
     days = 365 * years
     with database.writer.begin() as connection:
         connection.execute(insert(Staff), [{**s, "active": True, "version": 1} for s in staff])
+        clients = [
+            {
+                "name": f"{rng.choice(FIRST)} {rng.choice(LAST)} {i}",
+                "phone": f"+1312555{i % 10_000:04d}",
+                "phone_digits": f"312555{i % 10_000:04d}",
+                "voicemail_ok": True,
+                "text_ok": i % 3 == 0,
+                "do_not_call": i % 97 == 0,
+                "version": 1,
+            }
+            for i in range(clients_total)
+        ]
+        connection.execute(insert(Client), clients)
+        patients = [
+            {"client_id": i + 1, "name": rng.choice(PETS), "species": "dog", "version": 1}
+            for i in range(clients_total)
+        ]
+        connection.execute(insert(Patient), patients)
+        # The search index, as the service layer keeps it (patient i+1 belongs to client i+1).
         connection.execute(
-            insert(Client),
+            insert(SearchTerm),
             [
-                {
-                    "name": f"{rng.choice(FIRST)} {rng.choice(LAST)} {i}",
-                    "phone": f"+1312555{i % 10_000:04d}",
-                    "phone_digits": f"312555{i % 10_000:04d}",
-                    "voicemail_ok": True,
-                    "text_ok": i % 3 == 0,
-                    "do_not_call": i % 97 == 0,
-                    "version": 1,
-                }
-                for i in range(clients_total)
-            ],
-        )
-        connection.execute(
-            insert(Patient),
-            [
-                {"client_id": i + 1, "name": rng.choice(PETS), "species": "dog", "version": 1}
-                for i in range(clients_total)
+                {"term": term, "patient_id": i + 1}
+                for i, (client, patient) in enumerate(zip(clients, patients, strict=True))
+                for term in terms(client["name"])
+                | terms(patient["name"])
+                | {client["phone_digits"]}
             ],
         )
         rows = []
@@ -189,7 +205,6 @@ def generate(path: Path, years: int, seed: int = 7) -> Path:
                 for _ in range(PER_YEAR["incidents"] * years)
             ],
         )
-    backfill(database)  # the search index, as the service layer keeps it
     database.dispose()
     partial.rename(path)
     for suffix in ("-wal", "-shm"):

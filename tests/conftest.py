@@ -65,7 +65,7 @@ def desk(database: Database, clinic: Clinic) -> FrontDesk:
         ("OM", "Olive Marsh", "office_manager"),
         ("FD", "Frankie Diaz", "front_desk"),
     ]:
-        front_desk.add_staff("setup", initials, name, role)
+        front_desk.staff.add("setup", initials, name, role)
     return front_desk
 
 
@@ -92,4 +92,4 @@ def add_visit(desk: FrontDesk, actor: str = "setup", **fields: str) -> list[Call
     roles = queries.staff_roles(desk.database)
     form, problems = desk.clinic.read_visit(visit_fields(**fields), roles)
     assert form is not None, problems
-    return desk.add_visit(actor, form)
+    return desk.callbacks.add_visit(actor, form)

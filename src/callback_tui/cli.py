@@ -242,7 +242,7 @@ def run_demo(args: argparse.Namespace) -> int:
 
 def run_staff_add(args: argparse.Namespace) -> int:
     desk = FrontDesk(_database(args), _clinic(args))
-    staff = desk.add_staff(args.actor, args.initials, args.name, args.role)
+    staff = desk.staff.add(args.actor, args.initials, args.name, args.role)
     print(f"added {staff.initials} {staff.name} ({staff.role})")
     return 0
 

@@ -80,3 +80,12 @@ def make_clock(tz_name: str | None) -> Clock:
             instant = instant.replace(tzinfo=clinic_tz)
         return FixedClock(tz=clinic_tz, instant=instant)
     return Clock(tz=clinic_tz)
+
+
+def real_now() -> datetime:
+    """The machine's real time, aware UTC, whatever a pinned clock says.
+
+    The audit trail records when a change really happened: a pinned clock (demos,
+    training) moves the business day, never the time an event records.
+    """
+    return datetime.now(UTC)

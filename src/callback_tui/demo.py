@@ -26,7 +26,7 @@ def build_demo(desk: FrontDesk, visits: int = 28) -> None:
     clinic = desk.clinic
     spec = tomllib.loads((data_dir() / "demo" / "clinic.toml").read_text(encoding="utf-8"))
     for person in spec["staff"]:
-        desk.add_staff("demo", person["initials"], person["name"], person["role"])
+        desk.staff.add("demo", person["initials"], person["name"], person["role"])
     roles = queries.staff_roles(desk.database)
     families = spec["families"]
     rng = random.Random(SEED)
@@ -52,7 +52,7 @@ def build_demo(desk: FrontDesk, visits: int = 28) -> None:
         }
         form, problems = clinic.read_visit(fields, roles)
         assert form is not None, problems  # the demo data is ours: a problem is a bug
-        desk.add_visit("demo", form)
+        desk.callbacks.add_visit("demo", form)
 
     # A morning already under way: some calls made, one concern for the doctor.
     queue = queries.callbacks(desk.database, day=today)
@@ -66,7 +66,7 @@ def build_demo(desk: FrontDesk, visits: int = 28) -> None:
         (Outcome.SPOKE, "Back to normal. Recheck not needed.", False),
     )
     for row, (outcome, notes, concern) in zip(done, outcomes, strict=False):
-        desk.log_outcome(
+        desk.callbacks.log_outcome(
             row.owner,
             row.id,
             row.version,

@@ -209,13 +209,13 @@ def write_notes(tmp_path: Path) -> None:
         rows = queries.callbacks(database, day=date(2026, 11, 24), status="all")
         first, second = rows[0], rows[1]
         for row, text in ((first, "Still [b]vomiting[/b]."), (second, "Stools normal.\nAll good.")):
-            desk.log_outcome(
+            desk.callbacks.log_outcome(
                 "AB", row.id, row.version, CallOutcome(Outcome.SPOKE, text, concern_for_doctor=True)
             )
         final = next(n for n in desk_notes(database) if n.body.startswith("Stools"))
         assert final.id is not None
-        desk.finalize_note("DRW", NoteRef(final.id, final.version), final.body)
-        desk.amend_note("DRW", final.id, "Recheck in 2 weeks.")
+        desk.notes.finalize("DRW", NoteRef(final.id, final.version), final.body)
+        desk.notes.amend("DRW", final.id, "Recheck in 2 weeks.")
 
 
 def desk_notes(database: Database) -> list[NoteView]:
@@ -260,7 +260,7 @@ def test_tasks_list_mine_all_and_json(run: Run, tmp_path: Path) -> None:
 
     with desk_at(tmp_path, "2026-11-24 09:30") as desk:
         row = queries.callbacks(desk.database, day=date(2026, 11, 24), initials="AB")[0]
-        desk.log_outcome("AB", row.id, row.version, CallOutcome(Outcome.WRONG_NUMBER))
+        desk.callbacks.log_outcome("AB", row.id, row.version, CallOutcome(Outcome.WRONG_NUMBER))
 
     table = ok(run("tasks", "list", "--initials", "fd")).splitlines()
     assert len(table) == 2 and "front desk" in table[1] and "Verify the phone number" in table[1]

@@ -106,10 +106,10 @@ def clinic_files(tmp_path: Path) -> Iterator[tuple[dict[str, str], Path]]:
     clinic = load_clinic(Settings(timezone="America/Chicago"), FixedClock(tz=tz, instant=now))
     database = open_database(str(db_path))
     desk = FrontDesk(database, clinic)
-    desk.add_staff("setup", "AB", "Alex Baker", "assistant")
-    desk.add_staff("setup", "DRW", "Dr. Wong", "doctor")
+    desk.staff.add("setup", "AB", "Alex Baker", "assistant")
+    desk.staff.add("setup", "DRW", "Dr. Wong", "doctor")
     callback = add_visit(desk)[0]
-    desk.log_outcome(
+    desk.callbacks.log_outcome(
         "AB",
         callback.id,  # type: ignore[arg-type]
         callback.version,

@@ -15,7 +15,7 @@ from tests.conftest import add_visit
 
 @pytest.fixture
 def desk_with_rm(desk: FrontDesk) -> FrontDesk:
-    desk.add_staff("setup", "RM", "Reggie Moss", "regional_manager")
+    desk.staff.add("setup", "RM", "Reggie Moss", "regional_manager")
     return desk
 
 

@@ -24,7 +24,7 @@ from tests.conftest import add_visit
 
 def concern_draft(desk: FrontDesk, notes_text: str = "Still vomiting since Sunday.") -> Note:
     callback = add_visit(desk)[0]
-    logged = desk.log_outcome(
+    logged = desk.callbacks.log_outcome(
         "AB",
         callback.id,  # type: ignore[arg-type]
         callback.version,
@@ -57,7 +57,7 @@ def test_a_concern_becomes_a_draft_for_the_case_doctor_in_the_inbox(desk: FrontD
 
 def test_saving_a_draft_changes_it_and_records_the_change(desk: FrontDesk) -> None:
     draft = concern_draft(desk)
-    saved = desk.save_note("DRW", ref(draft), "Still vomiting. Recheck tomorrow.")
+    saved = desk.notes.save("DRW", ref(draft), "Still vomiting. Recheck tomorrow.")
     assert saved.version == draft.version + 1
     assert notes.note(desk.database, saved.id).body == "Still vomiting. Recheck tomorrow."  # type: ignore[arg-type,union-attr]
     assert actions(desk)[-1] == ("DRW", "note.saved")
@@ -65,39 +65,39 @@ def test_saving_a_draft_changes_it_and_records_the_change(desk: FrontDesk) -> No
 
 def test_a_save_that_changes_nothing_writes_nothing(desk: FrontDesk) -> None:
     draft = concern_draft(desk)
-    again = desk.save_note("AB", ref(draft), draft.body)
+    again = desk.notes.save("AB", ref(draft), draft.body)
     assert again.version == draft.version
     assert actions(desk) == [("AB", "note.drafted")]
 
 
 def test_autosave_marks_the_text_unsettled_until_a_save(desk: FrontDesk) -> None:
     draft = concern_draft(desk)
-    auto = desk.save_note("DRW", ref(draft), "half a thou", autosave=True)
+    auto = desk.notes.save("DRW", ref(draft), "half a thou", autosave=True)
     assert [n.id for n in notes.unsettled(desk.database, "DRW")] == [draft.id]
     assert notes.unsettled(desk.database, "AB") == []
-    desk.save_note("DRW", ref(auto), "half a thought, finished.")
+    desk.notes.save("DRW", ref(auto), "half a thought, finished.")
     assert notes.unsettled(desk.database, "DRW") == []
     assert actions(desk)[-2:] == [("DRW", "note.autosaved"), ("DRW", "note.saved")]
 
 
 def test_a_stale_save_is_refused_and_changes_nothing(desk: FrontDesk) -> None:
     draft = concern_draft(desk)
-    desk.save_note("DRW", ref(draft), "the doctor's words")
+    desk.notes.save("DRW", ref(draft), "the doctor's words")
     with pytest.raises(StaleVersion, match="changed at the other desk by DRW"):
-        desk.save_note("AB", ref(draft), "the assistant's words")
+        desk.notes.save("AB", ref(draft), "the assistant's words")
     assert notes.note(desk.database, draft.id).body == "the doctor's words"  # type: ignore[arg-type,union-attr]
 
 
 def test_final_means_final_in_the_service_and_in_the_file(desk: FrontDesk) -> None:
     draft = concern_draft(desk)
-    final = desk.finalize_note("DRW", ref(draft), "Vomiting resolved on bland diet.")
+    final = desk.notes.finalize("DRW", ref(draft), "Vomiting resolved on bland diet.")
     assert final.status == "final" and final.finalized_at is not None
     assert actions(desk)[-1] == ("DRW", "note.finalized")
 
     with pytest.raises(NoteIsFinal, match="finalized by DRW"):
-        desk.save_note("AB", ref(final), "rewritten")
+        desk.notes.save("AB", ref(final), "rewritten")
     with pytest.raises(NoteIsFinal):
-        desk.finalize_note("AB", ref(final), "rewritten")
+        desk.notes.finalize("AB", ref(final), "rewritten")
     # Even a write around the service layer is refused by the database file.
     with (
         pytest.raises(IntegrityError, match="never changes"),
@@ -112,9 +112,9 @@ def test_final_means_final_in_the_service_and_in_the_file(desk: FrontDesk) -> No
 
 def test_amend_appends_a_dated_signed_amendment(desk: FrontDesk, clock: FixedClock) -> None:
     draft = concern_draft(desk)
-    final = desk.finalize_note("DRW", ref(draft), "Resolved.")
+    final = desk.notes.finalize("DRW", ref(draft), "Resolved.")
     clock.advance(hours=2)
-    desk.amend_note("DRW", final.id, "Correction: resolved on Monday, not Sunday.")  # type: ignore[arg-type]
+    desk.notes.amend("DRW", final.id, "Correction: resolved on Monday, not Sunday.")  # type: ignore[arg-type]
     view = notes.note(desk.database, final.id)  # type: ignore[arg-type]
     assert view is not None
     assert view.body == "Resolved."
@@ -127,10 +127,10 @@ def test_amend_appends_a_dated_signed_amendment(desk: FrontDesk, clock: FixedClo
 def test_a_draft_is_edited_not_amended_and_empty_amendments_are_refused(desk: FrontDesk) -> None:
     draft = concern_draft(desk)
     with pytest.raises(Exception, match="still a draft"):
-        desk.amend_note("DRW", draft.id, "x")  # type: ignore[arg-type]
-    final = desk.finalize_note("DRW", ref(draft), "Resolved.")
+        desk.notes.amend("DRW", draft.id, "x")  # type: ignore[arg-type]
+    final = desk.notes.finalize("DRW", ref(draft), "Resolved.")
     with pytest.raises(Invalid) as refused:
-        desk.amend_note("DRW", final.id, "  \n ")  # type: ignore[arg-type]
+        desk.notes.amend("DRW", final.id, "  \n ")  # type: ignore[arg-type]
     assert "amendment is empty" in refused.value.problems["amendment"]
     with Session(desk.database.engine) as session:
         assert session.exec(select(Amendment)).all() == []
@@ -140,7 +140,7 @@ def test_a_draft_is_edited_not_amended_and_empty_amendments_are_refused(desk: Fr
 def test_an_empty_note_is_refused_with_a_clear_message(desk: FrontDesk, body: str) -> None:
     draft = concern_draft(desk)
     with pytest.raises(Invalid) as refused:
-        desk.save_note("DRW", ref(draft), body)
+        desk.notes.save("DRW", ref(draft), body)
     assert refused.value.problems == {
         "body": "the note is empty: write what was said before saving"
     }
@@ -150,24 +150,24 @@ def test_long_markup_control_and_non_latin_text_is_kept_literally(desk: FrontDes
     draft = concern_draft(desk)
     head = "[bold red]not markup[/] 李小龍 Ωμέγα العربية\ttab\n"
     body = head + "x" * (20_000 - len(head))
-    saved = desk.save_note("DRW", ref(draft), body + "\x1b\x07")
+    saved = desk.notes.save("DRW", ref(draft), body + "\x1b\x07")
     assert saved.body == body
     assert len(saved.body) == 20_000
     with pytest.raises(Invalid, match="20,000"):
-        desk.save_note("DRW", ref(saved), body + "y")
+        desk.notes.save("DRW", ref(saved), body + "y")
 
 
 def test_a_client_update_creates_its_note_on_first_save(desk: FrontDesk) -> None:
     callback = add_visit(desk)[0]
     target = NewNote(patient_id=callback.patient_id, addressed_to="DRW", callback_id=callback.id)
-    note = desk.save_note("CD", target, "Owner called: eating again.", autosave=True)
+    note = desk.notes.save("CD", target, "Owner called: eating again.", autosave=True)
     assert (note.author, note.origin, note.status, note.editing_by) == (
         "CD",
         "client_update",
         "draft",
         "CD",
     )
-    resolved = desk.finalize_note("CD", ref(note), "Owner called: eating again, all well.")
+    resolved = desk.notes.finalize("CD", ref(note), "Owner called: eating again, all well.")
     assert resolved.status == "final"
     assert actions(desk) == [
         ("CD", "note.drafted"),
@@ -179,22 +179,22 @@ def test_a_new_note_needs_a_real_patient_doctor_and_callback(desk: FrontDesk) ->
     callback = add_visit(desk)[0]
     other = add_visit(desk, patient="Mochi", client="Sam Ortiz", phone="(312) 555-0199")[0]
     with pytest.raises(Invalid) as refused:
-        desk.save_note(
+        desk.notes.save(
             "CD",
             NewNote(patient_id=callback.patient_id, addressed_to="ZZ", callback_id=other.id),
             "text",
         )
     assert set(refused.value.problems) == {"addressed_to", "callback"}
     with pytest.raises(Invalid) as missing:
-        desk.save_note("CD", NewNote(patient_id=9_999, addressed_to="DRW"), "text")
+        desk.notes.save("CD", NewNote(patient_id=9_999, addressed_to="DRW"), "text")
     assert set(missing.value.problems) == {"patient"}
 
 
 def test_notes_list_filters_drafts_and_doctor(desk: FrontDesk) -> None:
     first = concern_draft(desk)
     callback = add_visit(desk, patient="Mochi", client="Sam Ortiz", doctor="DRP")[0]
-    second = desk.save_note("CD", NewNote(callback.patient_id, "DRP"), "For Dr Patel.")
-    desk.finalize_note("DRW", ref(first), "Done.")
+    second = desk.notes.save("CD", NewNote(callback.patient_id, "DRP"), "For Dr Patel.")
+    desk.notes.finalize("DRW", ref(first), "Done.")
     assert [n.id for n in notes.notes(desk.database)] == [first.id, second.id]
     assert [n.id for n in notes.notes(desk.database, drafts_only=True)] == [second.id]
     assert [n.id for n in notes.notes(desk.database, addressed_to="DRW")] == [first.id]
@@ -203,7 +203,7 @@ def test_notes_list_filters_drafts_and_doctor(desk: FrontDesk) -> None:
 def test_client_update_choices_put_the_left_message_first(desk: FrontDesk) -> None:
     (older,) = add_visit(desk, occurred_at="2026-11-20 10:00", doctor="DRP")
     (newer,) = add_visit(desk, occurred_at="2026-11-23 10:00", reason="urinary", doctor="DRW")
-    desk.log_outcome("AB", older.id, older.version, CallOutcome(Outcome.LEFT_MESSAGE))  # type: ignore[arg-type]
+    desk.callbacks.log_outcome("AB", older.id, older.version, CallOutcome(Outcome.LEFT_MESSAGE))  # type: ignore[arg-type]
     choices = notes.update_choices(desk.database, older.patient_id)
     assert choices is not None
     assert [(b.id, b.last_outcome) for b in choices.callbacks] == [

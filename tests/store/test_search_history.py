@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from sqlmodel import Session, delete
 
 from callback_tui.clock import FixedClock
 from callback_tui.domain.vocab import Outcome
 from callback_tui.store import history, search
-from callback_tui.store.engine import open_database
 from callback_tui.store.history import EntryKind
 from callback_tui.store.services import CallOutcome, FrontDesk, NoteRef
-from callback_tui.store.tables import SearchTerm
 from tests.conftest import add_visit
 
 
@@ -51,26 +48,12 @@ def test_search_by_name_word_or_phone_prefix(
     assert found(families, query) == sorted(expected, key=lambda s: s.rsplit("/", 1)[1].casefold())
 
 
-def test_the_search_index_is_rebuilt_for_a_file_that_predates_it(
-    families: FrontDesk, tmp_path: object
-) -> None:
-    with Session(families.database.writer) as session, session.begin():
-        session.exec(delete(SearchTerm))  # type: ignore[call-overload]
-    assert found(families, "lee") == []
-    assert families.database.path is not None
-    reopened = open_database(str(families.database.path))
-    try:
-        assert [f.patient for f in search.find(reopened, "lee")] == ["Biscuit", "Luna"]
-    finally:
-        reopened.dispose()
-
-
 def test_history_is_one_timeline_newest_first(desk: FrontDesk, clock: FixedClock) -> None:
     callbacks = add_visit(desk, reason="surgery", doctor_calls="no")
     add_visit(desk, patient="Pepper", reason="vomiting")
     first = callbacks[0]
     clock.advance(minutes=5)
-    logged = desk.log_outcome(
+    logged = desk.callbacks.log_outcome(
         "AB",
         first.id,  # type: ignore[arg-type]
         first.version,
@@ -78,9 +61,9 @@ def test_history_is_one_timeline_newest_first(desk: FrontDesk, clock: FixedClock
     )
     assert logged.draft is not None and logged.draft.id is not None
     clock.advance(minutes=5)
-    desk.finalize_note("DRW", NoteRef(logged.draft.id, logged.draft.version), "Sore but eating.")
+    desk.notes.finalize("DRW", NoteRef(logged.draft.id, logged.draft.version), "Sore but eating.")
     clock.advance(minutes=5)
-    desk.amend_note("DRW", logged.draft.id, "Pain meds extended.")
+    desk.notes.amend("DRW", logged.draft.id, "Pain meds extended.")
 
     whole = history.history(desk.database, first.client_id)
     assert whole is not None

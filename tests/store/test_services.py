@@ -46,7 +46,7 @@ def events(desk: FrontDesk) -> list[tuple[str, str, str]]:
 
 
 def test_adding_staff_records_an_event(desk: FrontDesk) -> None:
-    staff = desk.add_staff("OM", "jk", "Jamie Kim", "technician")
+    staff = desk.staff.add("OM", "jk", "Jamie Kim", "technician")
     assert staff.initials == "JK"
     assert events(desk)[-1] == ("OM", "staff.added", "staff")
 
@@ -67,7 +67,7 @@ def test_bad_staff_is_refused_field_by_field(
 ) -> None:
     before = count(desk, Event)
     with pytest.raises(Invalid) as caught:
-        desk.add_staff("OM", initials, name, role)
+        desk.staff.add("OM", initials, name, role)
     assert message in caught.value.problems[field]
     assert count(desk, Event) == before
 
@@ -102,7 +102,7 @@ def test_the_same_client_and_patient_are_reused(desk: FrontDesk) -> None:
 
 def log(desk: FrontDesk, callback: Callback, outcome: Outcome, **extra: object) -> Callback:
     fresh = load(desk, callback.id)  # type: ignore[arg-type]
-    desk.log_outcome("AB", fresh.id, fresh.version, CallOutcome(outcome=outcome, **extra))  # type: ignore[arg-type]
+    desk.callbacks.log_outcome("AB", fresh.id, fresh.version, CallOutcome(outcome=outcome, **extra))  # type: ignore[arg-type]
     return load(desk, callback.id)  # type: ignore[arg-type]
 
 
@@ -175,7 +175,7 @@ def _refused(desk: FrontDesk, callback: Callback, field: str, **extra: object) -
     fresh = load(desk, callback.id)  # type: ignore[arg-type]
     before = (count(desk, Event), count(desk, Attempt), fresh.version)
     with pytest.raises(Invalid) as caught:
-        desk.log_outcome("AB", fresh.id, fresh.version, CallOutcome(**extra))  # type: ignore[arg-type]
+        desk.callbacks.log_outcome("AB", fresh.id, fresh.version, CallOutcome(**extra))  # type: ignore[arg-type]
     assert (count(desk, Event), count(desk, Attempt), load(desk, fresh.id).version) == before  # type: ignore[arg-type]
     return caught.value.problems[field]
 
@@ -228,7 +228,7 @@ def test_a_closed_callback_takes_no_more_outcomes(desk: FrontDesk) -> None:
     (callback,) = add_visit(desk)
     done = log(desk, callback, Outcome.SPOKE)
     with pytest.raises(ServiceError, match="already completed"):
-        desk.log_outcome("AB", done.id, done.version, CallOutcome(outcome=Outcome.SPOKE))  # type: ignore[arg-type]
+        desk.callbacks.log_outcome("AB", done.id, done.version, CallOutcome(outcome=Outcome.SPOKE))  # type: ignore[arg-type]
 
 
 # -- two desks --------------------------------------------------------------------------
@@ -243,9 +243,9 @@ def test_a_stale_save_from_the_other_desk_is_refused_and_nothing_overwritten(
     other = FrontDesk(other_db, load_clinic(desk.clinic.settings, clock))
     try:
         seen_here = load(desk, callback.id)  # type: ignore[arg-type]
-        other.claim("TR", seen_here.id, seen_here.version)  # type: ignore[arg-type]
+        other.callbacks.claim("TR", seen_here.id, seen_here.version)  # type: ignore[arg-type]
         with pytest.raises(StaleVersion) as caught:
-            desk.log_outcome(
+            desk.callbacks.log_outcome(
                 "AB",
                 seen_here.id,
                 seen_here.version,
@@ -264,7 +264,7 @@ def test_a_stale_save_from_the_other_desk_is_refused_and_nothing_overwritten(
 
 def test_claiming_a_pool_item_puts_my_initials_on_it(desk: FrontDesk) -> None:
     (first, _) = add_visit(desk, reason="surgery")
-    claimed = desk.claim("AB", first.id, first.version)  # type: ignore[arg-type]
+    claimed = desk.callbacks.claim("AB", first.id, first.version)  # type: ignore[arg-type]
     assert (claimed.owner, claimed.version) == ("AB", 2)
     assert events(desk)[-1] == ("AB", "callback.claimed", "callback")
 
@@ -272,10 +272,10 @@ def test_claiming_a_pool_item_puts_my_initials_on_it(desk: FrontDesk) -> None:
 def test_only_the_pools_roles_may_claim(desk: FrontDesk) -> None:
     (question,) = add_visit(desk, reason="general_question")
     with pytest.raises(ServiceError, match="AB may not claim from the TA pool"):
-        desk.claim("AB", question.id, question.version)  # type: ignore[arg-type]
+        desk.callbacks.claim("AB", question.id, question.version)  # type: ignore[arg-type]
     (mine,) = add_visit(desk, reason="vomiting")
     with pytest.raises(ServiceError, match="already belongs to AB"):
-        desk.claim("TR", mine.id, mine.version)  # type: ignore[arg-type]
+        desk.callbacks.claim("TR", mine.id, mine.version)  # type: ignore[arg-type]
 
 
 # -- the queue --------------------------------------------------------------------------
@@ -307,7 +307,7 @@ def test_the_queue_shows_overdue_then_today_then_pools_with_counts(desk: FrontDe
 
 
 def test_staff_names_are_kept_as_typed(desk: FrontDesk) -> None:
-    desk.add_staff("OM", "BK", "[bold]Bo[/] Kim", "assistant")
+    desk.staff.add("OM", "BK", "[bold]Bo[/] Kim", "assistant")
     with Session(desk.database.engine) as session:
         assert (
             session.exec(select(Staff.name).where(Staff.initials == "BK")).one()

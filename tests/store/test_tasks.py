@@ -21,7 +21,7 @@ from tests.conftest import add_visit
 @pytest.fixture
 def wrong_number(desk: FrontDesk) -> tasks.TaskRow:
     (callback,) = add_visit(desk, patient="[b]Rex[/b]", client="Jordan Lee")
-    desk.log_outcome(
+    desk.callbacks.log_outcome(
         "AB",
         callback.id,  # type: ignore[arg-type]
         callback.version,
@@ -44,7 +44,7 @@ def test_a_role_task_is_in_the_inbox_of_everyone_in_that_role(
 def test_done_with_a_note_records_who_and_when(
     desk: FrontDesk, wrong_number: tasks.TaskRow
 ) -> None:
-    done = desk.complete_task("FD", wrong_number.id, wrong_number.version, " Number fixed. ")
+    done = desk.tasks.complete("FD", wrong_number.id, wrong_number.version, " Number fixed. ")
     assert (done.status, done.done_by, done.done_note) == ("done", "FD", "Number fixed.")
     assert done.done_at == desk.clinic.clock.now()
     assert tasks.tasks(desk.database, initials="FD") == []
@@ -58,23 +58,23 @@ def test_only_its_person_or_role_may_do_it_and_only_once(
     desk: FrontDesk, wrong_number: tasks.TaskRow
 ) -> None:
     with pytest.raises(ServiceError, match="for front desk, not AB"):
-        desk.complete_task("AB", wrong_number.id, wrong_number.version, "done")
+        desk.tasks.complete("AB", wrong_number.id, wrong_number.version, "done")
     with pytest.raises(Invalid) as refused:
-        desk.complete_task("FD", wrong_number.id, wrong_number.version, "  ")
+        desk.tasks.complete("FD", wrong_number.id, wrong_number.version, "  ")
     assert refused.value.problems == {"note": "say what was done"}
-    desk.complete_task("FD", wrong_number.id, wrong_number.version, "Fixed.")
+    desk.tasks.complete("FD", wrong_number.id, wrong_number.version, "Fixed.")
     with pytest.raises(StaleVersion):
-        desk.complete_task("FD", wrong_number.id, wrong_number.version, "Fixed again.")
+        desk.tasks.complete("FD", wrong_number.id, wrong_number.version, "Fixed again.")
 
 
 def test_an_unreached_clinical_callback_is_the_case_doctors_task(desk: FrontDesk) -> None:
     (callback,) = add_visit(desk, doctor="DRP")
     version = callback.version
     for _ in range(3):
-        logged = desk.log_outcome("AB", callback.id, version, CallOutcome(Outcome.NO_ANSWER))  # type: ignore[arg-type]
+        logged = desk.callbacks.log_outcome("AB", callback.id, version, CallOutcome(Outcome.NO_ANSWER))  # type: ignore[arg-type]
         version = logged.callback.version
         desk.clinic.clock.advance(hours=5)  # type: ignore[attr-defined]
     (task,) = tasks.tasks(desk.database, initials="DRP")
     assert tasks.tasks(desk.database, initials="DRW") == []  # named for DRP only
     with pytest.raises(ServiceError, match="for DRP"):
-        desk.complete_task("DRW", task.id, task.version, "I called.")
+        desk.tasks.complete("DRW", task.id, task.version, "I called.")

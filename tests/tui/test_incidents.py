@@ -75,7 +75,7 @@ async def test_remedied_by_the_office_manager_on_the_spot(desk: FrontDesk, make:
 async def test_unavailable_task_not_remedied_regional_manager_resolves(
     desk: FrontDesk, make: MakeApp
 ) -> None:
-    desk.add_staff("setup", "RM", "Reggie Moss", "regional_manager")
+    desk.staff.add("setup", "RM", "Reggie Moss", "regional_manager")
     app = make("FD")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -42,7 +42,7 @@ def editor_text(app: object) -> str:
 
 def concern(desk: FrontDesk, text: str, doctor: str = "DRW") -> Note:
     callback = add_visit(desk, doctor=doctor)[0]
-    logged = desk.log_outcome(
+    logged = desk.callbacks.log_outcome(
         "AB",
         callback.id,  # type: ignore[arg-type]
         callback.version,
@@ -122,7 +122,7 @@ async def test_a_final_note_is_read_only_and_takes_amendments(
     desk: FrontDesk, make: MakeApp
 ) -> None:
     draft = concern(desk, "Vomiting stopped.")
-    desk.finalize_note("DRW", NoteRef(draft.id, draft.version), "Vomiting stopped.")  # type: ignore[arg-type]
+    desk.notes.finalize("DRW", NoteRef(draft.id, draft.version), "Vomiting stopped.")  # type: ignore[arg-type]
     app = make("DRW")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -146,7 +146,7 @@ async def test_a_final_note_is_read_only_and_takes_amendments(
 
 async def test_client_update_resolved_is_finalized_at_once(desk: FrontDesk, make: MakeApp) -> None:
     (visit,) = add_visit(desk, client="Jordan Lee", patient="Biscuit")
-    desk.log_outcome("AB", visit.id, visit.version, CallOutcome(Outcome.LEFT_MESSAGE))  # type: ignore[arg-type]
+    desk.callbacks.log_outcome("AB", visit.id, visit.version, CallOutcome(Outcome.LEFT_MESSAGE))  # type: ignore[arg-type]
     app = make("CD")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -286,7 +286,7 @@ async def test_a_draft_changed_at_another_desk_keeps_both_texts(
         app.push_screen(NoteEditor(draft.id, "DRW"))  # type: ignore[arg-type]
         await settle(pilot)
         # Meanwhile, at the other desk:
-        desk.save_note("AB", NoteRef(draft.id, draft.version), "First words. AB adds this.")  # type: ignore[arg-type]
+        desk.notes.save("AB", NoteRef(draft.id, draft.version), "First words. AB adds this.")  # type: ignore[arg-type]
         await pilot.press("end", *" DRW adds that.", "ctrl+s")
         await settle(pilot)
         merged = editor_text(app)
@@ -386,7 +386,7 @@ async def test_a_draft_finalized_at_another_desk_keeps_my_text_as_an_amendment(
         await settle(pilot)
         app.push_screen(NoteEditor(draft.id, "AB"))  # type: ignore[arg-type]
         await settle(pilot)
-        desk.finalize_note("DRW", NoteRef(draft.id, draft.version), "Final words.")  # type: ignore[arg-type]
+        desk.notes.finalize("DRW", NoteRef(draft.id, draft.version), "Final words.")  # type: ignore[arg-type]
         await pilot.press("end", *" And mine.", "ctrl+s")
         await settle(pilot)
         screen = app.screen

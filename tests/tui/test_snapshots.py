@@ -78,7 +78,7 @@ def drafts(desk: FrontDesk, clock: FixedClock) -> None:
     """Three drafts: one waiting since Sunday, one for another doctor, one client update."""
     clock.advance(hours=-40)
     (old,) = add_visit(desk, patient="Biscuit", occurred_at="2026-11-21 10:00")
-    desk.log_outcome(
+    desk.callbacks.log_outcome(
         "AB",
         old.id,  # type: ignore[arg-type]
         old.version,
@@ -92,14 +92,14 @@ def drafts(desk: FrontDesk, clock: FixedClock) -> None:
     (other,) = add_visit(
         desk, patient="Luna", client="Maria [b]Gonzalez[/b]", phone="312-555-0102", doctor="DRP"
     )
-    desk.log_outcome(
+    desk.callbacks.log_outcome(
         "CD",
         other.id,  # type: ignore[arg-type]
         other.version,
         CallOutcome(Outcome.SPOKE, "Limping on the [left] hind leg.", concern_for_doctor=True),
     )
     clock.advance(hours=2)
-    desk.save_note("TR", NewNote(old.patient_id, "DRW"), "Owner called: eating a little.")
+    desk.notes.save("TR", NewNote(old.patient_id, "DRW"), "Owner called: eating a little.")
 
 
 def test_drafts_inbox(snap_compare: Any, desk: FrontDesk, make: MakeApp, clock: FixedClock) -> None:
@@ -130,7 +130,7 @@ def incident_at(desk: FrontDesk, step: str) -> int:
     """One online-review incident, walked through the service up to `step`."""
     from callback_tui.store.incident_desk import IncidentStart
 
-    desk.add_staff("setup", "RM", "Reggie Moss", "regional_manager")
+    desk.staff.add("setup", "RM", "Reggie Moss", "regional_manager")
     (callback,) = add_visit(desk, patient="Biscuit", client="Jordan Lee")
     made = desk.incidents.open(
         "FD",

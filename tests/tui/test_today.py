@@ -240,7 +240,7 @@ async def test_a_stale_save_is_refused_and_the_queue_reloaded(
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("enter", "s")
-        desk.claim("TR", first.id, first.version)  # type: ignore[arg-type]  # the other desk
+        desk.callbacks.claim("TR", first.id, first.version)  # type: ignore[arg-type]  # the other desk
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, TodayScreen)

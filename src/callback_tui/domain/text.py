@@ -28,6 +28,16 @@ def clean(text: str, *, limit: int, multiline: bool = False) -> str:
     return kept
 
 
+def without_controls(text: str) -> str:
+    """`text` minus control characters (terminal escapes among them), newlines and tabs kept.
+
+    For text kept as typed but not yet checked (an unsubmitted form).
+    """
+    return "".join(
+        ch for ch in text if ch in _KEEP or not unicodedata.category(ch).startswith("C")
+    )
+
+
 def first_line(text: str) -> str:
     """The first line with words on it: what a list shows of a note."""
     return next((line.strip() for line in text.splitlines() if line.strip()), "")

@@ -72,7 +72,7 @@ def import_file(
     if file_level or (checked.problems and not skip_invalid):
         raise ImportFailed(checked.problems)
     total = len(checked.forms)
-    imported = desk.import_visits(
+    imported = desk.callbacks.import_visits(
         actor, checked.forms, None if progress is None else (lambda done: progress(done, total))
     )
     return Report(

@@ -1,26 +1,28 @@
-"""The database: engine factory, SQLite pragmas, file permissions and change watching."""
+"""The database: opening it (checked, created or upgraded), SQLite pragmas, file permissions,
+the translation of the file's errors into words, and change watching.
+
+Opening stays cheap when the file is current: a look at its first bytes and its schema
+revision. Alembic is imported only when a file needs upgrading (store/migrate.py).
+"""
 
 from __future__ import annotations
 
 import os
 import sqlite3
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, event, inspect
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
+from sqlalchemy import Connection, Engine, event
+from sqlalchemy.engine import ExceptionContext, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlmodel import SQLModel, create_engine
 
-from callback_tui.store import tables  # noqa: F401  (registers the tables)
+from callback_tui.store import schema, tables  # noqa: F401  (tables registers the tables)
+from callback_tui.store.errors import DamagedFile, StoreError, explain
 
 BUSY_TIMEOUT_MS = 5_000
-
-
-class StoreError(Exception):
-    """The database cannot be used; the message names the file and what to do."""
 
 
 @dataclass
@@ -31,80 +33,166 @@ class Database:
     """The same pool; its transactions start with BEGIN IMMEDIATE on SQLite."""
     path: Path | None
     """The SQLite file, when the database is one."""
+    damaged: bool = field(default=False)
+    """A read or write met damage: no write may proceed on this file."""
 
     @property
     def label(self) -> str:
         return str(self.path) if self.path else self.engine.url.render_as_string(hide_password=True)
+
+    def latest_backup(self) -> str | None:
+        if self.path is None:
+            return None
+        from callback_tui.store.backup import latest_backup
+
+        found = latest_backup(self.path)
+        return str(found) if found else None
+
+    def refuse_writes_if_damaged(self) -> None:
+        if self.damaged:
+            raise DamagedFile(
+                f"{self.label}: the database file is damaged; nothing was saved"
+                + (f"; the latest backup is {b}" if (b := self.latest_backup()) else "")
+            )
 
     def dispose(self) -> None:
         self.engine.dispose()
 
 
 def open_database(target: str, *, create: bool = True) -> Database:
-    """Open (and create, first time) the database at a path or SQLAlchemy URL."""
-    if "://" in target:
-        try:
-            url = make_url(target)
-        except ArgumentError as exc:
-            raise StoreError(f"{target}: not a database URL ({exc})") from None
-    else:
-        path = Path(target).expanduser()
-        if create:
-            _prepare_file(path)
-        elif not path.exists():
-            raise StoreError(f"{path}: no such database file")
-        url = make_url(f"sqlite:///{path}")
-    engine = create_engine(url, connect_args=_connect_args(url.get_backend_name()))
+    """Open (create, or upgrade) the callback-tui database at a path or SQLAlchemy URL.
+
+    Every problem is a StoreError naming the file: a folder, not an SQLite file, damaged,
+    read-only, locked, made by a newer version, or an upgrade that failed (the file is then
+    put back as it was).
+    """
+    if not target.strip():
+        raise StoreError("no database given: name a file path or a database URL")
+    url = _url(target)
+    path = Path(url.database).expanduser() if _is_sqlite_file(url) else None
+    if path is not None:
+        url = url.set(database=str(path))
+        _check_file(path, create=create)
+    try:
+        engine = create_engine(url, connect_args=_connect_args(url.get_backend_name()))
+    except (NoSuchModuleError, ArgumentError):
+        raise StoreError(f"{target}: not a kind of database callback-tui can open") from None
+    except ImportError as exc:
+        raise StoreError(
+            f"{url.render_as_string(hide_password=True)}: the driver for this database is not"
+            f" installed ({exc.name or 'unknown module'})"
+        ) from None
+    database = Database(engine=engine, writer=engine.execution_options(write=True), path=path)
+    _speak_plainly(database)
     if url.get_backend_name() == "sqlite":
         _sqlite_pragmas(engine)
-    path_of = Path(url.database) if url.get_backend_name() == "sqlite" and url.database else None
-    database = Database(engine=engine, writer=engine.execution_options(write=True), path=path_of)
-    try:
-        SQLModel.metadata.create_all(engine)
-    except OperationalError as exc:
-        raise StoreError(f"{database.label}: {_plain(exc)}") from None
-    except DatabaseError as exc:
-        raise StoreError(f"{database.label}: not a callback-tui database ({_plain(exc)})") from None
-    _check_columns(database)
-    if url.get_backend_name() == "sqlite":
-        with engine.begin() as connection:
-            for statement in _SQLITE_GUARDS:
-                connection.exec_driver_sql(statement)
-    from callback_tui.store.search import backfill  # here: search needs Database from this module
-
-    backfill(database)
+    _bring_up_to_date(database)
     return database
 
 
-# The service layer refuses to change a final note; the file refuses too, whoever writes.
-_SQLITE_GUARDS = (
-    """CREATE TRIGGER IF NOT EXISTS note_final_never_changes BEFORE UPDATE ON note
-    WHEN OLD.status = 'final'
-    BEGIN SELECT RAISE(ABORT, 'a final note never changes: add an amendment'); END""",
-    """CREATE TRIGGER IF NOT EXISTS note_final_never_deleted BEFORE DELETE ON note
-    WHEN OLD.status = 'final'
-    BEGIN SELECT RAISE(ABORT, 'a final note is never deleted'); END""",
-)
+def _url(target: str) -> Any:
+    if "://" not in target:
+        return make_url("sqlite://").set(database=target)
+    try:
+        return make_url(target)
+    except ArgumentError:
+        raise StoreError(f"{target}: not a database URL") from None
 
 
-def _check_columns(database: Database) -> None:
-    """Refuse, by name, a file whose tables lack columns this version writes (an older file).
+def _is_sqlite_file(url: Any) -> bool:
+    return bool(url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:")
 
-    Until schema migrations exist, an old file is reported rather than half-used.
+
+def _check_file(path: Path, *, create: bool) -> None:
+    """The cheap checks before SQLite opens a file: it is a file, ours to read, an SQLite one.
+
+    A new file is created 0600 in a 0700 folder, however the path was spelled.
     """
-    found = inspect(database.engine)
-    missing = [
-        f"{table.name}.{column.name}"
-        for table in SQLModel.metadata.sorted_tables
-        for column in table.columns
-        if column.name not in {c["name"] for c in found.get_columns(table.name)}
-    ]
-    if missing:
+    try:
+        if path.is_dir():
+            raise StoreError(f"{path}: is a folder, not a database file")
+        if not path.exists():
+            if not create:
+                raise StoreError(f"{path}: no such database file")
+            _create_file(path)
+            return
+        with path.open("rb") as handle:
+            header = handle.read(len(schema.SQLITE_HEADER))
+    except PermissionError:
         raise StoreError(
-            f"{database.label}: made by an older callback-tui (no {', '.join(missing[:3])}"
-            f"{' …' if len(missing) > 3 else ''}); open it with that version and `export`,"
-            " or start a new file with --db"
+            f"{path}: no permission to open the database file or its folder"
+        ) from None
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot open the database file ({exc.strerror})") from None
+    if header and header != schema.SQLITE_HEADER:
+        raise StoreError(f"{path}: not a callback-tui database (not an SQLite file)")
+
+
+def _create_file(path: Path) -> None:
+    folder = path.parent
+    if not folder.exists():
+        folder.mkdir(mode=0o700, parents=True)
+    try:
+        descriptor = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return  # another desk created it a moment ago
+    os.close(descriptor)
+
+
+def _bring_up_to_date(database: Database) -> None:
+    """Create the schema in a new file, upgrade an older one, refuse a newer one."""
+    with database.engine.connect() as connection:
+        found = _revision(connection)
+    if found == schema.HEAD:
+        return
+    if schema.is_newer(found):
+        raise StoreError(
+            f"{database.label}: made by a newer callback-tui (schema {found}; this version"
+            f" knows up to {schema.HEAD}): use that version, or restore a backup"
         )
+    if found is None:
+        _create_schema(database)
+        return
+    from callback_tui.store.migrate import upgrade
+
+    upgrade(database, found)
+
+
+def _revision(connection: Connection) -> str | None:
+    raw = connection.connection.dbapi_connection
+    if isinstance(raw, sqlite3.Connection):
+        return schema.revision_of(raw)
+    from sqlalchemy import inspect, text
+
+    if not inspect(connection).has_table("alembic_version"):
+        return schema.BASELINE if inspect(connection).has_table("callback") else None
+    return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def _create_schema(database: Database) -> None:
+    """A new file: today's tables, their guards, and the revision they are at."""
+    with database.writer.begin() as connection:
+        if _revision(connection) is not None:
+            return  # another desk created it while this one waited for the lock
+        SQLModel.metadata.create_all(connection)
+        if connection.dialect.name == "sqlite":
+            for statement in schema.SQLITE_GUARDS:
+                connection.exec_driver_sql(statement)
+        stamp(connection, schema.HEAD)
+
+
+def stamp(connection: Connection, revision: str) -> None:
+    """Record the file's revision the way Alembic does (its own table, one row)."""
+    from sqlalchemy import text
+
+    connection.exec_driver_sql(
+        "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL,"
+        " CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"
+    )
+    connection.execute(
+        text("INSERT INTO alembic_version (version_num) VALUES (:revision)"),
+        {"revision": revision},
+    )
 
 
 def _connect_args(backend: str) -> dict[str, Any]:
@@ -114,19 +202,35 @@ def _connect_args(backend: str) -> dict[str, Any]:
     return {}
 
 
-def _prepare_file(path: Path) -> None:
-    """Create the folder 0700 and the file 0600 before SQLite opens it."""
-    folder = path.parent
-    if not folder.exists():
-        folder.mkdir(mode=0o700, parents=True)
-    if not path.exists():
-        try:
-            descriptor = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
-        except FileExistsError:
+def _speak_plainly(database: Database) -> None:
+    """The file's own troubles (busy, read-only, damaged, full) become one line in words.
+
+    Integrity errors (a trigger's refusal, a duplicate) and programming errors pass through
+    unchanged: they are answers about the data, or bugs, not the file's health.
+    """
+
+    @event.listens_for(database.engine, "handle_error")
+    def _in_words(context: ExceptionContext) -> None:
+        original = context.original_exception
+        if not _about_the_file(original):
             return
-        except OSError as exc:
-            raise StoreError(f"{path}: cannot create the database ({exc.strerror})") from None
-        os.close(descriptor)
+        error = explain(original, database.label, _latest_backup_quietly(database))
+        if isinstance(error, DamagedFile):
+            database.damaged = True
+        raise error from None
+
+
+def _about_the_file(error: BaseException) -> bool:
+    if isinstance(error, DBAPIError):
+        error = error.orig  # type: ignore[assignment]
+    return isinstance(error, sqlite3.OperationalError) or type(error) is sqlite3.DatabaseError
+
+
+def _latest_backup_quietly(database: Database) -> str | None:
+    try:
+        return database.latest_backup()
+    except OSError:
+        return None
 
 
 def _sqlite_pragmas(engine: Engine) -> None:
@@ -146,11 +250,6 @@ def _sqlite_pragmas(engine: Engine) -> None:
         # A write takes the lock up front: two desks never deadlock upgrading a read lock.
         immediate = connection.get_execution_options().get("write", False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
-
-
-def _plain(exc: Exception) -> str:
-    original = getattr(exc, "orig", None)
-    return str(original or exc).strip()
 
 
 class ChangeWatcher:
@@ -179,7 +278,10 @@ class ChangeWatcher:
         if self._connection is None:
             return True
         with self._lock:
-            current = self._version()
+            try:
+                current = self._version()
+            except sqlite3.Error:
+                return True  # the reload that follows meets the problem and says it in words
             changed, self._last = current != self._last, current
             return changed
 

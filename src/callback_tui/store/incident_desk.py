@@ -9,27 +9,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlmodel import select
 
 from callback_tui.domain import text
 from callback_tui.domain.incidents import CLOSERS, FoundVia, Step, check_reply
 from callback_tui.domain.vocab import NoteKind, NoteOrigin, NoteStatus, Role
+from callback_tui.store.errors import Invalid, ServiceError
 from callback_tui.store.incidents import people
-from callback_tui.store.services import (
-    Invalid,
-    ServiceError,
+from callback_tui.store.tables import Client, Incident, Note, Patient, Task
+from callback_tui.store.unit import (
+    Desk,
     Work,
     long_text,
     required_text,
     role_of,
+    short_text,
     snapshot,
 )
-from callback_tui.store.tables import Client, Incident, Note, Patient, Task
-
-if TYPE_CHECKING:
-    from callback_tui.store.services import FrontDesk
 
 
 @dataclass(frozen=True)
@@ -46,14 +44,13 @@ class IncidentStart:
     staff_involved: str = ""
 
 
-class IncidentDesk:
-    def __init__(self, desk: FrontDesk) -> None:
-        self.desk = desk
+class IncidentDesk(Desk):
+    """The writes of the upset-patient wizard, step by step."""
 
     # -- plumbing -------------------------------------------------------------------------
 
     def _load(self, work: Work, incident_id: int, version: int, step: Step) -> Incident:
-        incident = self.desk._guarded(work, Incident, incident_id, version)
+        incident = self.guarded(work, Incident, incident_id, version)
         if incident.status != "open":
             raise ServiceError("this incident is closed")
         if incident.step != step:
@@ -120,8 +117,8 @@ class IncidentDesk:
         self, actor: str, incident_id: int | None, version: int | None, fields: dict[str, str]
     ) -> Incident:
         """Keep what was typed in the current step, unsubmitted (a new incident if need be)."""
-        kept = {key: str(value) for key, value in fields.items()}
-        with self.desk._write(actor) as work:
+        kept = {key: text.without_controls(str(value)) for key, value in fields.items()}
+        with self.write(actor) as work:
             if incident_id is None:
                 found_via = kept.get("found_via", "")
                 incident = Incident(
@@ -136,7 +133,7 @@ class IncidentDesk:
                 work.record("incident.started", incident)
                 return incident
             assert version is not None
-            incident = self.desk._guarded(work, Incident, incident_id, version)
+            incident = self.guarded(work, Incident, incident_id, version)
             if incident.draft == kept:
                 return incident
             before = snapshot(incident)
@@ -157,14 +154,15 @@ class IncidentDesk:
         )
         if start.note_kind not in set(NoteKind):
             problems["note_kind"] = "a communication log or a clinical note"
-        subject = " ".join(start.subject.split())
-        if not subject and start.patient_id is None:
+        subject = short_text(start.subject, "subject", problems)
+        staff_involved = short_text(start.staff_involved, "staff_involved", problems)
+        if not subject and "subject" not in problems and start.patient_id is None:
             problems["subject"] = "who is it about? Find the patient (ctrl+f) or type a name"
-        if start.occurred_at is not None and start.occurred_at > self.desk.clinic.clock.now():
+        if start.occurred_at is not None and start.occurred_at > self.clinic.clock.now():
             problems["occurred_at"] = "that is in the future"
         if problems:
             raise Invalid(problems)
-        with self.desk._write(actor) as work:
+        with self.write(actor) as work:
             client_id = None
             if start.patient_id is not None:
                 patient = work.session.get(Patient, start.patient_id)
@@ -186,7 +184,7 @@ class IncidentDesk:
             incident.occurred_at = start.occurred_at or work.now
             incident.found_via = start.found_via
             incident.what_happened = what
-            incident.staff_involved = " ".join(start.staff_involved.split())
+            incident.staff_involved = staff_involved
             incident.note_kind = start.note_kind
             incident.step = Step.OFFICE_MANAGER.value
             incident.draft = None
@@ -223,7 +221,7 @@ class IncidentDesk:
             )
             if remedied is None:
                 problems["remedied"] = "was it remedied? yes or no"
-        with self.desk._write(actor) as work:
+        with self.write(actor) as work:
             incident = self._load(work, incident_id, version, Step.OFFICE_MANAGER)
             role = role_of(work, manager) if manager else None
             if manager and role is not Role.OFFICE_MANAGER:
@@ -276,7 +274,7 @@ class IncidentDesk:
     def escalation(self, actor: str, incident_id: int, version: int, outcome: str) -> Incident:
         """The regional manager's outcome: how it was resolved."""
         said = required_text(outcome, "outcome", "write down the outcome")
-        with self.desk._write(actor) as work:
+        with self.write(actor) as work:
             incident = self._load(work, incident_id, version, Step.ESCALATION)
             before = snapshot(incident)
             self._note(work, incident, NoteKind.COMMUNICATION.value, said)
@@ -288,7 +286,7 @@ class IncidentDesk:
     # -- step 4: leadership ---------------------------------------------------------------
 
     def summary_sent(self, actor: str, incident_id: int, version: int) -> Incident:
-        with self.desk._write(actor) as work:
+        with self.write(actor) as work:
             incident = self._load(work, incident_id, version, Step.LEADERSHIP)
             before = snapshot(incident)
             incident.summary_sent_at = work.now
@@ -312,15 +310,15 @@ class IncidentDesk:
         posted: bool,
     ) -> Incident:
         """Keep the reply draft; `posted` (only for a clean reply) moves on to closing."""
-        platform = " ".join(platform.split())
-        link = link.strip()
         problems: dict[str, str] = {}
+        platform = short_text(platform, "platform", problems)
+        link = short_text(link, "link", problems)
         said = long_text(
             reply, "reply", problems, required="write the public reply first" if posted else ""
         )
         if problems and not posted:
-            raise Invalid(problems)  # a plain save only refuses a reply over the limit
-        with self.desk._write(actor) as work:
+            raise Invalid(problems)  # a plain save only refuses text over its limit
+        with self.write(actor) as work:
             incident = self._load(work, incident_id, version, Step.REVIEW)
             if posted:
                 if not platform:
@@ -352,19 +350,19 @@ class IncidentDesk:
         client = work.session.get(Client, incident.client_id) if incident.client_id else None
         patient = work.session.get(Patient, incident.patient_id) if incident.patient_id else None
         names, phones = people(incident, client, patient)
-        return {"names": names, "phones": phones, "words": self.desk.clinic.review_words}
+        return {"names": names, "phones": phones, "words": self.clinic.review_words}
 
     # -- closing --------------------------------------------------------------------------
 
     def close(self, actor: str, incident_id: int, version: int) -> Incident:
         """Close it: an office manager, regional manager or owner, once every step is done."""
-        with self.desk._write(actor) as work:
+        with self.write(actor) as work:
             role = role_of(work, actor)
             if role not in CLOSERS:
                 raise ServiceError(
                     "only an office manager, regional manager or owner may close an incident"
                 )
-            incident = self.desk._guarded(work, Incident, incident_id, version)
+            incident = self.guarded(work, Incident, incident_id, version)
             if incident.status != "open":
                 raise ServiceError("this incident is already closed")
             if incident.step != Step.CLOSE:

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from callback_tui.domain import text
 from callback_tui.domain.vocab import NoteStatus, Outcome, Role
 from callback_tui.store.engine import Database
-from callback_tui.store.services import NewNote, NoteRef
+from callback_tui.store.note_desk import NewNote, NoteRef
 from callback_tui.store.tables import Amendment, Attempt, Callback, Client, Note, Patient, Staff
 
 

@@ -48,3 +48,21 @@ def revision_of_file(path: str) -> str | None:
 def is_newer(revision: str | None) -> bool:
     """Made by a newer callback-tui: a revision this version does not know."""
     return revision is not None and revision not in REVISIONS
+
+
+SQLITE_GUARDS = (
+    """CREATE TRIGGER note_final_never_changes BEFORE UPDATE ON note
+    WHEN OLD.status = 'final'
+    BEGIN SELECT RAISE(ABORT, 'a final note never changes: add an amendment'); END""",
+    """CREATE TRIGGER note_final_never_deleted BEFORE DELETE ON note
+    WHEN OLD.status = 'final'
+    BEGIN SELECT RAISE(ABORT, 'a final note is never deleted'); END""",
+    """CREATE TRIGGER event_never_changes BEFORE UPDATE ON event
+    BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END""",
+    """CREATE TRIGGER event_never_deleted BEFORE DELETE ON event
+    BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END""",
+)
+"""What the file itself refuses, whoever writes: changing a final note or the audit trail.
+
+A new file gets these at once; the migrations made them for older files, in the same words.
+"""

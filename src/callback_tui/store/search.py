@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import exists, func
+from sqlalchemy import exists
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -78,24 +78,3 @@ def find(database: Database, query: str, limit: int = LIMIT) -> list[Found]:
     return sorted(
         found, key=lambda f: (text.folded(f.client), text.folded(f.patient), f.patient_id)
     )
-
-
-def backfill(database: Database) -> int:
-    """Index the patients the search table has not seen (a file from before it existed)."""
-    with Session(database.engine) as session:
-        newest = session.exec(select(func.max(Patient.id))).one()
-        indexed = session.exec(select(func.max(SearchTerm.patient_id))).one()
-    if newest is None or (indexed is not None and indexed >= newest):
-        return 0
-    added = 0
-    with Session(database.writer) as session, session.begin():
-        pairs = session.exec(
-            select(Patient, Client)
-            .join(Client, col(Client.id) == Patient.client_id)
-            .where(col(Patient.id) > (indexed or 0))
-        ).all()
-        for patient, client in pairs:
-            for word in patient_terms(client, patient):
-                session.add(SearchTerm(term=word, patient_id=patient.id))  # type: ignore[arg-type]
-                added += 1
-    return added

@@ -9,6 +9,16 @@ from sqlalchemy import JSON, Column, Index, String
 from sqlalchemy.types import DateTime, TypeDecorator
 from sqlmodel import Field, SQLModel
 
+# Every constraint has a predictable name, so a migration can find it again (Alembic's
+# batch mode on SQLite rebuilds a table and needs the names).
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """Aware datetimes in, aware UTC datetimes out, naive UTC in the file."""
@@ -221,7 +231,10 @@ class SearchTerm(SQLModel, table=True):
 
 
 class Event(SQLModel, table=True):
-    """The append-only audit trail: one row per change."""
+    """The append-only audit trail: one row per change, chained by hashes (store/chain.py).
+
+    The database refuses UPDATE and DELETE on it (SQLite triggers, made by the migrations).
+    """
 
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = _utc(index=True)
@@ -231,6 +244,8 @@ class Event(SQLModel, table=True):
     entity_id: int = Field(index=True)
     before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    prev_hash: str = Field(default="", sa_column=Column(String(64), nullable=False))
+    hash: str = Field(default="", sa_column=Column(String(64), nullable=False))
 
 
 TABLES: dict[str, type[SQLModel]] = {

@@ -178,7 +178,7 @@ class AddCallbackScreen(ModalScreen[int | None]):
     def _save(self, form: VisitForm) -> None:
         app = app_of(self)
         try:
-            created = app.desk.add_visit(self.initials, form)
+            created = app.desk.callbacks.add_visit(self.initials, form)
         except Invalid as exc:
             app.call_from_thread(show_errors, self, exc.problems)
         except ServiceError as exc:

@@ -315,14 +315,14 @@ class NoteEditor(Screen[NoteView | None]):
             try:
                 if kind == "amend":
                     assert view.id is not None
-                    app.desk.amend_note(self.initials, view.id, text)
+                    app.desk.notes.amend(self.initials, view.id, text)
                     fresh = notes.note(app.database, view.id)  # with its new amendment
                 else:
                     assert not isinstance(target, int)
                     if kind == "finalize":
-                        note = app.desk.finalize_note(self.initials, target, text)
+                        note = app.desk.notes.finalize(self.initials, target, text)
                     else:
-                        note = app.desk.save_note(
+                        note = app.desk.notes.save(
                             self.initials, target, text, autosave=kind == "autosave"
                         )
                     self._kept = text

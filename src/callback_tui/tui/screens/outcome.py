@@ -180,7 +180,7 @@ class OutcomeScreen(ModalScreen[Logged | StaleVersion | None]):
     def _save(self, entry: CallOutcome) -> None:
         app = app_of(self)
         try:
-            logged = app.desk.log_outcome(self.initials, self.row.id, self.row.version, entry)
+            logged = app.desk.callbacks.log_outcome(self.initials, self.row.id, self.row.version, entry)
         except Invalid as exc:
             app.call_from_thread(show_errors, self, exc.problems)
         except StaleVersion as exc:

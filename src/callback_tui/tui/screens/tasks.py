@@ -154,7 +154,7 @@ class TaskDoneScreen(ModalScreen[bool]):
     def _save(self, note: str) -> None:
         app = app_of(self)
         try:
-            app.desk.complete_task(self.initials, self.row.id, self.row.version, note)
+            app.desk.tasks.complete(self.initials, self.row.id, self.row.version, note)
         except Invalid as exc:
             app.call_from_thread(show_errors, self, exc.problems)
         except ServiceError as exc:

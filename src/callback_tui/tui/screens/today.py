@@ -218,7 +218,7 @@ class TodayScreen(ListScreen):
     def _claim(self, row: QueueRow) -> None:
         app = app_of(self)
         try:
-            app.desk.claim(self.initials, row.id, row.version)
+            app.desk.callbacks.claim(self.initials, row.id, row.version)
         except ServiceError as exc:
             app.call_from_thread(self.notify, str(exc), severity="warning", markup=False)
         else:

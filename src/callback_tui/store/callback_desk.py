@@ -1,0 +1,305 @@
+"""Writes of callbacks: visits and imports that create them, claims, and logged calls."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+
+from callback_tui.domain import ladder, phones, rules
+from callback_tui.domain.intake import VisitForm
+from callback_tui.domain.vocab import (
+    POOLS,
+    Channel,
+    NoteKind,
+    NoteOrigin,
+    NoteStatus,
+    Outcome,
+    Priority,
+    Role,
+    Status,
+)
+from callback_tui.store.errors import Invalid, ServiceError
+from callback_tui.store.search import patient_terms
+from callback_tui.store.tables import Attempt, Callback, Client, Note, Patient, SearchTerm, Task
+from callback_tui.store.unit import Desk, Work, long_text, role_of, snapshot
+
+
+@dataclass(frozen=True)
+class CallOutcome:
+    """What the person at the desk entered for one call."""
+
+    outcome: Outcome
+    notes: str = ""
+    channel: Channel = Channel.PHONE
+    duration_minutes: int | None = None
+    appointment_booked: bool = False
+    concern_for_doctor: bool = False
+    identity_verified: bool = False
+    dnc_justification: str = ""
+
+
+@dataclass(frozen=True)
+class Logged:
+    """What logging an outcome did."""
+
+    callback: Callback
+    attempt: Attempt
+    draft: Note | None
+    tasks: tuple[Task, ...]
+
+
+@dataclass(frozen=True)
+class Imported:
+    created: tuple[Callback, ...]
+    already_imported: int
+    """Visits skipped because their source_id was imported before."""
+
+
+class CallbackDesk(Desk):
+    """The writes of the morning run-through."""
+
+    def add_visit(self, actor: str, form: VisitForm) -> list[Callback]:
+        """Create the callbacks one visit owes (the add-callback form)."""
+        with self.write(actor) as work:
+            created, _ = self._add_visit(work, form, clients={})
+        return created
+
+    def import_visits(
+        self,
+        actor: str,
+        forms: Sequence[VisitForm],
+        progress: Callable[[int], None] | None = None,
+    ) -> Imported:
+        """Create the callbacks of many visits in one transaction: all of them or none."""
+        created: list[Callback] = []
+        skipped = 0
+        with self.write(actor) as work:
+            clients: dict[tuple[str, str], Client] = {}
+            for index, form in enumerate(forms, start=1):
+                made, duplicate = self._add_visit(work, form, clients)
+                created.extend(made)
+                skipped += duplicate
+                if progress is not None:
+                    progress(index)
+        return Imported(created=tuple(created), already_imported=skipped)
+
+    def _add_visit(
+        self,
+        work: Work,
+        form: VisitForm,
+        clients: dict[tuple[str, str], Client],
+    ) -> tuple[list[Callback], bool]:
+        """One visit's callbacks; `clients` remembers the clients met in this transaction."""
+        if form.source_id is not None:
+            seen = work.session.exec(
+                select(Callback.id).where(Callback.source_id == form.source_id).limit(1)
+            ).first()
+            if seen is not None:
+                return [], True
+        try:
+            planned = rules.plan(form.visit, self.clinic.profile, self.clinic.calendar)
+        except ValueError as exc:
+            raise Invalid({"reason": str(exc)}) from None
+        client = self._client(work, form, clients)
+        patient = self._patient(work, client, form)
+        made: list[Callback] = []
+        for item in planned:
+            callback = Callback(
+                source_id=form.source_id,
+                kind=item.kind,
+                patient_id=patient.id,  # type: ignore[arg-type]
+                client_id=client.id,  # type: ignore[arg-type]
+                reason=form.visit.reason,
+                source=form.source.value,
+                priority=form.priority.value,
+                owner=form.owner or item.owner,
+                doctor=form.visit.doctor,
+                assisted_by=form.visit.assisted_by,
+                base_at=form.visit.occurred_at,
+                due_at=item.due.at,
+                due_date=item.due.day,
+                original_due_date=item.due.original_day,
+                notes=form.notes,
+                created_at=work.now,
+            )
+            try:
+                work.record("callback.created", callback)
+            except IntegrityError:
+                raise Invalid({"source_id": f"{form.source_id} was imported twice"}) from None
+            made.append(callback)
+        return made, False
+
+    def _client(self, work: Work, form: VisitForm, cache: dict[tuple[str, str], Client]) -> Client:
+        key = (form.phone, form.client.casefold())
+        if key in cache:
+            return cache[key]
+        found = next(
+            (
+                c
+                for c in work.session.exec(select(Client).where(Client.phone == form.phone)).all()
+                if c.name.casefold() == key[1]
+            ),
+            None,
+        )
+        if found is None:
+            found = Client(
+                name=form.client,
+                phone=form.phone,
+                phone_digits=phones.national_digits(form.phone, self.clinic.settings.phone_region),
+            )
+            work.record("client.created", found)
+        cache[key] = found
+        return found
+
+    def _patient(self, work: Work, client: Client, form: VisitForm) -> Patient:
+        for patient in work.session.exec(select(Patient).where(Patient.client_id == client.id)):
+            if patient.name.casefold() == form.patient.casefold():
+                return patient
+        patient = Patient(client_id=client.id, name=form.patient, species=form.species)  # type: ignore[arg-type]
+        work.record("patient.created", patient)
+        for term in patient_terms(client, patient):
+            work.session.add(SearchTerm(term=term, patient_id=patient.id))  # type: ignore[arg-type]
+        return patient
+
+    def claim(self, actor: str, callback_id: int, version: int) -> Callback:
+        """Take a pool item: it then carries the claimer's initials."""
+        with self.write(actor) as work:
+            callback = self.guarded(work, Callback, callback_id, version)
+            if callback.owner not in POOLS:
+                raise ServiceError(f"this callback already belongs to {callback.owner}")
+            role = role_of(work, actor)
+            if role is None or role not in POOLS[callback.owner]:
+                raise ServiceError(f"{actor} may not claim from the {callback.owner} pool")
+            before = snapshot(callback)
+            callback.owner = actor
+            callback.version += 1
+            work.record("callback.claimed", callback, before)
+        return callback
+
+    def log_outcome(self, actor: str, callback_id: int, version: int, entry: CallOutcome) -> Logged:
+        """Record one call and apply the attempt ladder, as one transaction."""
+        problems: dict[str, str] = {}
+        notes = long_text(entry.notes, "notes", problems)
+        justification = " ".join(entry.dnc_justification.split())
+        if entry.duration_minutes is not None and not 0 <= entry.duration_minutes <= 600:
+            problems["duration"] = "minutes must be between 0 and 600"
+        if entry.concern_for_doctor and not notes and "notes" not in problems:
+            problems["notes"] = "describe the concern for the doctor"
+
+        with self.write(actor) as work:
+            callback = self.guarded(work, Callback, callback_id, version)
+            client = work.session.get(Client, callback.client_id)
+            assert client is not None
+            if callback.status != Status.OPEN:
+                raise ServiceError(f"this callback is already {callback.status}")
+            if client.do_not_call and not justification:
+                problems["justification"] = (
+                    "the client asked not to be called: record the urgent clinical need"
+                )
+            if entry.channel is Channel.TEXT and not client.text_ok:
+                problems["channel"] = "the client has not agreed to text messages"
+            if (
+                entry.outcome is Outcome.LEFT_MESSAGE
+                and entry.channel is Channel.PHONE
+                and not client.voicemail_ok
+            ):
+                problems["outcome"] = "the client has not agreed to voicemail messages"
+            if (
+                entry.outcome is Outcome.SPOKE
+                and self.clinic.profile.identity_required
+                and not entry.identity_verified
+            ):
+                problems["identity"] = "verify two identifiers before saving a conversation"
+            if problems:
+                raise Invalid(problems)
+
+            before = snapshot(callback)
+            earlier = work.session.exec(
+                select(Attempt.at, Attempt.outcome).where(Attempt.callback_id == callback_id)
+            ).all()
+            policy = self.clinic.policy
+            misses = [at for at, outcome in earlier if ladder.is_miss(Outcome(outcome), policy)]
+            reason = self.clinic.profile.reasons.get(callback.reason)
+            decision = ladder.decide(
+                entry.outcome,
+                work.now,
+                misses,
+                priority=Priority(callback.priority),
+                clinical=reason.clinical if reason else True,
+                policy=policy,
+                calendar=self.clinic.calendar,
+            )
+            attempt = Attempt(
+                callback_id=callback_id,
+                at=work.now,
+                by=actor,
+                channel=entry.channel.value,
+                outcome=entry.outcome.value,
+                duration_minutes=entry.duration_minutes,
+                identity_verified=entry.identity_verified,
+                appointment_booked=entry.appointment_booked,
+                concern_for_doctor=entry.concern_for_doctor,
+                dnc_justification=justification or None,
+                notes=notes,
+            )
+            work.record("attempt.logged", attempt)
+
+            callback.attempts += 1
+            callback.misses += int(ladder.is_miss(entry.outcome, policy))
+            callback.status = decision.status.value
+            callback.next_attempt_at = decision.next_attempt_at
+            if decision.next_attempt_at is not None:
+                settled = rules.settle(decision.next_attempt_at, self.clinic.calendar)
+                callback.due_at, callback.due_date = settled.at, settled.day
+            if decision.status is not Status.OPEN:
+                callback.closed_at = work.now
+                callback.closing_note = decision.closing_note
+            if decision.wrong_number:
+                callback.wrong_number = True
+            callback.version += 1
+            work.record(f"callback.{entry.outcome.value}", callback, before)
+
+            tasks: list[Task] = []
+            if decision.wrong_number:
+                tasks.append(
+                    Task(
+                        role=Role.FRONT_DESK.value,
+                        title=f"Verify the phone number of {client.name}",
+                        about=f"callback:{callback_id}",
+                        due_at=work.now,
+                        created_at=work.now,
+                    )
+                )
+            if decision.escalate:
+                tasks.append(
+                    Task(
+                        assignee=callback.doctor,
+                        role=Role.DOCTOR.value,
+                        title=f"Unreached after {callback.misses} attempts: {client.name}",
+                        about=f"callback:{callback_id}",
+                        due_at=work.now,
+                        created_at=work.now,
+                    )
+                )
+            for task in tasks:
+                work.record("task.created", task)
+
+            draft: Note | None = None
+            if entry.concern_for_doctor:
+                draft = Note(
+                    patient_id=callback.patient_id,
+                    callback_id=callback_id,
+                    author=actor,
+                    addressed_to=callback.doctor,
+                    kind=NoteKind.MEDICAL.value,
+                    origin=NoteOrigin.CALL.value,
+                    status=NoteStatus.DRAFT.value,
+                    body=notes,
+                    created_at=work.now,
+                    updated_at=work.now,
+                )
+                work.record("note.drafted", draft)
+        return Logged(callback=callback, attempt=attempt, draft=draft, tasks=tuple(tasks))

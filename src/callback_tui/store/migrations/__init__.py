@@ -1,0 +1,1 @@
+"""The schema's history, as Alembic migrations (run by store/migrate.py, never at import)."""

@@ -1,0 +1,171 @@
+"""The one unit of work every write goes through: a transaction, who does it, and its events.
+
+Each desk (staff, callbacks, notes, tasks, incidents) is a `Desk`: it opens a `Work` with
+`write`, changes rows, and calls `Work.record` once per changed row. The transaction commits
+everything with its audit events, or nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import Enum
+from typing import Any, TypeVar
+
+from sqlmodel import Session, SQLModel, col, select
+
+from callback_tui.clock import real_now
+from callback_tui.config import Clinic
+from callback_tui.domain import text
+from callback_tui.domain.vocab import Role
+from callback_tui.store import chain
+from callback_tui.store.engine import Database
+from callback_tui.store.errors import Invalid, NotFound, StaleVersion
+from callback_tui.store.tables import Event, Staff
+
+Row = TypeVar("Row", bound=SQLModel)
+
+
+@dataclass
+class Work:
+    """One unit of work: a session inside a write transaction, and who is doing it."""
+
+    session: Session
+    actor: str
+    now: datetime
+    """The clinic's now (pinned in demos and training): what the records say."""
+    recorded_at: datetime
+    """The real time, for the audit trail: a pinned clock never moves it."""
+    _last_hash: str | None = field(default=None, repr=False)
+
+    def record(self, action: str, row: SQLModel, before: dict[str, Any] | None = None) -> None:
+        """Append the audit event for a change to `row` (flushed, so it has its id).
+
+        Each event is chained to the one before it (see store/chain.py). Writes on SQLite
+        hold the file's write lock from their first statement, so the chain has one tail.
+        """
+        self.session.add(row)
+        self.session.flush()
+        event = Event(
+            at=self.recorded_at,
+            actor=self.actor,
+            action=action,
+            entity=type(row).__tablename__,  # type: ignore[arg-type]
+            entity_id=row.id,  # type: ignore[attr-defined]
+            before=before,
+            after=snapshot(row),
+        )
+        event.prev_hash = self._previous_hash()
+        event.hash = chain.link(event.prev_hash, chain.content(event))
+        self._last_hash = event.hash
+        self.session.add(event)
+
+    def _previous_hash(self) -> str:
+        if self._last_hash is None:
+            tail = self.session.exec(select(Event.hash).order_by(col(Event.id).desc()).limit(1))
+            self._last_hash = tail.first() or chain.GENESIS
+        return self._last_hash
+
+
+def snapshot(row: SQLModel) -> dict[str, Any]:
+    """Every column of `row` as JSON values, empty ones included (the full row)."""
+    table = row.__table__  # type: ignore[attr-defined]
+    return {column.key: _json(getattr(row, column.key, None)) for column in table.columns}
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat().replace("+00:00", "Z")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+class Desk:
+    """What every desk shares: the database, the clinic, and the way to write."""
+
+    def __init__(self, database: Database, clinic: Clinic) -> None:
+        self.database = database
+        self.clinic = clinic
+
+    @contextmanager
+    def write(self, actor: str) -> Iterator[Work]:
+        """One transaction (SQLite: BEGIN IMMEDIATE) that commits on leaving, or rolls back.
+
+        Errors of the file itself (busy, read-only, damaged, full) reach the caller as
+        StoreError, already in words: the engine translates them (engine.py).
+        """
+        self.database.refuse_writes_if_damaged()
+        with (
+            Session(self.database.writer, expire_on_commit=False) as session,
+            session.begin(),
+        ):
+            yield Work(
+                session=session,
+                actor=actor,
+                now=self.clinic.clock.now(),
+                recorded_at=real_now(),
+            )
+
+    def last_actor(self, work: Work, kind: type[SQLModel], row_id: int) -> str:
+        """Who last changed a row, from the audit trail."""
+        by = work.session.exec(
+            select(Event.actor)
+            .where(Event.entity == kind.__tablename__, Event.entity_id == row_id)
+            .order_by(col(Event.id).desc())
+            .limit(1)
+        ).first()
+        return by or "someone"
+
+    def guarded(self, work: Work, kind: type[Row], row_id: int, version: int) -> Row:
+        """Load a row for change, refusing if another desk changed it since `version`."""
+        row = work.session.get(kind, row_id)
+        if row is None:
+            raise NotFound(f"{kind.__tablename__} {row_id} no longer exists")
+        if row.version != version:  # type: ignore[attr-defined]
+            by = self.last_actor(work, kind, row_id)
+            raise StaleVersion(f"changed at the other desk by {by} — reloaded")
+        return row
+
+
+def long_text(value: str, field: str, problems: dict[str, str], *, required: str = "") -> str:
+    """Multi-line user text as kept (NOTE_LIMIT). Too long, or empty when `required` says
+    why it is needed, is put in `problems` under `field`."""
+    try:
+        kept = text.clean(value, limit=text.NOTE_LIMIT, multiline=True)
+    except ValueError as exc:
+        problems[field] = f"too long: {exc}"
+        return ""
+    if required and not kept:
+        problems[field] = required
+    return kept
+
+
+def short_text(value: str, field: str, problems: dict[str, str], *, required: str = "") -> str:
+    """One line of user text (a name, a place): control characters gone, space folded."""
+    try:
+        kept = text.clean(value, limit=text.NAME_LIMIT)
+    except ValueError as exc:
+        problems[field] = f"too long: {exc}"
+        return ""
+    if required and not kept:
+        problems[field] = required
+    return kept
+
+
+def required_text(value: str, field: str, why: str) -> str:
+    """`long_text` for a form of one field: refused at once (Invalid) when wrong."""
+    problems: dict[str, str] = {}
+    kept = long_text(value, field, problems, required=why)
+    if problems:
+        raise Invalid(problems)
+    return kept
+
+
+def role_of(work: Work, initials: str) -> Role | None:
+    role = work.session.exec(select(Staff.role).where(Staff.initials == initials)).first()
+    return Role(role) if role else None
