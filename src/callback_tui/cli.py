@@ -137,6 +137,25 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--from", dest="first", type=_day, metavar="YYYY-MM-DD")
     exp.add_argument("--to", dest="last", type=_day, metavar="YYYY-MM-DD")
     exp.set_defaults(handler=run_export)
+
+    bak = commands.add_parser(
+        "backup", parents=[common], help="copy the database file now, or list the copies"
+    )
+    bak.add_argument(
+        "dest",
+        nargs="?",
+        metavar="DEST",
+        help="a folder, or a new file (default: the backups folder beside the database)",
+    )
+    bak.add_argument("--list", action="store_true", help="list the backups, newest first")
+    bak.add_argument("--format", choices=FORMATS, help="with --list (default table)")
+    bak.set_defaults(handler=run_backup)
+
+    res = commands.add_parser(
+        "restore", parents=[common], help="put a backup in place of the database"
+    )
+    res.add_argument("file", metavar="FILE", help="the backup to restore")
+    res.set_defaults(handler=run_restore)
     return parser
 
 
@@ -412,4 +431,90 @@ def run_export(args: argparse.Namespace) -> int:
         exporter.write_json(sys.stdout, database, clinic.calendar, args.first, args.last)
     else:
         exporter.write_csv(sys.stdout, database, clinic.calendar, args.table, args.first, args.last)
+    return 0
+
+
+def _database_file(args: argparse.Namespace) -> Path:
+    """The database as a file: backup and restore copy SQLite files, nothing else."""
+    target = resolve_db(getattr(args, "db", None))
+    if "://" not in target:
+        return Path(target).expanduser()
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        url = make_url(target)
+    except ArgumentError:
+        raise UserError(f"{target}: not a database URL") from None
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        return Path(str(url.database)).expanduser()
+    raise UserError(
+        f"{url.render_as_string(hide_password=True)}: backup and restore work on SQLite"
+        " database files only (use the database server's own backups)"
+    )
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    from callback_tui.store import backup
+
+    db = _database_file(args)
+    if args.list:
+        if args.dest is not None:
+            raise UserError("backup --list takes no DEST")
+        _print_backups(db, args.format or "table")
+        return 0
+    if args.format is not None:
+        raise UserError("--format goes with --list")
+    dest = None
+    if args.dest is not None:
+        dest = Path(args.dest).expanduser()
+        # "somewhere/" names a folder: never take it for a new file called "somewhere".
+        if args.dest.endswith(("/", os.sep)) and not dest.is_dir():
+            raise UserError(f"{dest}: no such folder; nothing was backed up")
+    print(backup.make_backup(db, dest))
+    return 0
+
+
+def _print_backups(db: Path, fmt: str) -> None:
+    from callback_tui.store.backup import list_backups
+
+    infos = list_backups(db)
+    rows: list[dict[str, Any]] = [
+        {
+            "when": info.made_at.isoformat(sep=" ", timespec="seconds"),
+            "label": info.label,
+            "size": info.size,
+            "revision": info.revision,
+            "readable": info.readable,
+            "path": str(info.path),
+        }
+        for info in infos
+    ]
+    columns: Sequence[str] = ("when", "label", "size", "revision", "readable", "path")
+    if fmt == "table":
+        for row, info in zip(rows, infos, strict=True):
+            row["when"] = f"{info.made_at:%Y-%m-%d %H:%M:%S}"
+            row["size"] = _size(info.size)
+            row["revision"] = info.revision if info.readable else "unreadable"
+        columns = ("when", "label", "size", "revision", "path")
+    _print_rows(rows, columns, fmt)
+
+
+def _size(count: int) -> str:
+    """Bytes as a person reads them: `812 KB`, `3.4 MB`."""
+    if count < 1_000:
+        return f"{count} B"
+    if count < 1_000_000:
+        return f"{count / 1_000:.0f} KB"
+    if count < 1_000_000_000:
+        return f"{count / 1_000_000:.1f} MB"
+    return f"{count / 1_000_000_000:.1f} GB"
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    from callback_tui.store import backup
+
+    done = backup.restore(_database_file(args), Path(args.file).expanduser())
+    for fact in done.facts:
+        print(fact)
     return 0
