@@ -76,7 +76,7 @@ def explain(exc: BaseException, label: str, backup: str | None = None) -> StoreE
     code = getattr(found, "sqlite_errorcode", None)
     primary = code & 0xFF if isinstance(code, int) else None
     said = str(found).lower()
-    restore = f"; the latest backup is {backup} (callback-tui restore FILE)" if backup else ""
+    restore = f"; to go back to the latest backup: callback-tui restore {backup}" if backup else ""
 
     if primary in _BUSY or "locked" in said or "busy" in said:
         return StoreError(

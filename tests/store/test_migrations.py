@@ -1,0 +1,256 @@
+"""Upgrading files made by earlier versions: every row and event kept, or the file untouched."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine
+from sqlmodel import Session, SQLModel, select
+
+from callback_tui.store import chain, schema
+from callback_tui.store.audit import verify
+from callback_tui.store.backup import list_backups
+from callback_tui.store.engine import Database, open_database
+from callback_tui.store.errors import StoreError
+from callback_tui.store.migrate import _migrate
+from callback_tui.store.tables import Callback, Event
+
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "callback-0.1.0.db"
+"""Made by callback-tui 0.1.0 from its demo clinic (plus a final note with an amendment, a
+wrong number's task done, a second incident), before migrations existed. Never regenerate it:
+it stands for the files clinics have."""
+
+TABLES_010 = (
+    "staff", "client", "patient", "callback", "attempt", "note", "note_amendment", "task",
+    "incident", "search_term", "event",
+)  # fmt: skip
+
+
+def rows(path: Path, table: str, columns: str = "*") -> list[tuple[Any, ...]]:
+    with sqlite3.connect(path) as connection:
+        return connection.execute(f"SELECT {columns} FROM {table} ORDER BY id").fetchall()
+
+
+def event_columns() -> str:
+    return "id, at, actor, action, entity, entity_id, before, after"
+
+
+def contents(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Every 0.1.0 table's rows, as 0.1.0 had them (events without their later hashes)."""
+    return {
+        table: rows(path, table, event_columns() if table == "event" else "*")
+        for table in TABLES_010
+    }
+
+
+@pytest.fixture
+def old_file(tmp_path: Path) -> Path:
+    copy = tmp_path / "clinic" / "callback.db"
+    copy.parent.mkdir()
+    shutil.copy(FIXTURE, copy)
+    return copy
+
+
+def test_a_010_file_upgrades_with_every_row_and_event_intact(old_file: Path) -> None:
+    before = contents(old_file)
+    assert sum(len(r) for r in before.values()) > 250  # the fixture really holds a clinic
+
+    database = open_database(str(old_file))
+    try:
+        assert contents(old_file) == before
+        with sqlite3.connect(old_file) as connection:
+            assert schema.revision_of(connection) == schema.HEAD
+        result = verify(database)
+        assert result.ok and result.events == len(before["event"])
+    finally:
+        database.dispose()
+    kept = [b for b in list_backups(old_file) if "upgrade" in b.path.name]
+    assert len(kept) == 1 and contents(kept[0].path) == before
+
+
+def test_the_upgraded_file_refuses_changes_to_its_audit_trail(old_file: Path) -> None:
+    open_database(str(old_file)).dispose()
+    with sqlite3.connect(old_file) as connection:
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            connection.execute("UPDATE event SET actor = 'ZZ' WHERE id = 3")
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            connection.execute("DELETE FROM event WHERE id = 3")
+
+
+def test_new_writes_continue_the_migrated_chain(old_file: Path, clinic: Any) -> None:
+    from callback_tui.store.services import FrontDesk
+
+    database = open_database(str(old_file))
+    try:
+        FrontDesk(database, clinic).staff.add("AB", "EM", "Eve Moss", "front_desk")
+        result = verify(database)
+        assert result.broken is None and result.events == len(rows(old_file, "event")) > 111
+    finally:
+        database.dispose()
+
+
+def test_patients_missing_from_the_search_index_are_indexed_once(old_file: Path) -> None:
+    with sqlite3.connect(old_file) as connection:
+        connection.execute("DELETE FROM search_term")
+    open_database(str(old_file)).dispose()
+    indexed = set(rows(old_file, "search_term", "term, patient_id"))
+    assert indexed == set(rows(FIXTURE, "search_term", "term, patient_id"))
+
+
+def test_migrations_from_nothing_give_the_schema_a_new_file_gets(tmp_path: Path) -> None:
+    """A forgotten migration (a table changed without one) fails here."""
+    migrated = tmp_path / "migrated.db"
+    engine = create_engine(f"sqlite:///{migrated}")
+    _migrate(Database(engine=engine, writer=engine, path=migrated))
+    with engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
+    engine.dispose()
+    assert differences == []
+
+    fresh = tmp_path / "fresh.db"
+    open_database(str(fresh)).dispose()
+
+    def triggers(path: Path) -> set[str]:
+        with sqlite3.connect(path) as connection:
+            found = connection.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            return {name for (name,) in found}
+
+    assert triggers(migrated) == triggers(fresh) == {
+        "note_final_never_changes", "note_final_never_deleted",
+        "event_never_changes", "event_never_deleted",
+    }  # fmt: skip
+    with sqlite3.connect(migrated) as connection:
+        assert schema.revision_of(connection) == schema.HEAD
+
+
+def test_a_failed_upgrade_leaves_the_file_as_it_was(
+    old_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = contents(old_file)
+    calls = 0
+    real_link = chain.link
+
+    def failing_link(previous: str, body: bytes) -> str:
+        nonlocal calls
+        calls += 1
+        if calls == 50:  # halfway through chaining the old events
+            raise RuntimeError("the disk went away")
+        return real_link(previous, body)
+
+    monkeypatch.setattr(chain, "link", failing_link)
+    with pytest.raises(StoreError) as refused:
+        open_database(str(old_file))
+    message = str(refused.value)
+    assert "could not upgrade" in message and "put back as it was" in message
+    assert str(old_file) in message and "\n" not in message
+    assert contents(old_file) == before
+    with sqlite3.connect(old_file) as connection:
+        assert schema.revision_of(connection) == schema.BASELINE
+        columns = {row[1] for row in connection.execute("PRAGMA table_info(event)")}
+        assert "hash" not in columns
+
+    monkeypatch.setattr(chain, "link", real_link)
+    open_database(str(old_file)).dispose()  # the next start upgrades it after all
+    assert contents(old_file) == before
+
+
+def test_a_file_from_a_newer_version_is_refused_by_name(old_file: Path) -> None:
+    open_database(str(old_file)).dispose()
+    with sqlite3.connect(old_file) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '0042'")
+    with pytest.raises(StoreError, match=r"callback\.db: made by a newer callback-tui"):
+        open_database(str(old_file))
+
+
+def big_old_file(path: Path, events: int) -> None:
+    """The 0.1.0 fixture with many more events, so that upgrading it takes a while."""
+    shutil.copy(FIXTURE, path)
+    with sqlite3.connect(path) as connection:
+        template = connection.execute(
+            f"SELECT {event_columns()} FROM event WHERE action = 'callback.created' LIMIT 1"
+        ).fetchone()
+        connection.executemany(
+            "INSERT INTO event (at, actor, action, entity, entity_id, before, after)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [template[1:] for _ in range(events)],
+        )
+
+
+def start_listing(target: Path) -> subprocess.Popen[bytes]:
+    """The real command, which upgrades the file before it lists anything."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "callback_tui", "list", "--db", str(target)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+@pytest.mark.slow
+def test_killing_the_app_during_an_upgrade_leaves_an_old_or_a_new_file(tmp_path: Path) -> None:
+    """kill -9 at several moments of an upgrade: the file is whole, at one revision or the
+    other, with every event; the next start finishes the upgrade."""
+    original = tmp_path / "original.db"
+    big_old_file(original, events=15_000)
+    expected = rows(original, "event", event_columns())
+
+    timed = tmp_path / "timed" / "callback.db"
+    timed.parent.mkdir()
+    shutil.copy(original, timed)
+    started = time.monotonic()
+    assert start_listing(timed).wait() == 0
+    whole_run = time.monotonic() - started
+
+    revisions = set()
+    for fraction in (0.2, 0.45, 0.7, 0.9):
+        target = tmp_path / f"kill-{fraction}" / "callback.db"
+        target.parent.mkdir()
+        shutil.copy(original, target)
+        process = start_listing(target)
+        time.sleep(whole_run * fraction)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        with sqlite3.connect(target) as connection:
+            assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+            revision = schema.revision_of(connection)
+            hashes = (
+                {h for (h,) in connection.execute("SELECT hash FROM event")}
+                if (revision == schema.HEAD)
+                else set()
+            )
+        assert revision in (schema.BASELINE, schema.HEAD)
+        assert "" not in hashes  # new means wholly new: every event chained
+        assert rows(target, "event", event_columns()) == expected
+        revisions.add(revision)
+    assert schema.BASELINE in revisions  # some kills did land before the upgrade committed
+
+    database = open_database(str(target))  # the next start finishes what was cut short
+    try:
+        assert verify(database).ok
+    finally:
+        database.dispose()
+
+
+def test_events_keep_the_full_row_and_the_real_time(desk: Any) -> None:
+    """Empty columns are in the record too; a pinned clinic clock never dates an event."""
+    from tests.conftest import add_visit
+
+    callback = add_visit(desk)[0]
+    with Session(desk.database.engine) as session:
+        event = session.exec(
+            select(Event).where(Event.entity == "callback", Event.entity_id == callback.id)
+        ).one()
+    assert event.after is not None
+    assert event.after["next_attempt_at"] is None and event.after["closed_at"] is None
+    assert set(event.after) == set(Callback.model_fields)
+    assert event.at != desk.clinic.clock.now()  # the clinic clock is pinned in tests
+    assert callback.created_at == desk.clinic.clock.now()
