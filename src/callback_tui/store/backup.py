@@ -273,7 +273,7 @@ def restore(db: Path, source: Path) -> Restored:
         _create_private(db)
     try:
         try:
-            _copy_in(source, db)
+            copy_in(source, db)
         except sqlite3.DatabaseError as exc:
             if not (damaged and _is_damage(exc)):
                 raise
@@ -282,7 +282,7 @@ def restore(db: Path, source: Path) -> Restored:
             for path in (db, *_sidecars(db)):
                 path.unlink(missing_ok=True)
             _create_private(db)
-            _copy_in(source, db)
+            copy_in(source, db)
     except (sqlite3.Error, OSError, _StillBusy) as exc:
         if not existed:
             db.unlink(missing_ok=True)  # leave no empty file behind
@@ -331,7 +331,8 @@ def _restorable(source: Path) -> str:
     return revision
 
 
-def _copy_in(source: Path, db: Path) -> None:
+def copy_in(source: Path, db: Path) -> None:
+    """Copy the database `source` over the live file `db` (no checks: see `restore`)."""
     # Into a connection on the live file: SQLite writes it as one transaction, through the
     # live file's own journal (its -wal in WAL mode), under the same locks other desks use.
     with closing(_connect(source, "ro")) as reading, closing(_connect(db, "rw")) as live:
@@ -494,12 +495,8 @@ def _sync_folder(folder: Path) -> None:
 
 
 def _create_private(db: Path) -> None:
-    """An empty 0600 database file, in a 0700 folder when it has to be created."""
     try:
-        db.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        os.close(os.open(db, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600))
-    except FileExistsError:
-        pass
+        schema.create_private_file(db)
     except OSError as exc:
         raise StoreError(f"{db}: cannot create the database ({exc.strerror})") from None
 

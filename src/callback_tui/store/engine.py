@@ -7,7 +7,6 @@ revision. Alembic is imported only when a file needs upgrading (store/migrate.py
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import threading
 from dataclasses import dataclass, field
@@ -114,29 +113,16 @@ def _check_file(path: Path, *, create: bool) -> None:
         if not path.exists():
             if not create:
                 raise StoreError(f"{path}: no such database file")
-            _create_file(path)
+            schema.create_private_file(path)
             return
         with path.open("rb") as handle:
             header = handle.read(len(schema.SQLITE_HEADER))
     except PermissionError:
-        raise StoreError(
-            f"{path}: no permission to open the database file or its folder"
-        ) from None
+        raise StoreError(f"{path}: no permission to open the database file or its folder") from None
     except OSError as exc:
         raise StoreError(f"{path}: cannot open the database file ({exc.strerror})") from None
     if header and header != schema.SQLITE_HEADER:
         raise StoreError(f"{path}: not a callback-tui database (not an SQLite file)")
-
-
-def _create_file(path: Path) -> None:
-    folder = path.parent
-    if not folder.exists():
-        folder.mkdir(mode=0o700, parents=True)
-    try:
-        descriptor = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return  # another desk created it a moment ago
-    os.close(descriptor)
 
 
 def _bring_up_to_date(database: Database) -> None:

@@ -38,8 +38,10 @@ def upgrade(database: Database, found: str) -> None:
         raise  # already in words (busy, read-only, full…); the transaction rolled back
     except Exception as exc:
         if kept is not None and database.path is not None:
+            from callback_tui.store.backup import copy_in
+
             database.dispose()
-            _put_back(kept, database.path)
+            copy_in(kept, database.path)
         where = f"; a copy from before is kept at {kept}" if kept else ""
         raise StoreError(
             f"{database.label}: could not upgrade it from schema {found} to {schema.HEAD}"
@@ -80,14 +82,3 @@ def _migrate(database: Database) -> None:
         finally:
             if sqlite:
                 raw.execute("PRAGMA foreign_keys = ON")
-
-
-def _put_back(kept: Path, path: Path) -> None:
-    """Copy the backup over the live file through SQLite (the WAL stays consistent)."""
-    source = sqlite3.connect(f"file:{kept}?mode=ro", uri=True)
-    target = sqlite3.connect(path)
-    try:
-        source.backup(target)
-    finally:
-        target.close()
-        source.close()

@@ -6,7 +6,10 @@ existed, has the tables but no such table: it holds the first revision.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
+from pathlib import Path
 
 REVISIONS = ("0001", "0002", "0003")
 """Every revision this version knows, oldest first (the files in migrations/versions)."""
@@ -38,11 +41,22 @@ def revision_of(connection: sqlite3.Connection) -> str | None:
 
 def revision_of_file(path: str) -> str | None:
     """`revision_of` for a file opened read-only (a backup, a file to restore)."""
-    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    connection = sqlite3.connect(f"{Path(path).absolute().as_uri()}?mode=ro", uri=True)
     try:
         return revision_of(connection)
     finally:
         connection.close()
+
+
+def create_private_file(path: Path) -> None:
+    """An empty database file, 0600, in a 0700 folder when it has to be created.
+
+    Made before SQLite opens it, so the file is never readable by others, however the path
+    was spelled. A file that exists already (another desk made it a moment ago) is kept.
+    """
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600))
 
 
 def is_newer(revision: str | None) -> bool:
