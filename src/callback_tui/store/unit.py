@@ -135,20 +135,20 @@ class Desk:
 def long_text(value: str, field: str, problems: dict[str, str], *, required: str = "") -> str:
     """Multi-line user text as kept (NOTE_LIMIT). Too long, or empty when `required` says
     why it is needed, is put in `problems` under `field`."""
-    try:
-        kept = text.clean(value, limit=text.NOTE_LIMIT, multiline=True)
-    except ValueError as exc:
-        problems[field] = f"too long: {exc}"
-        return ""
-    if required and not kept:
-        problems[field] = required
-    return kept
+    return _checked(value, field, problems, required, limit=text.NOTE_LIMIT, multiline=True)
 
 
 def short_text(value: str, field: str, problems: dict[str, str], *, required: str = "") -> str:
-    """One line of user text (a name, a place): control characters gone, space folded."""
+    """One line of user text (a name, a place), as `long_text`: control characters gone,
+    space folded, within NAME_LIMIT."""
+    return _checked(value, field, problems, required, limit=text.NAME_LIMIT, multiline=False)
+
+
+def _checked(
+    value: str, field: str, problems: dict[str, str], required: str, *, limit: int, multiline: bool
+) -> str:
     try:
-        kept = text.clean(value, limit=text.NAME_LIMIT)
+        kept = text.clean(value, limit=limit, multiline=multiline)
     except ValueError as exc:
         problems[field] = f"too long: {exc}"
         return ""
