@@ -232,3 +232,20 @@ def test_a_name_given_twice_is_one_hit() -> None:
         "Sorry Jordan.", names=["Biscuit · Jordan Lee", "Jordan Lee"], phones=[], words=[]
     )
     assert [(h.found, h.why) for h in hits] == [("Jordan", "a name")]
+
+
+def test_terminal_codes_typed_into_an_incident_are_not_kept(desk: FrontDesk) -> None:
+    made = desk.incidents.open(
+        "AB",
+        IncidentStart(
+            found_via="phone",
+            what_happened="Shouted\x1b[2J at the desk.\x07",
+            subject="Sam \x1b[31mOkafor\x1b[0m",
+            staff_involved="AB,\x1b]0;pwned\x07 FD",
+        ),
+    )
+    assert (made.subject, made.staff_involved) == ("Sam [31mOkafor[0m", "AB,]0;pwned FD")
+    assert made.what_happened == "Shouted[2J at the desk."
+    kept = desk.incidents.keep_draft("AB", None, None, {"subject": "Lee\x1b[5m", "what": "x\x9b"})
+    assert kept.draft == {"subject": "Lee[5m", "what": "x"}
+    assert "\x1b" not in kept.subject
