@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
 
-from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -15,6 +14,7 @@ from callback_tui.config import Clinic
 from callback_tui.store.engine import ChangeWatcher, Database
 from callback_tui.store.services import FrontDesk
 from callback_tui.tui.messages import DataChanged
+from callback_tui.tui.workers import desk_work
 
 
 class CallbackApp(App[None]):
@@ -75,7 +75,7 @@ class CallbackApp(App[None]):
 
     # -- another desk's changes -----------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="watch")
+    @desk_work(group="watch", exclusive=True)
     def _check_watcher(self) -> None:
         if self._watcher is not None and self._watcher.changed():
             self.call_from_thread(self.tell_screens_data_changed)

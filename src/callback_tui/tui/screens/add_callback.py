@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -13,8 +13,8 @@ from textual.widgets import Checkbox, Footer, Input, Select, Static, TextArea
 from callback_tui.domain.intake import Problems, VisitForm
 from callback_tui.domain.rules import plan
 from callback_tui.domain.vocab import Priority, Role, Source
+from callback_tui.store.errors import Invalid
 from callback_tui.store.queries import StaffMember
-from callback_tui.store.services import Invalid, ServiceError
 from callback_tui.tui.screens.common import (
     FieldError,
     app_of,
@@ -22,6 +22,7 @@ from callback_tui.tui.screens.common import (
     show_errors,
     steady_cursors,
 )
+from callback_tui.tui.workers import desk_work
 
 TEXT_FIELDS = (
     # (id, label, placeholder)
@@ -174,14 +175,14 @@ class AddCallbackScreen(ModalScreen[int | None]):
         show_errors(self, {})
         self._save(form)
 
-    @work(thread=True, exclusive=True, group="write")
+    @desk_work(group="write", exclusive=True)
     def _save(self, form: VisitForm) -> None:
         app = app_of(self)
         try:
             created = app.desk.callbacks.add_visit(self.initials, form)
         except Invalid as exc:
             app.call_from_thread(show_errors, self, exc.problems)
-        except ServiceError as exc:
-            app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
         else:
             app.call_from_thread(self.dismiss, len(created))
+        # Any other refusal, or a database that cannot be written, is the app's message
+        # (desk_work); the form stays as typed.

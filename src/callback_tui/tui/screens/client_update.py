@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -21,6 +21,7 @@ from callback_tui.store.search import Found
 from callback_tui.store.services import NewNote
 from callback_tui.tui import display
 from callback_tui.tui.screens.common import FieldError, app_of, show_errors
+from callback_tui.tui.workers import desk_work
 
 NO_CALLBACK = "none"
 
@@ -56,7 +57,7 @@ class ClientUpdateScreen(ModalScreen[NewNote | None]):
     def on_mount(self) -> None:
         self._load()
 
-    @work(thread=True, exclusive=True, group="update")
+    @desk_work(group="update", exclusive=True)
     def _load(self) -> None:
         app = app_of(self)
         choices = notes.update_choices(app.database, self.patient_id)

@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Input, Static, TextArea
 from callback_tui.store import queries
 from callback_tui.store.queries import StaffMember
 from callback_tui.tui.messages import DataChanged
+from callback_tui.tui.workers import reporting
 
 if TYPE_CHECKING:
     from callback_tui.tui.app import CallbackApp
@@ -33,7 +34,7 @@ def load_staff(node: DOMNode, then: Callable[[list[StaffMember]], None]) -> None
         staff = queries.staff(app.database)
         app.call_from_thread(then, staff)
 
-    node.run_worker(read, thread=True, exclusive=True, group="staff")
+    node.run_worker(reporting(node, read), thread=True, exclusive=True, group="staff")
 
 
 class FieldError(Static):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -16,6 +16,7 @@ from callback_tui.store import search
 from callback_tui.store.search import Found
 from callback_tui.tui import display
 from callback_tui.tui.screens.common import app_of, steady_cursors
+from callback_tui.tui.workers import desk_work
 
 
 class Results(Message):
@@ -63,7 +64,7 @@ class FindPatient(ModalScreen[Found | None]):
     def _typed(self, event: Input.Changed) -> None:
         self._search(event.value)
 
-    @work(thread=True, exclusive=True, group="search")
+    @desk_work(group="search", exclusive=True)
     def _search(self, query: str) -> None:
         self.post_message(Results(query, search.find(app_of(self).database, query)))
 

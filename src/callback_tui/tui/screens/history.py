@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -19,6 +19,7 @@ from callback_tui.store.history import Entry, EntryKind, History
 from callback_tui.store.search import Found
 from callback_tui.tui import display
 from callback_tui.tui.screens.common import ListScreen, app_of
+from callback_tui.tui.workers import desk_work
 
 _STATUS_STYLE = {
     "draft": "bold yellow",
@@ -74,7 +75,7 @@ class HistoryScreen(ListScreen):
     def reload(self) -> None:
         self._load(self.client_id, self.patient_id)
 
-    @work(thread=True, exclusive=True, group="history")
+    @desk_work(group="history", exclusive=True)
     def _load(self, client_id: int, patient_id: int | None) -> None:
         self.post_message(
             HistoryLoaded(history.history(app_of(self).database, client_id, patient_id))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Generic, Protocol, TypeVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -17,6 +17,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Footer, Static
 
 from callback_tui.tui.screens.common import ListScreen
+from callback_tui.tui.workers import desk_work
 
 
 class Record(Protocol):
@@ -72,7 +73,7 @@ class Inbox(ListScreen, Generic[Row]):
         if self.rows is not None:
             self.reload()  # back from a record that may have changed
 
-    @work(thread=True, exclusive=True, group="inbox")
+    @desk_work(group="inbox", exclusive=True)
     def _load(self) -> None:
         self.post_message(RowsLoaded(list(self.fetch())))
 

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -30,10 +30,10 @@ from callback_tui.domain.incidents import WIZARD_STEPS, FoundVia, Step, check_re
 from callback_tui.domain.intake import parse_time
 from callback_tui.domain.vocab import NoteKind, Role
 from callback_tui.store import incidents, queries
+from callback_tui.store.errors import DeskError, Invalid
 from callback_tui.store.incident_desk import IncidentStart
 from callback_tui.store.incidents import IncidentView
 from callback_tui.store.search import Found
-from callback_tui.store.services import Invalid, ServiceError
 from callback_tui.tui import display
 from callback_tui.tui.screens.common import (
     FieldError,
@@ -42,6 +42,7 @@ from callback_tui.tui.screens.common import (
     steady_cursors,
 )
 from callback_tui.tui.screens.inbox import Inbox
+from callback_tui.tui.workers import desk_work
 
 NOTE_KINDS = {
     NoteKind.COMMUNICATION.value: "Communication log (outside a clinical visit)",
@@ -98,7 +99,7 @@ class IncidentScreen(Screen[None]):
         else:
             self._load()
 
-    @work(thread=True, exclusive=True, group="incident")
+    @desk_work(group="incident", exclusive=True)
     def _load(self) -> None:
         app = app_of(self)
         assert self.incident_id is not None
@@ -394,7 +395,7 @@ class IncidentScreen(Screen[None]):
             return
         self._keep_worker(values, then_leave)
 
-    @work(thread=True, exclusive=True, group="incident-write")
+    @desk_work(group="incident-write", exclusive=True)
     def _keep_worker(self, values: dict[str, str], then_leave: bool) -> None:
         app = app_of(self)
         problem = self._keep_now(values)
@@ -414,11 +415,11 @@ class IncidentScreen(Screen[None]):
             app.desk.incidents.keep_draft(
                 self.initials, view.id if view else None, view.version if view else None, values
             )
-        except ServiceError as exc:
+        except DeskError as exc:
             return str(exc)
         return None
 
-    @work(thread=True, exclusive=True, group="incident-write")
+    @desk_work(group="incident-write", exclusive=True)
     def _write(
         self, step: Step, values: dict[str, str], occurred_at: datetime | None = None
     ) -> None:
@@ -478,9 +479,8 @@ class IncidentScreen(Screen[None]):
         except Invalid as exc:
             app.call_from_thread(show_errors, self, exc.problems)
             return
-        except ServiceError as exc:
-            app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
-            return
+        # Any other refusal, or a database that cannot be written, leaves this worker as the
+        # app's message (desk_work): the step stays as typed.
         app.call_from_thread(self._next, incident_id)
 
     def _next(self, incident_id: int | None) -> None:

@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import Literal
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -22,17 +22,13 @@ from textual.widgets import Footer, Static, TextArea
 from callback_tui.domain import phones
 from callback_tui.domain.vocab import NoteOrigin
 from callback_tui.store import notes
+from callback_tui.store.errors import DeskError, Invalid, NoteIsFinal, StaleVersion
 from callback_tui.store.notes import NoteView
-from callback_tui.store.services import (
-    Invalid,
-    NewNote,
-    NoteIsFinal,
-    ServiceError,
-    StaleVersion,
-)
+from callback_tui.store.services import NewNote
 from callback_tui.tui import display
 from callback_tui.tui.screens.common import FieldError, app_of, show_errors, steady_cursors
 from callback_tui.tui.widgets.confirm import Confirm
+from callback_tui.tui.workers import desk_work, show_desk_error
 
 Write = Literal["autosave", "save", "finalize", "amend"]
 
@@ -102,7 +98,7 @@ class NoteEditor(Screen[NoteView | None]):
 
     # -- loading --------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="note-load")
+    @desk_work(group="note-load", exclusive=True)
     def _load(self) -> None:
         app = app_of(self)
         if isinstance(self.target, NewNote):
@@ -293,7 +289,7 @@ class NoteEditor(Screen[NoteView | None]):
 
     # -- writing --------------------------------------------------------------------------
 
-    @work(thread=True, group="note-write")
+    @desk_work(group="note-write")
     def _write(self, kind: Write, text: str, leave: bool = False) -> None:
         self._run(kind, text, leave=leave, on_thread=True)
 
@@ -348,9 +344,13 @@ class NoteEditor(Screen[NoteView | None]):
             except StaleVersion as exc:
                 ui(self._overtaken, str(exc), text, False)
                 return
-            except ServiceError as exc:
+            except DeskError as exc:
                 self._leaving = False
-                ui(self.notify, str(exc), severity="error", markup=False)
+                if kind == "autosave":
+                    # It comes round every few seconds: say so in place, not in a toast each time.
+                    ui(self._state, f"Not kept: {exc}", "red")
+                else:
+                    ui(show_desk_error, self, exc)
                 return
             if fresh is not None:
                 self.view = fresh
@@ -381,7 +381,7 @@ class NoteEditor(Screen[NoteView | None]):
         self.notify(message, severity="warning", markup=False)
         self._reload_keeping(mine, final)
 
-    @work(thread=True, exclusive=True, group="note-load")
+    @desk_work(group="note-load", exclusive=True)
     def _reload_keeping(self, mine: str, final: bool) -> None:
         app = app_of(self)
         view = self.view

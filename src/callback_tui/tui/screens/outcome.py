@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -13,15 +12,11 @@ from textual.widgets import Checkbox, Footer, Input, RadioButton, RadioSet, Stat
 from callback_tui.domain import phones
 from callback_tui.domain.scripts import SpokenScript, fill
 from callback_tui.domain.vocab import Outcome
+from callback_tui.store.errors import Invalid, StaleVersion
 from callback_tui.store.queries import QueueRow
-from callback_tui.store.services import (
-    CallOutcome,
-    Invalid,
-    Logged,
-    ServiceError,
-    StaleVersion,
-)
+from callback_tui.store.services import CallOutcome, Logged
 from callback_tui.tui.screens.common import FieldError, app_of, show_errors, steady_cursors
+from callback_tui.tui.workers import desk_work
 
 OUTCOME_KEYS: dict[str, Outcome] = {
     "s": Outcome.SPOKE,
@@ -176,19 +171,21 @@ class OutcomeScreen(ModalScreen[Logged | StaleVersion | None]):
         )
         self._save(entry)
 
-    @work(thread=True, exclusive=True, group="write")
+    @desk_work(group="write", exclusive=True)
     def _save(self, entry: CallOutcome) -> None:
         app = app_of(self)
         try:
-            logged = app.desk.callbacks.log_outcome(self.initials, self.row.id, self.row.version, entry)
+            logged = app.desk.callbacks.log_outcome(
+                self.initials, self.row.id, self.row.version, entry
+            )
         except Invalid as exc:
             app.call_from_thread(show_errors, self, exc.problems)
         except StaleVersion as exc:
             app.call_from_thread(self.dismiss, exc)
-        except ServiceError as exc:
-            app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
         else:
             app.call_from_thread(self.dismiss, logged)
+        # Any other refusal, or a database that cannot be written, is the app's message
+        # (desk_work); the dialog stays as typed.
 
 
 def _script_text(script: SpokenScript) -> Text:

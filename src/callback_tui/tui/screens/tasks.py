@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -12,7 +12,7 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from callback_tui.store import tasks
-from callback_tui.store.services import Invalid, ServiceError
+from callback_tui.store.errors import DeskError, Invalid
 from callback_tui.store.tasks import TaskRow
 from callback_tui.tui import display
 from callback_tui.tui.screens.common import (
@@ -22,6 +22,7 @@ from callback_tui.tui.screens.common import (
     steady_cursors,
 )
 from callback_tui.tui.screens.inbox import Inbox
+from callback_tui.tui.workers import desk_work
 
 PLACES = {"t": "Tasks", "i": "Incidents board"}
 """Where `g` goes, by key."""
@@ -150,14 +151,14 @@ class TaskDoneScreen(ModalScreen[bool]):
     def _submitted(self, event: Input.Submitted) -> None:
         self._save(event.value)
 
-    @work(thread=True, exclusive=True, group="write")
+    @desk_work(group="write", exclusive=True)
     def _save(self, note: str) -> None:
         app = app_of(self)
         try:
             app.desk.tasks.complete(self.initials, self.row.id, self.row.version, note)
         except Invalid as exc:
             app.call_from_thread(show_errors, self, exc.problems)
-        except ServiceError as exc:
+        except DeskError as exc:
             app.call_from_thread(show_errors, self, {"note": str(exc)})
         else:
             app.call_from_thread(self.notify, "Task done.")

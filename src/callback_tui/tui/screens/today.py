@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -19,6 +19,7 @@ from callback_tui.store.queries import Queue, QueueRow, Section
 from callback_tui.store.services import Logged, NewNote, ServiceError, StaleVersion
 from callback_tui.tui import display
 from callback_tui.tui.screens.common import ListScreen, app_of
+from callback_tui.tui.workers import desk_work
 
 
 class QueueLoaded(Message):
@@ -81,7 +82,7 @@ class TodayScreen(ListScreen):
         app = app_of(self)
         self._load(self.initials, app.clinic.clock.today())
 
-    @work(thread=True, exclusive=True, group="queue")
+    @desk_work(group="queue", exclusive=True)
     def _load(self, initials: str, day: date) -> None:
         app = app_of(self)
         self.post_message(
@@ -130,7 +131,7 @@ class TodayScreen(ListScreen):
 
     # -- unsaved drafts from a crash ------------------------------------------------------
 
-    @work(thread=True, group="unsaved")
+    @desk_work(group="unsaved")
     def _find_unsaved(self, initials: str) -> None:
         app = app_of(self)
         found = notes.unsettled(app.database, initials)
@@ -214,7 +215,7 @@ class TodayScreen(ListScreen):
         if row is not None and row.section is Section.POOL:
             self._claim(row)
 
-    @work(thread=True, group="write")
+    @desk_work(group="write")
     def _claim(self, row: QueueRow) -> None:
         app = app_of(self)
         try:
