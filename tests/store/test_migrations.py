@@ -87,6 +87,27 @@ def test_the_upgraded_file_refuses_changes_to_its_audit_trail(old_file: Path) ->
             connection.execute("DELETE FROM event WHERE id = 3")
 
 
+def test_a_desk_still_on_010_cannot_write_unlinked_events(old_file: Path) -> None:
+    """What 0.1.0 writes (an event without hashes) is refused by the upgraded file itself."""
+    open_database(str(old_file)).dispose()
+    with (
+        sqlite3.connect(old_file) as connection,
+        pytest.raises(sqlite3.IntegrityError, match="use the newer callback-tui"),
+    ):
+        connection.execute(
+            "INSERT INTO event (at, actor, action, entity, entity_id)"
+            " VALUES ('2026-11-25 10:00:00', 'AB', 'staff.added', 'staff', 9)"
+        )
+
+
+def test_a_desk_left_behind_by_an_upgrade_refuses_to_write(desk: Any) -> None:
+    """Another desk upgraded the file to a revision this version does not know: no write."""
+    with sqlite3.connect(desk.database.path) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '0042'")
+    with pytest.raises(StoreError, match="upgraded by a newer callback-tui"):
+        desk.staff.add("AB", "EM", "Eve Moss", "front_desk")
+
+
 def test_new_writes_continue_the_migrated_chain(old_file: Path, clinic: Any) -> None:
     from callback_tui.store.services import FrontDesk
 
@@ -127,7 +148,7 @@ def test_migrations_from_nothing_give_the_schema_a_new_file_gets(tmp_path: Path)
 
     assert triggers(migrated) == triggers(fresh) == {
         "note_final_never_changes", "note_final_never_deleted",
-        "event_never_changes", "event_never_deleted",
+        "event_never_changes", "event_never_deleted", "event_must_be_linked",
     }  # fmt: skip
     with sqlite3.connect(migrated) as connection:
         assert schema.revision_of(connection) == schema.HEAD

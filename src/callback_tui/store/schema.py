@@ -75,8 +75,12 @@ SQLITE_GUARDS = (
     BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END""",
     """CREATE TRIGGER event_never_deleted BEFORE DELETE ON event
     BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END""",
+    """CREATE TRIGGER event_must_be_linked BEFORE INSERT ON event
+    WHEN NEW.hash = '' OR NEW.prev_hash = ''
+    BEGIN SELECT RAISE(ABORT, 'this file was upgraded: use the newer callback-tui'); END""",
 )
-"""What the file itself refuses, whoever writes: changing a final note or the audit trail.
+"""What the file itself refuses, whoever writes: changing a final note or the audit trail,
+or an event without its link (written by an older version still open at another desk).
 
 A new file gets these at once; the migrations made them for older files, in the same words.
 """

@@ -20,9 +20,9 @@ from callback_tui.clock import real_now
 from callback_tui.config import Clinic
 from callback_tui.domain import text
 from callback_tui.domain.vocab import Role
-from callback_tui.store import chain
+from callback_tui.store import chain, schema
 from callback_tui.store.engine import Database
-from callback_tui.store.errors import Invalid, NotFound, StaleVersion
+from callback_tui.store.errors import Invalid, NotFound, StaleVersion, StoreError
 from callback_tui.store.tables import Event, Staff
 
 Row = TypeVar("Row", bound=SQLModel)
@@ -104,11 +104,24 @@ class Desk:
             Session(self.database.writer, expire_on_commit=False) as session,
             session.begin(),
         ):
+            self._refuse_a_newer_file(session)
             yield Work(
                 session=session,
                 actor=actor,
                 now=self.clinic.clock.now(),
                 recorded_at=real_now(),
+            )
+
+    def _refuse_a_newer_file(self, session: Session) -> None:
+        """Another desk may have upgraded the file since this one opened it: this version
+        must not write rows shaped for an older schema into it. One indexed read, inside the
+        write lock, so no upgrade can slip in between."""
+        query = "SELECT version_num FROM alembic_version"
+        found = session.connection().exec_driver_sql(query).scalar()
+        if found != schema.HEAD:
+            raise StoreError(
+                f"{self.database.label}: upgraded by a newer callback-tui at another desk"
+                f" (schema {found}); nothing was saved: start the newer version here too"
             )
 
     def last_actor(self, work: Work, kind: type[SQLModel], row_id: int) -> str:

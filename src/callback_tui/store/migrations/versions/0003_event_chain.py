@@ -1,4 +1,5 @@
-"""Make the audit trail tamper-evident: hash-chain every event, refuse UPDATE and DELETE.
+"""Make the audit trail tamper-evident: hash-chain every event, refuse UPDATE and DELETE,
+and refuse a new event that comes without its link.
 
 Existing events are chained in id order, as store/chain.py does for new ones.
 
@@ -75,6 +76,13 @@ def upgrade() -> None:
         op.execute(
             """CREATE TRIGGER event_never_deleted BEFORE DELETE ON event
             BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END"""
+        )
+        # A desk still running 0.1.0 on the upgraded file writes events without their link:
+        # refuse them (the whole change rolls back) rather than break the chain.
+        op.execute(
+            """CREATE TRIGGER event_must_be_linked BEFORE INSERT ON event
+            WHEN NEW.hash = '' OR NEW.prev_hash = ''
+            BEGIN SELECT RAISE(ABORT, 'this file was upgraded: use the newer callback-tui'); END"""
         )
 
 
