@@ -168,6 +168,17 @@ def callbacks(
     return _listed(database, day, status, initials, _pools(member))
 
 
+def callback_row(database: Database, callback_id: int) -> QueueRow | None:
+    """One callback as it is now, whatever its status; None if it no longer exists.
+
+    For a screen that holds a row and must catch up with another desk's change. It stands
+    on no day's list here, so it has no section.
+    """
+    with Session(database.engine) as session:
+        found = session.exec(_rows_query().where(Callback.id == callback_id)).first()
+    return _row(None, *found) if found is not None else None
+
+
 def _pools(member: StaffMember | None) -> tuple[str, ...]:
     return tuple(pools_for(member.role)) if member else ()
 
