@@ -1,4 +1,9 @@
-"""Log a call: the script to read, the outcome keys, notes, and one save."""
+"""Log a call: the script to read, the outcome keys, notes, and one save.
+
+What is typed is never lost to another desk: if the callback changed there first, the save is
+refused, the dialog shows the callback as it is now under the same entry, and ctrl+s saves
+on that (or escape, after a yes / no, discards it).
+"""
 
 from __future__ import annotations
 
@@ -11,11 +16,13 @@ from textual.widgets import Checkbox, Footer, Input, RadioButton, RadioSet, Stat
 
 from callback_tui.domain import phones
 from callback_tui.domain.scripts import SpokenScript, fill
-from callback_tui.domain.vocab import Outcome
-from callback_tui.store.errors import Invalid, StaleVersion
+from callback_tui.domain.vocab import Outcome, Status
+from callback_tui.store import queries
+from callback_tui.store.errors import Invalid, NotFound, StaleVersion
 from callback_tui.store.queries import QueueRow
 from callback_tui.store.services import CallOutcome, Logged
 from callback_tui.tui.screens.common import FieldError, app_of, show_errors, steady_cursors
+from callback_tui.tui.widgets.confirm import Confirm
 from callback_tui.tui.workers import desk_work
 
 OUTCOME_KEYS: dict[str, Outcome] = {
@@ -26,8 +33,11 @@ OUTCOME_KEYS: dict[str, Outcome] = {
     "x": Outcome.WRONG_NUMBER,
 }
 
+CLOSED_AS = {Status.UNREACHED.value: "closed as unreached"}
+"""A closed status in words, where the bare status does not read well."""
 
-class OutcomeScreen(ModalScreen[Logged | StaleVersion | None]):
+
+class OutcomeScreen(ModalScreen[Logged | None]):
     """The call-outcome modal over Today. Nothing is written until ctrl+s."""
 
     BINDINGS = [
@@ -45,11 +55,12 @@ class OutcomeScreen(ModalScreen[Logged | StaleVersion | None]):
         self.initials = initials
         self.caller = caller
         """The caller's name, as the script says it."""
+        self.closed: str | None = None
+        """Why no call can be saved any more (closed at another desk), once a reload said so."""
 
     def compose(self) -> ComposeResult:
         clinic = app_of(self).clinic
         row = self.row
-        reason = clinic.profile.label(row.reason)
         known = clinic.profile.reasons.get(row.reason)
         script = fill(
             clinic.scripts,
@@ -70,7 +81,8 @@ class OutcomeScreen(ModalScreen[Logged | StaleVersion | None]):
             title.append(" · ")
             title.append(row.client)
             yield Static(title, classes="title")
-            yield Static(self._facts(reason), classes="facts")
+            yield Static(self._facts(), classes="facts", id="facts")
+            yield Static("", id="notice", markup=False)
             with VerticalScroll(id="script"):
                 yield Static(_script_text(script), markup=False)
             with Horizontal(id="entry"):
@@ -89,21 +101,24 @@ class OutcomeScreen(ModalScreen[Logged | StaleVersion | None]):
                         yield Checkbox("ID verified", id="identity")
                     yield FieldError("identity")
                     with Horizontal(classes="checks"):
+                        # Plain digits only: Input's "integer" type lets in ٣ and 7_0.
                         yield Input(
-                            placeholder="minutes", id="duration", type="integer", max_length=3
+                            placeholder="minutes", id="duration", restrict="[0-9]*", max_length=3
                         )
-                        if row.do_not_call:
-                            yield Input(
-                                placeholder="Do-not-call client: why must we call?",
-                                id="justification",
-                            )
+                        # Always there, shown for a do-not-call client (which a reload may
+                        # reveal).
+                        yield Input(
+                            placeholder="Do-not-call client: why must we call?",
+                            id="justification",
+                        )
                     yield FieldError("duration")
                     yield FieldError("justification")
         yield Footer()
 
-    def _facts(self, reason: str) -> Text:
+    def _facts(self) -> Text:
         row = self.row
         clinic = app_of(self).clinic
+        reason = clinic.profile.label(row.reason)
         due = clinic.calendar.local(row.due_at)
         facts = Text()
         facts.append(phones.display(row.phone, clinic.settings.phone_region), style="bold")
@@ -130,6 +145,7 @@ class OutcomeScreen(ModalScreen[Logged | StaleVersion | None]):
 
     def on_mount(self) -> None:
         steady_cursors(self)
+        self.set_class(self.row.do_not_call, "-do-not-call")
         self.query_one(RadioSet).focus()
 
     def action_pick(self, key: str) -> None:
@@ -141,10 +157,32 @@ class OutcomeScreen(ModalScreen[Logged | StaleVersion | None]):
         pressed = self.query_one(RadioSet).pressed_button
         return Outcome(pressed.id) if pressed is not None and pressed.id else None
 
+    def _typed(self) -> bool:
+        """Whether anything was typed (picks and ticks are a key each: not worth a question)."""
+        fields = (
+            self.query_one("#notes", TextArea).text,
+            self.query_one("#duration", Input).value,
+            self.query_one("#justification", Input).value,
+        )
+        return any(field.strip() for field in fields)
+
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if not self._typed():
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(
+            Confirm("Discard this call?", "Nothing is saved: what you typed is lost."), answered
+        )
 
     def action_save(self) -> None:
+        if self.closed is not None:
+            self._notice(f"Not saved: {self.closed}", error=True)
+            return
         outcome = self._chosen()
         problems: dict[str, str] = {}
         if outcome is None:
@@ -152,14 +190,13 @@ class OutcomeScreen(ModalScreen[Logged | StaleVersion | None]):
                 "Pick an outcome: s spoke, l left message, n no answer, b busy, x wrong number."
             )
         duration_text = self.query_one("#duration", Input).value.strip()
-        duration = int(duration_text) if duration_text.lstrip("-").isdigit() else None
+        duration = minutes(duration_text)
         if duration_text and duration is None:
-            problems["duration"] = "Minutes as a whole number."
+            problems["duration"] = "Minutes as a whole number, in the digits 0 to 9."
         if problems:
             show_errors(self, problems)
             return
         assert outcome is not None
-        justification = self.query("#justification")
         entry = CallOutcome(
             outcome=outcome,
             notes=self.query_one("#notes", TextArea).text,
@@ -167,25 +204,68 @@ class OutcomeScreen(ModalScreen[Logged | StaleVersion | None]):
             appointment_booked=self.query_one("#booked", Checkbox).value,
             concern_for_doctor=self.query_one("#concern", Checkbox).value,
             identity_verified=self.query_one("#identity", Checkbox).value,
-            dnc_justification=justification.first(Input).value if justification else "",
+            dnc_justification=(
+                self.query_one("#justification", Input).value if self.row.do_not_call else ""
+            ),
         )
-        self._save(entry)
+        self._save(self.row, entry)
 
+    # The row goes with the entry: a reload may replace self.row while this runs.
     @desk_work(group="write", exclusive=True)
-    def _save(self, entry: CallOutcome) -> None:
+    def _save(self, row: QueueRow, entry: CallOutcome) -> None:
         app = app_of(self)
         try:
-            logged = app.desk.callbacks.log_outcome(
-                self.initials, self.row.id, self.row.version, entry
-            )
+            logged = app.desk.callbacks.log_outcome(self.initials, row.id, row.version, entry)
         except Invalid as exc:
             app.call_from_thread(show_errors, self, exc.problems)
-        except StaleVersion as exc:
-            app.call_from_thread(self.dismiss, exc)
+        except (StaleVersion, NotFound) as exc:
+            fresh = queries.callback_row(app.database, row.id)
+            app.call_from_thread(self._overtaken, str(exc), fresh)
         else:
             app.call_from_thread(self.dismiss, logged)
         # Any other refusal, or a database that cannot be written, is the app's message
         # (desk_work); the dialog stays as typed.
+
+    def _overtaken(self, refusal: str, fresh: QueueRow | None) -> None:
+        """Another desk got there first: show the callback as it is now, under what was typed."""
+        show_errors(self, {})
+        before, self.row = self.row, fresh or self.row
+        self.query_one("#facts", Static).update(self._facts())
+        self.set_class(self.row.do_not_call, "-do-not-call")
+        if fresh is None or fresh.status != Status.OPEN:
+            state = "gone" if fresh is None else CLOSED_AS.get(fresh.status, fresh.status)
+            self.closed = f"this callback is {state} and takes no more calls."
+            self._notice(
+                f"Not saved: {refusal}. It is {state} now and takes no more calls. Your entry"
+                " stays here: in the notes, f7 selects all and ctrl+c copies them for a note.",
+                error=True,
+            )
+            return
+        changes = "; ".join(
+            f"{name} now {now} (was {was})"
+            for name, was, now in (
+                ("owner", before.owner, fresh.owner),
+                ("attempts", before.attempts, fresh.attempts),
+                ("doctor", before.doctor, fresh.doctor),
+            )
+            if was != now
+        )
+        self._notice(
+            f"Not saved: {refusal}{': ' + changes if changes else ''}. Your entry is kept:"
+            " ctrl+s saves it on the callback as it is now, escape discards it."
+        )
+
+    def _notice(self, message: str, *, error: bool = False) -> None:
+        notice = self.query_one("#notice", Static)
+        notice.update(message)
+        notice.set_class(not error, "-warning")
+        notice.set_class(error, "-error")
+        notice.scroll_visible()
+
+
+def minutes(typed: str) -> int | None:
+    """Whole minutes from plain ASCII digits (str.isdigit and int also take ٣ and 7_0)."""
+    return int(typed) if typed.isascii() and typed.isdigit() else None
 
 
 def _script_text(script: SpokenScript) -> Text:

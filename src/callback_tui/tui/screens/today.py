@@ -14,9 +14,10 @@ from textual.widgets import DataTable, Footer, Static
 
 from callback_tui.domain.hours import Calendar
 from callback_tui.store import notes, queries
+from callback_tui.store.errors import ServiceError
 from callback_tui.store.notes import NoteView
 from callback_tui.store.queries import Queue, QueueRow, Section
-from callback_tui.store.services import Logged, NewNote, ServiceError, StaleVersion
+from callback_tui.store.services import Logged, NewNote
 from callback_tui.tui import display
 from callback_tui.tui.screens.common import ListScreen, app_of
 from callback_tui.tui.workers import desk_work
@@ -196,15 +197,13 @@ class TodayScreen(ListScreen):
         if row is None:
             return
 
-        def logged(result: Logged | StaleVersion | None) -> None:
-            if isinstance(result, StaleVersion):
-                self.notify(str(result), severity="warning", markup=False)
-            elif result is not None:
+        def logged(result: Logged | None) -> None:
+            if result is not None:
                 self.notify(outcome_summary(result, app_of(self).clinic.calendar), markup=False)
                 if result.draft is not None and result.draft.id is not None:
                     self._edit(result.draft.id)  # the concern, ready for more words
-            if result is not None:
-                self.reload()
+            # Even when nothing was logged here: the dialog may have met another desk's change.
+            self.reload()
 
         member = self.queue.member if self.queue else None
         caller = member.name if member else self.initials
