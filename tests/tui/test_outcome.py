@@ -41,12 +41,20 @@ def shown_text(pilot: Pilot[None], selector: str) -> str:
     return str(pilot.app.screen.query_one(selector, Static).render())
 
 
-async def fill_a_call(pilot: Pilot[None]) -> None:
-    """Spoke, notes, appointment booked, 12 minutes: an entry worth keeping."""
+async def refused(
+    pilot: Pilot[None], desk: FrontDesk, callback: Callback, meanwhile: Outcome
+) -> None:
+    """Log a call worth keeping while CD logs `meanwhile` on it at the other desk; ctrl+s."""
+    await settle(pilot)
     await pilot.press("enter", "s", *"Eating well, booked a recheck")
     await pilot.click("#booked")
     await pilot.click("#duration")
     await pilot.press("1", "2")
+    with other_desk(desk) as other:
+        other.callbacks.log_outcome("CD", callback.id, callback.version, CallOutcome(meanwhile))  # type: ignore[arg-type]
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    assert_entry_kept(pilot.app.screen)
 
 
 def assert_entry_kept(screen: object) -> None:
@@ -64,13 +72,7 @@ async def test_a_save_refused_for_the_other_desks_call_keeps_the_entry_and_saves
     (first,) = add_visit(desk, patient="Biscuit")
     app = make()
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await fill_a_call(pilot)
-        with other_desk(desk) as other:  # CD tries the same client meanwhile
-            other.callbacks.log_outcome("CD", first.id, first.version, CallOutcome(Outcome.BUSY))  # type: ignore[arg-type]
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert_entry_kept(app.screen)
+        await refused(pilot, desk, first, meanwhile=Outcome.BUSY)
         assert shown_text(pilot, "#notice").startswith(
             "Not saved: changed at the other desk by CD — reloaded: attempts now 1 (was 0)."
         )
@@ -95,13 +97,7 @@ async def test_a_call_completed_at_the_other_desk_keeps_the_text_and_refuses_to_
     (first,) = add_visit(desk, patient="Biscuit")
     app = make()
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await fill_a_call(pilot)
-        with other_desk(desk) as other:
-            other.callbacks.log_outcome("CD", first.id, first.version, CallOutcome(Outcome.SPOKE))  # type: ignore[arg-type]
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert_entry_kept(app.screen)
+        await refused(pilot, desk, first, meanwhile=Outcome.SPOKE)
         assert "It is completed now and takes no more calls" in shown_text(pilot, "#notice")
 
         await pilot.press("ctrl+s")
