@@ -150,7 +150,7 @@ class Clinic:
             fields,
             profile=self.profile,
             staff=staff,
-            tz=self.calendar.tz,
+            calendar=self.calendar,
             region=self.settings.phone_region,
         )
 

@@ -11,7 +11,10 @@ from datetime import UTC, date, datetime, tzinfo
 from enum import StrEnum
 from typing import TypeVar
 
-from callback_tui.domain import phones, text
+from dateutil import tz as dateutil_tz
+
+from callback_tui.domain import phones, rules, text
+from callback_tui.domain.hours import Calendar
 from callback_tui.domain.profile import Profile
 from callback_tui.domain.rules import Visit
 from callback_tui.domain.vocab import POOLS, Priority, Role, Source
@@ -77,13 +80,13 @@ def read_visit(
     *,
     profile: Profile,
     staff: Mapping[str, Role],
-    tz: tzinfo,
+    calendar: Calendar,
     region: str,
 ) -> tuple[VisitForm | None, Problems]:
     """Check every field; return the visit, or None with every problem found."""
     f = _Fields(fields)
     source_id = f.take("source_id", _optional_name)
-    occurred_at = f.take("occurred_at", lambda raw: parse_time(raw, tz), required=True)
+    occurred_at = f.take("occurred_at", lambda raw: parse_time(raw, calendar.tz), required=True)
     source = f.take("source", lambda raw: Source(_choice(raw or "visit", Source)))
     reason = f.take("reason", lambda raw: _reason(raw, profile), required=True)
     patient = f.take("patient", _name, required=True)
@@ -117,6 +120,12 @@ def read_visit(
         doctor_calls=bool(doctor_calls),
         interval_days=interval,
     )
+    try:
+        rules.plan(visit, profile, calendar)
+    except OverflowError:
+        # Every field is fine, but a due date would fall past the last day a datetime holds.
+        raw = f.raw("occurred_at")
+        return None, [("occurred_at", f"{raw!r} is too far in the future to place its callbacks")]
     form = VisitForm(
         visit=visit,
         source_id=source_id,
@@ -143,9 +152,24 @@ def parse_time(raw: str, tz: tzinfo, today: date | None = None) -> datetime:
     except ValueError:
         shape = "HH:MM, or YYYY-MM-DD HH:MM" if today is not None else "YYYY-MM-DD HH:MM"
         raise ValueError(f"{raw!r} is not a date and time (use {shape})") from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=tz)
-    return parsed.astimezone(UTC)
+    try:
+        return _instant(parsed, tz)
+    except OverflowError:
+        # Within a day of year 1 or 9999, the zone's offset carries it out of range.
+        when = "past" if parsed.year < 5000 else "future"
+        raise ValueError(f"{raw!r} is too far in the {when}") from None
+
+
+def _instant(parsed: datetime, tz: tzinfo) -> datetime:
+    """`parsed` as aware UTC; without an offset it is wall-clock time in `tz`."""
+    if parsed.tzinfo is not None:
+        return parsed.astimezone(UTC)
+    if not dateutil_tz.datetime_exists(parsed, tz):
+        raise ValueError(
+            f"{parsed:%H:%M} does not exist on {parsed:%Y-%m-%d} (the clocks went forward)"
+        )
+    # A time the clocks pass twice (they went back) is taken at its first passing: fold=0.
+    return parsed.replace(tzinfo=tz, fold=0).astimezone(UTC)
 
 
 def _reason(raw: str, profile: Profile) -> str:
@@ -205,12 +229,4 @@ def _yes_no(raw: str) -> bool:
 
 
 def _interval(raw: str) -> int | None:
-    if not raw:
-        return None
-    try:
-        days = int(raw)
-    except ValueError:
-        raise ValueError(f"{raw!r} is not a whole number of days") from None
-    if not 1 <= days <= 365:
-        raise ValueError(f"{days} days is out of range (1 to 365)")
-    return days
+    return text.whole_number(raw, least=1, most=365, unit="days") if raw else None

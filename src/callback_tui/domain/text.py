@@ -38,6 +38,20 @@ def without_controls(text: str) -> str:
     )
 
 
+def whole_number(raw: str, *, least: int, most: int, unit: str) -> int:
+    """A count typed by a person or read from a file: plain ASCII digits, within bounds.
+
+    int() alone would also take "7_0" (as 70), "+7", " 7" and other scripts' digits ("\u0667").
+    """
+    if not (raw.isascii() and raw.isdigit()):
+        raise ValueError(f"{raw!r} is not a whole number of {unit}")
+    significant = raw.lstrip("0") or "0"
+    # Compare lengths first: int() of thousands of digits is slow, and refused past 4300.
+    if len(significant) > len(str(most)) or not least <= int(significant) <= most:
+        raise ValueError(f"{raw} {unit} is out of range ({least} to {most})")
+    return int(significant)
+
+
 def first_line(text: str) -> str:
     """The first line with words on it: what a list shows of a note."""
     return next((line.strip() for line in text.splitlines() if line.strip()), "")

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from callback_tui.config import Clinic
+from callback_tui.domain import text
 from callback_tui.domain.intake import REQUIRED, VisitForm
+from callback_tui.domain.vocab import Role
 from callback_tui.store import queries
 from callback_tui.store.services import FrontDesk, Imported
 
@@ -16,6 +21,8 @@ IMPORT_COLUMNS = (
     "source_id", "occurred_at", "source", "reason", "patient", "client", "phone", "species",
     "assisted_by", "doctor", "doctor_calls", "interval_days", "priority", "notes",
 )  # fmt: skip
+FIELD_LIMIT = text.NOTE_LIMIT
+"""No value of an import is longer than a note may be."""
 
 
 @dataclass(frozen=True)
@@ -88,42 +95,89 @@ def check_file(desk: FrontDesk, path: Path) -> _Checked:
         raw = path.read_bytes()
     except OSError as exc:
         return _Checked([], [Problem(0, "-", f"cannot read {path} ({exc.strerror})")], 0, ())
-    text, problems = _decode(raw)
+    content, problems = _decode(raw)
     if problems:
         return _Checked([], problems, 0, ())
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [name.strip() for name in reader.fieldnames or []]
-    if not header:
-        return _Checked([], [Problem(0, "-", "the file is empty: a header row is required")], 0, ())
-    reader.fieldnames = header
-    missing = [name for name in REQUIRED if name not in header]
-    if missing:
-        return _Checked(
-            [], [Problem(0, name, "missing from the header") for name in missing], 0, ()
-        )
-    ignored = tuple(name for name in header if name not in IMPORT_COLUMNS)
+    with _fields_up_to(len(content)):
+        reader = csv.DictReader(io.StringIO(content, newline=""))
+        header = [name.strip() for name in reader.fieldnames or []]
+        problems = _header_problems(header)
+        if problems:
+            return _Checked([], problems, 0, ())
+        reader.fieldnames = header
+        ignored = tuple(name for name in header if name and name not in IMPORT_COLUMNS)
 
-    roles = queries.staff_roles(desk.database)
-    forms: list[VisitForm] = []
-    seen: dict[str, int] = {}
-    rows = 0
-    for number, record in enumerate(reader, start=1):
-        rows = number
-        if None in record:
-            problems.append(Problem(number, "-", "more values than the header has columns"))
-            continue
-        fields = {name: record.get(name) for name in IMPORT_COLUMNS}
-        form, found = desk.clinic.read_visit(fields, roles)
-        problems.extend(Problem(number, column, message) for column, message in found)
-        if form is None:
-            continue
-        if form.source_id is not None:
-            if form.source_id in seen:
-                problems.append(Problem(number, "source_id", f"repeats row {seen[form.source_id]}"))
+        roles = queries.staff_roles(desk.database)
+        forms: list[VisitForm] = []
+        seen: dict[str, int] = {}
+        rows = 0
+        for number, record in enumerate(reader, start=1):
+            rows = number
+            form, found = _check_row(desk.clinic, roles, number, record)
+            problems.extend(found)
+            if form is None:
                 continue
-            seen[form.source_id] = number
-        forms.append(form)
+            if form.source_id is not None:
+                if form.source_id in seen:
+                    problems.append(
+                        Problem(number, "source_id", f"repeats row {seen[form.source_id]}")
+                    )
+                    continue
+                seen[form.source_id] = number
+            forms.append(form)
     return _Checked(forms, problems, rows, ignored)
+
+
+@contextmanager
+def _fields_up_to(size: int) -> Iterator[None]:
+    """Let the csv module read values up to `size` characters, while this file is read.
+
+    Its own limit (131 072, for the whole process) stops mid-file without naming a row or
+    column. A value can be no longer than the file, so with the limit lifted to the file's
+    length every row is read, and `_too_long` names each value past FIELD_LIMIT instead.
+    """
+    previous = csv.field_size_limit()
+    csv.field_size_limit(max(previous, size))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
+
+
+def _header_problems(header: list[str]) -> list[Problem]:
+    if not header:
+        return [Problem(0, "-", "the file is empty: a header row is required")]
+    counts = Counter(name for name in header if name)
+    # Each column once: with two, csv would quietly keep the last one's values.
+    problems = [
+        Problem(0, name, "appears twice in the header" if n == 2 else f"appears {n} times")
+        for name, n in counts.items()
+        if n > 1
+    ]
+    problems += [
+        Problem(0, name, "missing from the header") for name in REQUIRED if not counts[name]
+    ]
+    return problems
+
+
+def _check_row(
+    clinic: Clinic, roles: Mapping[str, Role], number: int, record: Mapping[str | None, str | None]
+) -> tuple[VisitForm | None, list[Problem]]:
+    """One row as a visit, or None with every problem found in it."""
+    if None in record:
+        return None, [Problem(number, "-", "more values than the header has columns")]
+    too_long = [name for name in IMPORT_COLUMNS if len(record.get(name) or "") > FIELD_LIMIT]
+    problems = [
+        Problem(number, name, f"longer than {FIELD_LIMIT:,} characters") for name in too_long
+    ]
+    fields = {name: None if name in too_long else record.get(name) for name in IMPORT_COLUMNS}
+    form, found = clinic.read_visit(fields, roles)
+    problems += [
+        Problem(number, column, message)
+        for column, message in found
+        if column not in too_long  # already said; its value was not read
+    ]
+    return (None if problems else form), problems
 
 
 def _decode(raw: bytes) -> tuple[str, list[Problem]]:

@@ -1,0 +1,117 @@
+"""Input the command line accepts is right; input it refuses gets one line, never a traceback.
+
+Each test goes through `main([...])`, as the person at the desk would meet it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from callback_tui.cli import main
+
+HEADER = "source_id,occurred_at,reason,patient,client,phone,assisted_by,doctor,interval_days"
+ROW = "V{n},2026-11-23 10:00,illness,Biscuit,Jordan Lee,312-555-0142,AB,DRW,"
+
+
+@pytest.fixture
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A database with AB (assistant) and DRW (doctor), in Chicago on Tue 24 Nov 2026 09:00."""
+    settings = tmp_path / "settings.toml"
+    settings.write_text('timezone = "America/Chicago"\n')
+    database = tmp_path / "callback.db"
+    monkeypatch.setenv("CALLBACK_TUI_DB", str(database))
+    monkeypatch.setenv("CALLBACK_TUI_SETTINGS", str(settings))
+    monkeypatch.setenv("CALLBACK_TUI_NOW", "2026-11-24T09:00:00-06:00")
+    assert main(["staff", "add", "AB", "Alex Baker", "--role", "assistant"]) == 0
+    assert main(["staff", "add", "DRW", "Dr. Wong", "--role", "doctor"]) == 0
+    return database
+
+
+def visits(tmp_path: Path, *rows: str, header: str = HEADER) -> str:
+    path = tmp_path / "visits.csv"
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    return str(path)
+
+
+def refused(capsys: pytest.CaptureFixture[str], argv: list[str]) -> list[str]:
+    """Run a command that must be refused: exit 1, nothing on stdout; the stderr lines."""
+    capsys.readouterr()
+    assert main(argv) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and "Traceback" not in err
+    return err.splitlines()
+
+
+def exported(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, list[dict[str, object]]]:
+    capsys.readouterr()
+    assert main(["export", *argv]) == 0
+    everything: dict[str, list[dict[str, object]]] = json.loads(capsys.readouterr().out)
+    return everything
+
+
+def test_a_value_longer_than_csv_allows_names_its_row_and_column(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    long_notes = "x" * 140_000  # past the csv module's own limit of 131 072
+    rows = [f"{ROW.format(n=n)}," for n in (1, 2)] + [f"{ROW.format(n=3)},{long_notes}"]
+    file = visits(tmp_path, *rows, header=f"{HEADER},notes")
+    assert refused(capsys, ["import", file, "--db", str(db)]) == [
+        "row 3, column notes: longer than 20,000 characters",
+        f"callback-tui: error: {file}: 1 problem(s); nothing was imported",
+    ]
+    assert exported(capsys)["callbacks"] == []
+
+
+def test_a_date_the_rules_cannot_place_is_one_row_problem(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    far = "V2,9999-12-30 10:00,illness,Luna,Maria Gonzalez,312-555-0102,AB,DRW,"
+    file = visits(tmp_path, ROW.format(n=1), far, ROW.format(n=3))
+    assert refused(capsys, ["import", file, "--db", str(db)])[0] == (
+        "row 2, column occurred_at: '9999-12-30 10:00' is too far in the future"
+        " to place its callbacks"
+    )
+    assert main(["import", file, "--db", str(db), "--skip-invalid"]) == 0
+    out, err = capsys.readouterr()
+    assert out == "imported 2 callback(s) from 3 row(s) (1 row(s) skipped)\n"
+    assert err.startswith("skipped: row 2, column occurred_at: '9999-12-30 10:00'")
+
+
+def test_a_time_the_clocks_skip_is_refused(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    skipped = "V1,2026-03-08 02:30,illness,Biscuit,Jordan Lee,312-555-0142,AB,DRW,"
+    assert refused(capsys, ["import", visits(tmp_path, skipped), "--db", str(db)])[0] == (
+        "row 1, column occurred_at: 02:30 does not exist on 2026-03-08 (the clocks went forward)"
+    )
+    # 01:30 on 1 Nov happens twice; the first (daylight time, 06:30 UTC) is taken.
+    twice = "V2,2026-11-01 01:30,vomiting,Biscuit,Jordan Lee,312-555-0142,AB,DRW,"
+    assert main(["import", visits(tmp_path, twice), "--db", str(db)]) == 0
+    (callback,) = exported(capsys)["callbacks"]
+    assert callback["due_at"] == "2026-11-02T00:30:00-06:00"  # 24 hours on
+
+
+def test_a_column_twice_in_the_header_is_refused(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    file = visits(tmp_path, f"{ROW.format(n=1)},Luna", header=f"{HEADER},patient")
+    assert refused(capsys, ["import", file, "--db", str(db)]) == [
+        "row 0, column patient: appears twice in the header",
+        f"callback-tui: error: {file}: 1 problem(s); nothing was imported",
+    ]
+
+
+@pytest.mark.parametrize("typed", ["7_0", "\u0667", "+7", "1e1", "00000000000000000000400"])
+def test_interval_days_are_plain_digits_in_range(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], typed: str
+) -> None:
+    file = visits(tmp_path, ROW.format(n=1) + typed)
+    (problem, _) = refused(capsys, ["import", file, "--db", str(db)])
+    assert problem.startswith("row 1, column interval_days: ")
+    assert problem.endswith(("is not a whole number of days", "days is out of range (1 to 365)"))
+    assert main(["import", visits(tmp_path, ROW.format(n=1) + "007"), "--db", str(db)]) == 0
+    (callback,) = exported(capsys)["callbacks"]
+    assert callback["due_date"] == "2026-11-30"
