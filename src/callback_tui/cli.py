@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import os
 import sys
 import tempfile
@@ -16,9 +15,11 @@ from typing import Any
 from callback_tui import __version__
 from callback_tui.config import Clinic, load_clinic, load_settings, resolve_db
 from callback_tui.domain.datafile import DataFileError
+from callback_tui.domain.text import printable
 from callback_tui.domain.vocab import Role, Status
-from callback_tui.store.engine import Database, StoreError, open_database
-from callback_tui.store.services import FrontDesk, ServiceError
+from callback_tui.store.engine import Database, open_database
+from callback_tui.store.errors import DeskError
+from callback_tui.store.services import FrontDesk
 from callback_tui.store.tables import TABLES
 
 PROG = "callback-tui"
@@ -41,8 +42,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (`| head`): stop quietly, as Unix tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except (UserError, DataFileError, StoreError, ServiceError) as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
+    except (UserError, DataFileError, DeskError) as exc:  # Store-, ServiceError
+        # The text may quote what was typed (a path, initials): shown without controls.
+        print(f"{PROG}: error: {printable(str(exc))}", file=sys.stderr)
         return 1
 
 
@@ -194,6 +196,11 @@ def _known_initials(database: Database, initials: str | None) -> str | None:
     return member.initials
 
 
+def _shown(value: Any) -> str:
+    """A table cell's text: None as blank, nothing a terminal would act on."""
+    return "" if value is None else printable(str(value))
+
+
 def _minutes(iso: str | None) -> str:
     """An ISO time as a table shows it: `2026-11-24 09:05`."""
     return (iso or "")[:16].replace("T", " ")
@@ -201,8 +208,9 @@ def _minutes(iso: str | None) -> str:
 
 def _print_rows(rows: list[dict[str, Any]], columns: Sequence[str], fmt: str) -> None:
     if fmt == "json":
-        json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
-        sys.stdout.write("\n")
+        from callback_tui.io.exporter import dump_json
+
+        dump_json(rows, sys.stdout)
     elif fmt == "csv":
         from callback_tui.io.exporter import cell
 
@@ -224,7 +232,7 @@ def _print_rows(rows: list[dict[str, Any]], columns: Sequence[str], fmt: str) ->
             )  # fmt: skip
             table.add_column(column, no_wrap=not wide_text, overflow="fold")
         for row in rows:
-            table.add_row(*(Text("" if row.get(c) is None else str(row[c])) for c in columns))
+            table.add_row(*(Text(_shown(row.get(c))) for c in columns))
         # Piped or redirected output keeps one line per row instead of wrapping at 80.
         width = None if sys.stdout.isatty() else 1_000
         Console(markup=False, highlight=False, width=width).print(table)
@@ -262,7 +270,7 @@ def run_demo(args: argparse.Namespace) -> int:
 def run_staff_add(args: argparse.Namespace) -> int:
     desk = FrontDesk(_database(args), _clinic(args))
     staff = desk.staff.add(args.actor, args.initials, args.name, args.role)
-    print(f"added {staff.initials} {staff.name} ({staff.role})")
+    print(printable(f"added {staff.initials} {staff.name} ({staff.role})"))
     return 0
 
 
@@ -288,16 +296,14 @@ def run_import(args: argparse.Namespace) -> int:
             )
     except ImportFailed as failed:
         for problem in failed.problems:
-            print(problem, file=sys.stderr)
-        print(
-            f"{PROG}: error: {args.file}: {len(failed.problems)} problem(s); nothing was imported",
-            file=sys.stderr,
-        )
-        return 1
+            _warn(str(problem))
+        raise UserError(
+            f"{args.file}: {len(failed.problems)} problem(s); nothing was imported"
+        ) from None
     for problem in report.refused:
-        print(f"skipped: {problem}", file=sys.stderr)
+        _warn(f"skipped: {problem}")
     if report.ignored_columns:
-        print(f"ignored columns: {', '.join(report.ignored_columns)}", file=sys.stderr)
+        _warn(f"ignored columns: {', '.join(report.ignored_columns)}")
     created = len(report.imported.created)
     line = f"imported {created} callback(s) from {report.rows} row(s)"
     extras = []
@@ -307,6 +313,11 @@ def run_import(args: argparse.Namespace) -> int:
         extras.append(f"{len({p.row for p in report.refused})} row(s) skipped")
     print(line + (f" ({', '.join(extras)})" if extras else ""))
     return 0
+
+
+def _warn(line: str) -> None:
+    """A line on stderr that may hold text from a file: header names, values."""
+    print(printable(line), file=sys.stderr)
 
 
 class _progress:

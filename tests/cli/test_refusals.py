@@ -5,7 +5,10 @@ Each test goes through `main([...])`, as the person at the desk would meet it.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -80,6 +83,16 @@ def test_a_date_the_rules_cannot_place_is_one_row_problem(
     assert err.startswith("skipped: row 2, column occurred_at: '9999-12-30 10:00'")
 
 
+def test_export_to_the_last_day_there_is_means_no_end(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["import", visits(tmp_path, ROW.format(n=1))]) == 0
+    everything = exported(capsys, "--from", "0001-01-01", "--to", "9999-12-31")
+    assert [c["source_id"] for c in everything["callbacks"]] == ["V1"]
+    assert main(["export", "--format", "csv", "--to", "9999-12-31"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 2  # the header and V1
+
+
 def test_a_time_the_clocks_skip_is_refused(
     db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -115,3 +128,46 @@ def test_interval_days_are_plain_digits_in_range(
     assert main(["import", visits(tmp_path, ROW.format(n=1) + "007"), "--db", str(db)]) == 0
     (callback,) = exported(capsys)["callbacks"]
     assert callback["due_date"] == "2026-11-30"
+
+
+def test_header_names_reach_the_terminal_without_controls(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    file = visits(tmp_path, ROW.format(n=1) + ",x", header=f"{HEADER},\x1b]0;pwned\x07memo\x9b2J")
+    capsys.readouterr()
+    assert main(["import", file, "--db", str(db)]) == 0
+    assert capsys.readouterr().err == "ignored columns: ]0;pwnedmemo2J\n"
+
+
+def test_lists_send_no_terminal_controls(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # A record from before names were cleaned on the way in.
+    with sqlite3.connect(db) as connection:
+        connection.execute("UPDATE staff SET name = ? WHERE initials = 'AB'", ("Al\x1b[2Jex\x9b",))
+    capsys.readouterr()
+    assert main(["staff", "list"]) == 0
+    table = capsys.readouterr().out
+    assert " Al[2Jex " in table and "\x1b" not in table and "\x9b" not in table
+    assert main(["staff", "list", "--format", "csv"]) == 0
+    assert "AB,Al[2Jex,assistant" in capsys.readouterr().out
+    assert main(["staff", "list", "--format", "json"]) == 0
+    raw = capsys.readouterr().out
+    assert "\\u001b" in raw and "\\u009b" in raw and not any(ch in raw for ch in "\x1b\x9b")
+    assert json.loads(raw)[0]["name"] == "Al\x1b[2Jex\x9b"  # escaped, not lost
+
+
+def test_csv_cells_a_spreadsheet_would_run_are_kept_as_text(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    row = "=1,2026-11-23 10:00,vomiting,=cmd|' /C calc'!A0,@x,+1 312-555-0142,AB,DRW,"
+    assert main(["import", visits(tmp_path, row)]) == 0
+    for argv in (["list", "--format", "csv"], ["export", "--format", "csv"]):
+        capsys.readouterr()
+        assert main(argv) == 0
+        (record,) = csv.DictReader(io.StringIO(capsys.readouterr().out))
+        assert (record["source_id"], record["patient"], record["client"], record["phone"]) == (
+            "'=1",
+            "'=cmd|' /C calc'!A0",
+            "'@x",
+            "'+13125550142",
+        )
+        assert record["attempts"] == "0"  # a number stays a number

@@ -38,6 +38,24 @@ def without_controls(text: str) -> str:
     )
 
 
+def printable(value: str, *, multiline: bool = False) -> str:
+    """`value` safe to send to a terminal: every character `clean` would drop is gone.
+
+    Text from a file or an older record may hold ESC, C1 controls such as CSI, or bidi
+    overrides that a terminal acts on (moving the cursor, recolouring, hiding what follows).
+    Other line breaks and tabs become spaces; multi-line text keeps newlines and tabs.
+    """
+    if value.isprintable():  # the common case: nothing to do
+        return value
+    return "".join(_shown(ch, multiline) for ch in value)
+
+
+def _shown(ch: str, multiline: bool) -> str:
+    if not unicodedata.category(ch).startswith("C") or (multiline and ch in _KEEP):
+        return ch
+    return " " if ch.isspace() else ""
+
+
 def whole_number(raw: str, *, least: int, most: int, unit: str) -> int:
     """A count typed by a person or read from a file: plain ASCII digits, within bounds.
 
