@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from callback_tui import __version__
-from callback_tui.config import Clinic, load_clinic, load_settings, resolve_db
+from callback_tui.config import Clinic, ConfigError, load_clinic, load_settings, resolve_db
 from callback_tui.domain.datafile import DataFileError
 from callback_tui.domain.text import printable
 from callback_tui.domain.vocab import Role, Status
@@ -24,6 +24,8 @@ from callback_tui.store.tables import TABLES
 
 PROG = "callback-tui"
 FORMATS = ("table", "csv", "json")
+SYSTEM = "system"
+"""The actor `--as` names when no person does: scripts, and adding the first staff member."""
 
 
 class UserError(Exception):
@@ -42,7 +44,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (`| head`): stop quietly, as Unix tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except (UserError, DataFileError, DeskError) as exc:  # Store-, ServiceError
+    except (UserError, ConfigError, DataFileError, DeskError) as exc:  # Store-, ServiceError
         # The text may quote what was typed (a path, initials): shown without controls.
         print(f"{PROG}: error: {printable(str(exc))}", file=sys.stderr)
         return 1
@@ -86,7 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("initials", help="2-4 letters, unique")
     add.add_argument("name")
     add.add_argument("--role", required=True, choices=[r.value for r in Role])
-    add.add_argument("--as", dest="actor", default="cli", metavar="AB", help="who is adding")
+    add.add_argument(
+        "--as", dest="actor", default=SYSTEM, metavar="AB", help=f"who is adding (default {SYSTEM})"
+    )
     add.set_defaults(handler=run_staff_add)
     listing = staff_commands.add_parser("list", parents=[common], help="list staff")
     listing.add_argument("--format", choices=FORMATS, default="table")
@@ -99,7 +103,13 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument(
         "--skip-invalid", action="store_true", help="import the good rows and list the others"
     )
-    imp.add_argument("--as", dest="actor", default="import", metavar="AB", help="who is importing")
+    imp.add_argument(
+        "--as",
+        dest="actor",
+        default=SYSTEM,
+        metavar="AB",
+        help=f"who is importing (default {SYSTEM})",
+    )
     imp.set_defaults(handler=run_import)
 
     lst = commands.add_parser("list", parents=[common], help="the queue, for printing or scripts")
@@ -184,7 +194,8 @@ def _database(args: argparse.Namespace) -> Database:
     return open_database(resolve_db(getattr(args, "db", None)))
 
 
-def _known_initials(database: Database, initials: str | None) -> str | None:
+def _known_initials(database: Database, initials: str | None, option: str = "") -> str | None:
+    """`initials` as they are on file (None stays None); `option` names the flag in the error."""
     from callback_tui.store import queries
 
     if initials is None:
@@ -192,8 +203,18 @@ def _known_initials(database: Database, initials: str | None) -> str | None:
     member = queries.staff_member(database, initials)
     if member is None:
         known = ", ".join(m.initials for m in queries.staff(database)) or "none yet"
-        raise UserError(f"unknown initials {initials.upper()!r} (known: {known})")
+        flag = f" for {option}" if option else ""
+        raise UserError(f"unknown initials {initials.upper()!r}{flag} (known: {known})")
     return member.initials
+
+
+def _actor(database: Database, initials: str) -> str:
+    """Who `--as` names, as the audit records them: someone on file, or the system."""
+    if initials.casefold() == SYSTEM:
+        return SYSTEM
+    known = _known_initials(database, initials, "--as")
+    assert known is not None
+    return known
 
 
 def _shown(value: Any) -> str:
@@ -269,7 +290,8 @@ def run_demo(args: argparse.Namespace) -> int:
 
 def run_staff_add(args: argparse.Namespace) -> int:
     desk = FrontDesk(_database(args), _clinic(args))
-    staff = desk.staff.add(args.actor, args.initials, args.name, args.role)
+    actor = _actor(desk.database, args.actor)
+    staff = desk.staff.add(actor, args.initials, args.name, args.role)
     print(printable(f"added {staff.initials} {staff.name} ({staff.role})"))
     return 0
 
@@ -289,10 +311,11 @@ def run_import(args: argparse.Namespace) -> int:
     from callback_tui.io.importer import ImportFailed, import_file
 
     desk = FrontDesk(_database(args), _clinic(args))
+    actor = _actor(desk.database, args.actor)
     try:
         with _progress() as progress:
             report = import_file(
-                desk, args.file, actor=args.actor, skip_invalid=args.skip_invalid, progress=progress
+                desk, args.file, actor=actor, skip_invalid=args.skip_invalid, progress=progress
             )
     except ImportFailed as failed:
         for problem in failed.problems:

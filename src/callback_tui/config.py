@@ -108,8 +108,18 @@ def default_settings_path() -> Path:
     return platformdirs.user_config_path(APP_NAME) / "settings.toml"
 
 
+class ConfigError(ValueError):
+    """A path or name given on the command line that cannot be used; the message says why."""
+
+
 def resolve_db(cli_value: str | None) -> str:
-    """The database the user asked for: --db, else $CALLBACK_TUI_DB, else the default file."""
+    """The database the user asked for: --db, else $CALLBACK_TUI_DB, else the default file.
+
+    An empty --db is refused rather than read as "not given": it is a mistake (an unset
+    shell variable, say), and quietly opening the default file would write to the wrong one.
+    """
+    if cli_value is not None and not cli_value.strip():
+        raise ConfigError("--db is empty: give a file path or a database URL")
     return cli_value or os.environ.get(DB_ENV) or str(default_db_path())
 
 

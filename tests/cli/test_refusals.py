@@ -29,7 +29,7 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("CALLBACK_TUI_SETTINGS", str(settings))
     monkeypatch.setenv("CALLBACK_TUI_NOW", "2026-11-24T09:00:00-06:00")
     assert main(["staff", "add", "AB", "Alex Baker", "--role", "assistant"]) == 0
-    assert main(["staff", "add", "DRW", "Dr. Wong", "--role", "doctor"]) == 0
+    assert main(["staff", "add", "DRW", "Dr. Wong", "--role", "doctor", "--as", "ab"]) == 0
     return database
 
 
@@ -171,3 +171,29 @@ def test_csv_cells_a_spreadsheet_would_run_are_kept_as_text(
             "'+13125550142",
         )
         assert record["attempts"] == "0"  # a number stays a number
+
+
+def test_as_names_someone_on_file_or_the_system(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    file = visits(tmp_path, ROW.format(n=1))
+    assert refused(capsys, ["import", file, "--as", "XX"]) == [
+        "callback-tui: error: unknown initials 'XX' for --as (known: AB, DRW)"
+    ]
+    (escape,) = refused(
+        capsys, ["staff", "add", "TR", "Tay", "--role", "technician", "--as", "\x1b"]
+    )
+    assert escape.startswith("callback-tui: error: unknown initials '\\x1b' for --as")
+    assert main(["import", file, "--as", "drw"]) == 0
+    events = exported(capsys)["events"]
+    assert [(e["action"], e["actor"]) for e in events if e["entity"] == "staff"] == [
+        ("staff.added", "system"),
+        ("staff.added", "AB"),
+    ]
+    assert {e["actor"] for e in events if e["action"] == "callback.created"} == {"DRW"}
+
+
+def test_an_empty_db_is_refused(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert refused(capsys, ["staff", "list", "--db", ""]) == [
+        "callback-tui: error: --db is empty: give a file path or a database URL"
+    ]

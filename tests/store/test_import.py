@@ -34,26 +34,26 @@ def callbacks(desk: FrontDesk) -> int:
 def problems(desk: FrontDesk, path: Path) -> list[str]:
     before = callbacks(desk)
     with pytest.raises(ImportFailed) as caught:
-        import_file(desk, path, actor="import")
+        import_file(desk, path, actor="system")
     assert callbacks(desk) == before, "a refused import must write nothing"
     return [str(p) for p in caught.value.problems]
 
 
 def test_a_good_file_creates_every_callback_in_one_go(desk: FrontDesk, tmp_path: Path) -> None:
-    report = import_file(desk, write(tmp_path, *GOOD), actor="import")
+    report = import_file(desk, write(tmp_path, *GOOD), actor="system")
     assert (len(report.imported.created), report.rows) == (4, 3)
     with Session(desk.database.engine) as session:
         pepper = session.exec(select(Callback).where(Callback.source_id == "V3")).one()
         actors = set(session.exec(select(Event.actor).where(Event.action == "callback.created")))
     # The doctor's 3 days land on the 26th, a closure, so the call moves to the 27th.
     assert (pepper.original_due_date, pepper.due_date) == (date(2026, 11, 26), date(2026, 11, 27))
-    assert actors == {"import"}
+    assert actors == {"system"}
 
 
 def test_reimporting_the_same_ids_never_duplicates(desk: FrontDesk, tmp_path: Path) -> None:
     path = write(tmp_path, *GOOD)
-    import_file(desk, path, actor="import")
-    again = import_file(desk, path, actor="import")
+    import_file(desk, path, actor="system")
+    again = import_file(desk, path, actor="system")
     assert (len(again.imported.created), again.imported.already_imported) == (0, 3)
     assert callbacks(desk) == 4
 
@@ -147,7 +147,7 @@ def test_skip_invalid_imports_the_good_rows_and_lists_the_rest(
     path = write(
         tmp_path, GOOD[0], "X,2026-11-23 10:00,grooming,Rex,Al,312-555-0150,AB,DRW,", GOOD[2]
     )
-    report = import_file(desk, path, actor="import", skip_invalid=True)
+    report = import_file(desk, path, actor="system", skip_invalid=True)
     assert len(report.imported.created) == 2
     assert [str(p).split(":")[0] for p in report.refused] == ["row 2, column reason"]
 
@@ -155,12 +155,12 @@ def test_skip_invalid_imports_the_good_rows_and_lists_the_rest(
 def test_header_problems_refuse_even_with_skip_invalid(desk: FrontDesk, tmp_path: Path) -> None:
     path = write(tmp_path, "V1,2026-11-23 10:00", header="source_id,occurred_at")
     with pytest.raises(ImportFailed):
-        import_file(desk, path, actor="import", skip_invalid=True)
+        import_file(desk, path, actor="system", skip_invalid=True)
 
 
 def test_progress_is_reported_per_row(desk: FrontDesk, tmp_path: Path) -> None:
     seen: list[tuple[int, int]] = []
     import_file(
-        desk, write(tmp_path, *GOOD), actor="import", progress=lambda d, t: seen.append((d, t))
+        desk, write(tmp_path, *GOOD), actor="system", progress=lambda d, t: seen.append((d, t))
     )
     assert seen == [(1, 3), (2, 3), (3, 3)]
