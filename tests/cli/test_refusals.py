@@ -158,16 +158,18 @@ def test_lists_send_no_terminal_controls(db: Path, capsys: pytest.CaptureFixture
 def test_csv_cells_a_spreadsheet_would_run_are_kept_as_text(
     db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    row = "=1,2026-11-23 10:00,vomiting,=cmd|' /C calc'!A0,@x,+1 312-555-0142,AB,DRW,"
+    row = "@1,2026-11-23 10:00,vomiting,=cmd|' /C calc'!A0,Jo Lee,+1 312-555-0142,AB,DRW,"
     assert main(["import", visits(tmp_path, row)]) == 0
+    with sqlite3.connect(db) as connection:  # a leading tab: only an older record has one
+        connection.execute("UPDATE client SET name = ?", ("\t-2+3",))
     for argv in (["list", "--format", "csv"], ["export", "--format", "csv"]):
         capsys.readouterr()
         assert main(argv) == 0
         (record,) = csv.DictReader(io.StringIO(capsys.readouterr().out))
         assert (record["source_id"], record["patient"], record["client"], record["phone"]) == (
-            "'=1",
+            "'@1",
             "'=cmd|' /C calc'!A0",
-            "'@x",
+            "'\t-2+3",
             "'+13125550142",
         )
         assert record["attempts"] == "0"  # a number stays a number

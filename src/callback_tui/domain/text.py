@@ -38,20 +38,20 @@ def without_controls(text: str) -> str:
     )
 
 
-def printable(value: str, *, multiline: bool = False) -> str:
-    """`value` safe to send to a terminal: every character `clean` would drop is gone.
+def printable(value: str) -> str:
+    """`value` as one line that a terminal shows as it is.
 
     Text from a file or an older record may hold ESC, C1 controls such as CSI, or bidi
-    overrides that a terminal acts on (moving the cursor, recolouring, hiding what follows).
-    Other line breaks and tabs become spaces; multi-line text keeps newlines and tabs.
+    overrides, which a terminal acts on (moving the cursor, recolouring, hiding what follows).
+    They are dropped, as `clean` drops them; line breaks and tabs become spaces.
     """
-    if value.isprintable():  # the common case: nothing to do
+    if value.isprintable():  # the common case: nothing to look up
         return value
-    return "".join(_shown(ch, multiline) for ch in value)
+    return "".join(_shown(ch) for ch in value)
 
 
-def _shown(ch: str, multiline: bool) -> str:
-    if not unicodedata.category(ch).startswith("C") or (multiline and ch in _KEEP):
+def _shown(ch: str) -> str:
+    if not unicodedata.category(ch).startswith("C"):
         return ch
     return " " if ch.isspace() else ""
 

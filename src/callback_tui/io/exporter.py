@@ -107,5 +107,6 @@ def cell(value: Any) -> Any:
     if not isinstance(value, str):
         return value
     # Controls go first: "\x1b=cmd" must not lose its ESC after the check and start with "=".
-    shown = text.printable(value, multiline=True)
+    # (isprintable spares the common cell the look-up of each character.)
+    shown = value if value.isprintable() else text.without_controls(value)
     return f"'{shown}" if shown.startswith(_FORMULA_STARTS) else shown

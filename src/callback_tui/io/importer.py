@@ -134,7 +134,7 @@ def _fields_up_to(size: int) -> Iterator[None]:
 
     Its own limit (131 072, for the whole process) stops mid-file without naming a row or
     column. A value can be no longer than the file, so with the limit lifted to the file's
-    length every row is read, and `_too_long` names each value past FIELD_LIMIT instead.
+    length every row is read, and `_check_row` names each value past FIELD_LIMIT instead.
     """
     previous = csv.field_size_limit()
     csv.field_size_limit(max(previous, size))
@@ -150,7 +150,7 @@ def _header_problems(header: list[str]) -> list[Problem]:
     counts = Counter(name for name in header if name)
     # Each column once: with two, csv would quietly keep the last one's values.
     problems = [
-        Problem(0, name, "appears twice in the header" if n == 2 else f"appears {n} times")
+        Problem(0, name, f"appears {'twice' if n == 2 else f'{n} times'} in the header")
         for name, n in counts.items()
         if n > 1
     ]
