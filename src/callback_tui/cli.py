@@ -168,6 +168,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     res.add_argument("file", metavar="FILE", help="the backup to restore")
     res.set_defaults(handler=run_restore)
+
+    ver = commands.add_parser(
+        "verify", parents=[common], help="check the file and that the audit trail is unbroken"
+    )
+    ver.set_defaults(handler=run_verify)
     return parser
 
 
@@ -552,3 +557,21 @@ def run_restore(args: argparse.Namespace) -> int:
     for fact in done.facts:
         print(fact)
     return 0
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    from callback_tui.store.audit import verify
+
+    database = _database(args)
+    result = verify(database)
+    if result.file_problems:
+        print(f"{database.label}: the file is damaged:", file=sys.stderr)
+        for problem in result.file_problems:
+            print(f"  {printable(problem)}", file=sys.stderr)
+    else:
+        print(f"{database.label}: the file is intact")
+    if result.broken is not None:
+        print(f"the audit trail is broken at {result.broken}", file=sys.stderr)
+    else:
+        print(f"the audit trail holds: {result.events} event(s), each linked to the one before")
+    return 0 if result.ok else 1
