@@ -71,7 +71,12 @@ def test_an_unreached_clinical_callback_is_the_case_doctors_task(desk: FrontDesk
     (callback,) = add_visit(desk, doctor="DRP")
     version = callback.version
     for _ in range(3):
-        logged = desk.callbacks.log_outcome("AB", callback.id, version, CallOutcome(Outcome.NO_ANSWER))  # type: ignore[arg-type]
+        logged = desk.callbacks.log_outcome(
+            "AB",
+            callback.id,  # type: ignore[arg-type]
+            version,
+            CallOutcome(Outcome.NO_ANSWER),
+        )
         version = logged.callback.version
         desk.clinic.clock.advance(hours=5)  # type: ignore[attr-defined]
     (task,) = tasks.tasks(desk.database, initials="DRP")

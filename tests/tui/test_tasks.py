@@ -16,7 +16,12 @@ from tests.tui.conftest import SIZE, MakeApp, settle, shown
 
 def wrong_number(desk: FrontDesk) -> None:
     (callback,) = add_visit(desk, patient="[b]Rex[/b]", client="Jordan Lee")
-    desk.callbacks.log_outcome("AB", callback.id, callback.version, CallOutcome(Outcome.WRONG_NUMBER))  # type: ignore[arg-type]
+    desk.callbacks.log_outcome(
+        "AB",
+        callback.id,  # type: ignore[arg-type]
+        callback.version,
+        CallOutcome(Outcome.WRONG_NUMBER),
+    )
 
 
 async def open_tasks(pilot: Pilot[None]) -> None:

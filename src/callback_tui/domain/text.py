@@ -33,9 +33,7 @@ def without_controls(text: str) -> str:
 
     For text kept as typed but not yet checked (an unsubmitted form).
     """
-    return "".join(
-        ch for ch in text if ch in _KEEP or not unicodedata.category(ch).startswith("C")
-    )
+    return "".join(ch for ch in text if ch in _KEEP or not unicodedata.category(ch).startswith("C"))
 
 
 def printable(value: str) -> str:
