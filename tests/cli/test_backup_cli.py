@@ -149,7 +149,7 @@ def test_backup_of_what_is_not_a_database_file(capsys: Captured, tmp_path: Path)
     notes = tmp_path / "notes.txt"
     notes.write_text("call Mrs Lee back about Biscuit\n" * 20)
     assert refused(capsys, "backup", "--db", str(notes)) == (
-        f"{notes}: not a database file; nothing to back up"
+        f"{notes}: not a callback-tui database (not an SQLite file)"
     )
 
 

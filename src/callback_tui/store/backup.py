@@ -257,11 +257,11 @@ def restore(db: Path, source: Path) -> Restored:
     Refuses (StoreError naming the file, nothing changed) a source that is missing, not an
     SQLite file, damaged, not a callback-tui database, or from a newer version.
     """
-    revision = _restorable(source)
     if db.is_dir():
         raise StoreError(f"{db}: is a folder, not a database file; nothing was restored")
     if db.exists() and source.resolve() == db.resolve():
         raise StoreError(f"{source}: is the database itself; name a backup to restore")
+    revision = _restorable(source)
     kept: Path | None = None
     existed = db.exists()
     damaged = existed and _damaged(db)
@@ -383,16 +383,17 @@ def _connect(path: Path, mode: str) -> sqlite3.Connection:
 
 
 def _require_database(db: Path) -> None:
+    """A file to back up, readable; whether it is a database, SQLite itself says.
+
+    Never `open()` the live file here: closing any descriptor on it drops every SQLite lock
+    this process holds on it (POSIX locks are per process), and another desk could then
+    delete the WAL from under this one (see schema.py).
+    """
     if not db.is_file():
         what = "is a folder, not a database file" if db.is_dir() else "no such database file"
         raise StoreError(f"{db}: {what}; nothing to back up")
-    try:
-        with db.open("rb") as handle:
-            header = handle.read(len(schema.SQLITE_HEADER))
-    except OSError as exc:
-        raise StoreError(f"{db}: cannot be read ({exc.strerror}); nothing to back up") from None
-    if header and header != schema.SQLITE_HEADER:
-        raise StoreError(f"{db}: not a database file; nothing to back up")
+    if not os.access(db, os.R_OK):
+        raise StoreError(f"{db}: cannot be read (permission denied); nothing to back up")
 
 
 class _StillBusy(Exception):

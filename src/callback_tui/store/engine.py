@@ -7,6 +7,7 @@ revision. Alembic is imported only when a file needs upgrading (store/migrate.py
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from dataclasses import dataclass, field
@@ -103,9 +104,11 @@ def _is_sqlite_file(url: Any) -> bool:
 
 
 def _check_file(path: Path, *, create: bool) -> None:
-    """The cheap checks before SQLite opens a file: it is a file, ours to read, an SQLite one.
+    """The cheap checks before SQLite opens a file: it is a file, and ours to read.
 
-    A new file is created 0600 in a 0700 folder, however the path was spelled.
+    A new file is created 0600 in a 0700 folder, however the path was spelled. Whether it
+    is an SQLite file, SQLite says at the first read (explain: not a database). Never
+    `open()` the file here: this process may have connections on it already (see schema.py).
     """
     try:
         if path.is_dir():
@@ -115,14 +118,12 @@ def _check_file(path: Path, *, create: bool) -> None:
                 raise StoreError(f"{path}: no such database file")
             schema.create_private_file(path)
             return
-        with path.open("rb") as handle:
-            header = handle.read(len(schema.SQLITE_HEADER))
     except PermissionError:
         raise StoreError(f"{path}: no permission to open the database file or its folder") from None
     except OSError as exc:
         raise StoreError(f"{path}: cannot open the database file ({exc.strerror})") from None
-    if header and header != schema.SQLITE_HEADER:
-        raise StoreError(f"{path}: not a callback-tui database (not an SQLite file)")
+    if not os.access(path, os.R_OK):
+        raise StoreError(f"{path}: no permission to open the database file or its folder")
 
 
 def _bring_up_to_date(database: Database) -> None:

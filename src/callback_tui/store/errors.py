@@ -51,7 +51,8 @@ class NoteIsFinal(ServiceError):
 _BUSY = {5, 6}  # SQLITE_BUSY, SQLITE_LOCKED
 _READ_ONLY = {8}  # SQLITE_READONLY
 _FULL = {13}  # SQLITE_FULL
-_DAMAGED = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB
+_DAMAGED = {11}  # SQLITE_CORRUPT
+_NOT_A_DATABASE = 26  # SQLITE_NOTADB: the file does not start as an SQLite file does
 _CANNOT_OPEN = {14}  # SQLITE_CANTOPEN
 _IO = {10}  # SQLITE_IOERR
 _PERMISSION = {3, 23}  # SQLITE_PERM, SQLITE_AUTH
@@ -92,7 +93,11 @@ def explain(exc: BaseException, label: str, backup: str | None = None) -> StoreE
         return StoreError(
             f"{label}: the disk is full; nothing was saved (free some space and try again)"
         )
-    if primary in _DAMAGED or "malformed" in said or "not a database" in said:
+    if primary == _NOT_A_DATABASE or "not a database" in said:
+        if backup:  # it was a database: its first page is what is damaged
+            return DamagedFile(f"{label}: the database file is damaged at its start{restore}")
+        return StoreError(f"{label}: not a callback-tui database (not an SQLite file)")
+    if primary in _DAMAGED or "malformed" in said:
         return DamagedFile(f"{label}: the database file is damaged{restore or '; no backup found'}")
     if primary in _CANNOT_OPEN or "unable to open" in said:
         return StoreError(

@@ -1,7 +1,13 @@
-"""Which schema a database file holds, read cheaply (no Alembic import).
+"""Which schema a database file holds, read cheaply (no Alembic import), and the file itself.
 
 Alembic keeps the revision in `alembic_version`. A file made by 0.1.0, before migrations
 existed, has the tables but no such table: it holds the first revision.
+
+One rule for every module: never read the live database file with Python's `open()`. POSIX
+locks belong to the process, so closing any descriptor on the file drops every lock SQLite
+holds on it here; another desk closing its last connection would then take this one for gone
+and delete the WAL, with this desk's next writes in it. Ask SQLite instead (it shares its
+locks between the connections of a process).
 """
 
 from __future__ import annotations
