@@ -69,7 +69,7 @@ def run_app(db: str) -> None:
             ready()
             self.exit()
 
-    Measured(open_database(db), clinic, initials="AB", watch=False).run(
+    Measured(open_database(db), clinic, initials="AB", watch=False, backups=True).run(
         headless=True, size=(120, 36)
     )
 

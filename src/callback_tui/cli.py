@@ -273,7 +273,7 @@ def run_tui(args: argparse.Namespace) -> int:
     initials = _known_initials(database, args.initials)
     from callback_tui.tui.app import CallbackApp
 
-    CallbackApp(database, clinic, initials=initials).run()
+    CallbackApp(database, clinic, initials=initials, backups=True).run()
     return 0
 
 

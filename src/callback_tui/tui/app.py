@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
+from contextlib import suppress
 from functools import partial
 from pathlib import Path
 
@@ -12,9 +14,10 @@ from textual.screen import Screen
 
 from callback_tui.config import Clinic
 from callback_tui.store.engine import ChangeWatcher, Database
+from callback_tui.store.errors import DamagedFile, DeskError
 from callback_tui.store.services import FrontDesk
 from callback_tui.tui.messages import DataChanged
-from callback_tui.tui.workers import desk_work
+from callback_tui.tui.workers import desk_work, show_desk_error
 
 
 class CallbackApp(App[None]):
@@ -41,7 +44,10 @@ class CallbackApp(App[None]):
         demo: bool = False,
         watch: bool = True,
         blink: bool = True,
+        backups: bool = False,
     ) -> None:
+        """`backups`: make the day's backup of the file after the first paint (the real app
+        does; tests and the demo's throw-away file do not)."""
         super().__init__()
         self.database = database
         self.clinic = clinic
@@ -50,6 +56,7 @@ class CallbackApp(App[None]):
         self.demo = demo
         self.blink = blink
         self._watcher = ChangeWatcher(database) if watch else None
+        self._backups = backups and database.path is not None
 
     def on_mount(self) -> None:
         from callback_tui.tui.screens.today import TodayScreen
@@ -57,6 +64,8 @@ class CallbackApp(App[None]):
 
         if self._watcher is not None:
             self.set_interval(self.clinic.settings.refresh_seconds, self._check_watcher)
+        if self._backups:
+            self.call_after_refresh(self._start_daily_backup)
         if self.start_initials:
             self.push_screen(TodayScreen(self.start_initials))
             return
@@ -72,6 +81,33 @@ class CallbackApp(App[None]):
     def on_unmount(self) -> None:
         if self._watcher is not None:
             self._watcher.close()
+
+    # -- the day's backup ----------------------------------------------------------------
+
+    def _start_daily_backup(self) -> None:
+        """The first start of the day copies the file to backups/, after checking it.
+
+        The check reads every page (seconds on years of data), so it waits for the first
+        paint and runs off the UI thread: a daemon thread, so quitting never waits for it
+        (a copy cut short leaves a temporary file, never a half backup).
+        """
+        threading.Thread(target=self._daily_backup, name="daily-backup", daemon=True).start()
+
+    def _daily_backup(self) -> None:
+        from callback_tui.store.backup import daily_backup
+
+        assert self.database.path is not None
+        try:
+            daily_backup(self.database.path, self.clinic.clock.today())
+        except DamagedFile as error:
+            self.database.damaged = True  # from now on no write proceeds on this file
+            self._tell(error)
+        except DeskError as error:
+            self._tell(error)
+
+    def _tell(self, error: DeskError) -> None:
+        with suppress(RuntimeError):  # the app closed meanwhile: nobody to tell
+            self.call_from_thread(show_desk_error, self, error)
 
     # -- another desk's changes -----------------------------------------------------------
 
