@@ -46,8 +46,8 @@ class CallbackApp(App[None]):
         blink: bool = True,
         backups: bool = False,
     ) -> None:
-        """`backups`: make the day's backup of the file after the first paint (the real app
-        does; tests and the demo's throw-away file do not)."""
+        """`backups`: make the day's backup of the file once the queue is painted (the real
+        app does; tests and the demo's throw-away file do not)."""
         super().__init__()
         self.database = database
         self.clinic = clinic
@@ -64,8 +64,6 @@ class CallbackApp(App[None]):
 
         if self._watcher is not None:
             self.set_interval(self.clinic.settings.refresh_seconds, self._check_watcher)
-        if self._backups:
-            self.call_after_refresh(self._start_daily_backup)
         if self.start_initials:
             self.push_screen(TodayScreen(self.start_initials))
             return
@@ -84,13 +82,18 @@ class CallbackApp(App[None]):
 
     # -- the day's backup ----------------------------------------------------------------
 
-    def _start_daily_backup(self) -> None:
+    def on_queue_loaded(self, _message: object) -> None:
         """The first start of the day copies the file to backups/, after checking it.
 
-        The check reads every page (seconds on years of data), so it waits for the first
-        paint and runs off the UI thread: a daemon thread, so quitting never waits for it
-        (a copy cut short leaves a temporary file, never a half backup).
+        The check reads every page (seconds on years of data), so it waits until the queue
+        is on screen and runs off the UI thread: a daemon thread, so quitting never waits
+        for it (a copy cut short leaves a temporary file, never a half backup).
         """
+        if self._backups:
+            self._backups = False  # once per start; the queue loads again on every change
+            self.call_after_refresh(self._start_daily_backup)
+
+    def _start_daily_backup(self) -> None:
         threading.Thread(target=self._daily_backup, name="daily-backup", daemon=True).start()
 
     def _daily_backup(self) -> None:
