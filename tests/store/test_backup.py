@@ -384,7 +384,7 @@ def test_daily_refuses_a_damaged_file_and_names_the_latest_backup(database: Data
 
     message = str(refused.value)
     assert message.startswith(f"{db}: the database file is damaged")
-    assert f"the latest backup is {latest}" in message
+    assert f"to go back to the latest backup: callback-tui restore {latest}" in message
     assert [b.path for b in list_backups(db)] == [latest]
 
 

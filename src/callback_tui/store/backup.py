@@ -33,7 +33,7 @@ from pathlib import Path
 
 from callback_tui.clock import Clock
 from callback_tui.store import schema
-from callback_tui.store.errors import DamagedFile, StoreError, explain
+from callback_tui.store.errors import DamagedFile, StoreError, explain, restore_hint
 
 FOLDER = "backups"
 """Beside the database file."""
@@ -234,7 +234,7 @@ def daily_backup(db: Path, today: date, keep: int = 14) -> Path | None:
     if _damaged(db):
         raise DamagedFile(
             f"{db}: the database file is damaged (its quick check failed); no backup was made"
-            + _restore_hint(latest_backup(db))
+            + restore_hint(_shown(latest_backup(db)))
         )
     # Named for the day it stands for, so that a pinned clinic clock (training) still finds
     # it tomorrow morning instead of making one at every start.
@@ -513,9 +513,3 @@ def _local_now() -> datetime:
 
 def _shown(path: Path | None) -> str | None:
     return str(path) if path else None
-
-
-def _restore_hint(latest: Path | None) -> str:
-    if latest is None:
-        return "; no backup found"
-    return f"; the latest backup is {latest} (callback-tui restore FILE)"

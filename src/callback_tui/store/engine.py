@@ -20,7 +20,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlmodel import SQLModel, create_engine
 
 from callback_tui.store import schema, tables  # noqa: F401  (tables registers the tables)
-from callback_tui.store.errors import DamagedFile, StoreError, explain
+from callback_tui.store.errors import DamagedFile, StoreError, explain, restore_hint
 
 BUSY_TIMEOUT_MS = 5_000
 
@@ -52,7 +52,7 @@ class Database:
         if self.damaged:
             raise DamagedFile(
                 f"{self.label}: the database file is damaged; nothing was saved"
-                + (f"; the latest backup is {b}" if (b := self.latest_backup()) else "")
+                + restore_hint(self.latest_backup())
             )
 
     def dispose(self) -> None:
@@ -165,21 +165,7 @@ def _create_schema(database: Database) -> None:
         if connection.dialect.name == "sqlite":
             for statement in schema.SQLITE_GUARDS:
                 connection.exec_driver_sql(statement)
-        stamp(connection, schema.HEAD)
-
-
-def stamp(connection: Connection, revision: str) -> None:
-    """Record the file's revision the way Alembic does (its own table, one row)."""
-    from sqlalchemy import text
-
-    connection.exec_driver_sql(
-        "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL,"
-        " CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"
-    )
-    connection.execute(
-        text("INSERT INTO alembic_version (version_num) VALUES (:revision)"),
-        {"revision": revision},
-    )
+        schema.stamp(connection, schema.HEAD)
 
 
 def _connect_args(backend: str) -> dict[str, Any]:

@@ -77,7 +77,7 @@ def explain(exc: BaseException, label: str, backup: str | None = None) -> StoreE
     code = getattr(found, "sqlite_errorcode", None)
     primary = code & 0xFF if isinstance(code, int) else None
     said = str(found).lower()
-    restore = f"; to go back to the latest backup: callback-tui restore {backup}" if backup else ""
+    restore = restore_hint(backup) if backup else ""
 
     if primary in _BUSY or "locked" in said or "busy" in said:
         return StoreError(
@@ -112,3 +112,10 @@ def explain(exc: BaseException, label: str, backup: str | None = None) -> StoreE
         )
     name = getattr(found, "sqlite_errorname", None) or type(found).__name__
     return StoreError(f"{label}: the database failed ({name}){restore}")
+
+
+def restore_hint(backup: str | None) -> str:
+    """How a message about a damaged file ends: the way back, or that there is none."""
+    if backup is None:
+        return "; no backup found"
+    return f"; to go back to the latest backup: callback-tui restore {backup}"

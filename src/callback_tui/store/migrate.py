@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import inspect
 
 from callback_tui.store import schema
-from callback_tui.store.engine import Database, stamp
 from callback_tui.store.errors import DeskError, StoreError
+
+if TYPE_CHECKING:
+    from callback_tui.store.engine import Database
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -72,7 +75,7 @@ def _migrate(database: Database) -> None:
             with connection.begin():
                 found = inspect(connection)
                 if not found.has_table("alembic_version") and found.has_table("callback"):
-                    stamp(connection, schema.BASELINE)  # made by 0.1.0, before migrations
+                    schema.stamp(connection, schema.BASELINE)  # made by 0.1.0, before migrations
                 settings.attributes["connection"] = connection
                 command.upgrade(settings, "head")
                 if sqlite:

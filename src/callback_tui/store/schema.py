@@ -16,6 +16,10 @@ import contextlib
 import os
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 REVISIONS = ("0001", "0002", "0003")
 """Every revision this version knows, oldest first (the files in migrations/versions)."""
@@ -52,6 +56,20 @@ def revision_of_file(path: str) -> str | None:
         return revision_of(connection)
     finally:
         connection.close()
+
+
+def stamp(connection: Connection, revision: str) -> None:
+    """Record the file's revision the way Alembic does (its own table, one row)."""
+    from sqlalchemy import text  # here: this module is read on the start path
+
+    connection.exec_driver_sql(
+        "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL,"
+        " CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"
+    )
+    connection.execute(
+        text("INSERT INTO alembic_version (version_num) VALUES (:revision)"),
+        {"revision": revision},
+    )
 
 
 def create_private_file(path: Path) -> None:
