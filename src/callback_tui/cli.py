@@ -551,9 +551,9 @@ def _size(count: int) -> str:
 
 
 def run_restore(args: argparse.Namespace) -> int:
-    from callback_tui.store import backup
+    from callback_tui.store.restore import restore
 
-    done = backup.restore(_database_file(args), Path(args.file).expanduser())
+    done = restore(_database_file(args), Path(args.file).expanduser())
     for fact in done.facts:
         print(fact)
     return 0

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from sqlmodel import Session, col, select
 
 from callback_tui.domain.vocab import Outcome
-from callback_tui.store import backup, schema
+from callback_tui.store import files, schema
 from callback_tui.store.backup import (
     DAILY,
     DAMAGED,
@@ -28,10 +28,10 @@ from callback_tui.store.backup import (
     latest_backup,
     list_backups,
     make_backup,
-    restore,
 )
 from callback_tui.store.engine import Database
 from callback_tui.store.errors import DamagedFile, DeskError, StoreError
+from callback_tui.store.restore import restore
 from callback_tui.store.services import CallOutcome, FrontDesk
 from callback_tui.store.tables import Callback, Staff
 from tests.conftest import add_visit
@@ -418,7 +418,7 @@ def test_restore_waits_for_another_desks_write_then_gives_up_in_words(
     made = make_backup(db)
     desk.staff.add("OM", "ZZ", "Zed After", "assistant")
     as_it_was = contents(db)
-    monkeypatch.setattr(backup, "_BUSY_SECONDS", 0.3)
+    monkeypatch.setattr(files, "BUSY_SECONDS", 0.3)
 
     writing = desk.database.writer.connect()  # another desk, mid-write: it holds the lock
     with writing, writing.begin(), pytest.raises(StoreError) as refused:

@@ -41,7 +41,7 @@ def upgrade(database: Database, found: str) -> None:
         raise  # already in words (busy, read-only, full…); the transaction rolled back
     except Exception as exc:
         if kept is not None and database.path is not None:
-            from callback_tui.store.backup import copy_in
+            from callback_tui.store.restore import copy_in
 
             database.dispose()
             copy_in(kept, database.path)
