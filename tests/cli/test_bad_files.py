@@ -74,6 +74,11 @@ def test_a_folder_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert "is a folder" in one_line(capsys, naming=tmp_path)
 
 
+def test_a_device_is_named(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["staff", "list", "--db", "/dev/null"]) == 1
+    assert "is not a regular file" in one_line(capsys, naming="/dev/null")
+
+
 def test_a_file_that_is_not_sqlite_is_named(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

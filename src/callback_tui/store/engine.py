@@ -113,6 +113,8 @@ def _check_file(path: Path, *, create: bool) -> None:
     try:
         if path.is_dir():
             raise StoreError(f"{path}: is a folder, not a database file")
+        if path.exists() and not path.is_file():
+            raise StoreError(f"{path}: is not a regular file, so not a database file")
         if not path.exists():
             if not create:
                 raise StoreError(f"{path}: no such database file")
