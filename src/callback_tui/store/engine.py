@@ -86,7 +86,11 @@ def open_database(target: str, *, create: bool = True) -> Database:
     _speak_plainly(database)
     if url.get_backend_name() == "sqlite":
         _sqlite_pragmas(engine)
-    _bring_up_to_date(database)
+    try:
+        _bring_up_to_date(database)
+    except BaseException:
+        database.dispose()  # refused: no connection is left open on the file
+        raise
     return database
 
 

@@ -42,8 +42,9 @@ def revision_of(connection: sqlite3.Connection) -> str | None:
         ).fetchall()
     }
     if "alembic_version" in tables:
-        row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-        return str(row[0]) if row else None
+        # fetchall: a statement left unfinished would hold a read snapshot on the connection
+        rows = connection.execute("SELECT version_num FROM alembic_version").fetchall()
+        return str(rows[0][0]) if rows else None
     if "callback" in tables:
         return BASELINE
     return None
