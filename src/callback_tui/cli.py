@@ -196,7 +196,7 @@ def _clinic(args: argparse.Namespace) -> Clinic:
 
 
 def _database(args: argparse.Namespace) -> Database:
-    return open_database(resolve_db(getattr(args, "db", None)))
+    return open_database(resolve_db(getattr(args, "db", None)), on_upgrade=_warn)
 
 
 def _known_initials(database: Database, initials: str | None, option: str = "") -> str | None:

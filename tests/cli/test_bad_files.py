@@ -261,3 +261,20 @@ def test_a_database_in_an_unreadable_folder_is_named(shared_folder: Path) -> Non
     path = locked / "callback.db"
     result = as_nobody("list", "--db", str(path), home=shared_folder)
     assert "permission" in refused_line(result, naming=path)
+
+
+def test_an_older_file_is_upgraded_with_a_word_first(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = tmp_path / "settings.toml"
+    settings.write_text('timezone = "America/Chicago"\n')
+    monkeypatch.setenv("CALLBACK_TUI_SETTINGS", str(settings))
+    path = tmp_path / "old" / "callback.db"
+    path.parent.mkdir()
+    shutil.copy(FIXTURE, path)
+    assert main(["staff", "list", "--db", str(path), "--format", "json"]) == 0
+    captured = capsys.readouterr()
+    assert "bringing it up to date" in captured.err and str(path) in captured.err
+    assert '"initials": "DRW"' in captured.out  # the listing itself is untouched by the word
+    assert main(["staff", "list", "--db", str(path)]) == 0
+    assert capsys.readouterr().err == ""  # once only

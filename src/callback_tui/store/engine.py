@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,12 +60,15 @@ class Database:
         self.engine.dispose()
 
 
-def open_database(target: str, *, create: bool = True) -> Database:
+def open_database(
+    target: str, *, create: bool = True, on_upgrade: Callable[[str], None] | None = None
+) -> Database:
     """Open (create, or upgrade) the callback-tui database at a path or SQLAlchemy URL.
 
     Every problem is a StoreError naming the file: a folder, not an SQLite file, damaged,
     read-only, locked, made by a newer version, or an upgrade that failed (the file is then
-    put back as it was).
+    put back as it was). `on_upgrade` hears one line before an upgrade starts: on years of
+    data it takes a while, and the person should know why.
     """
     if not target.strip():
         raise StoreError("no database given: name a file path or a database URL")
@@ -87,7 +91,7 @@ def open_database(target: str, *, create: bool = True) -> Database:
     if url.get_backend_name() == "sqlite":
         _sqlite_pragmas(engine)
     try:
-        _bring_up_to_date(database)
+        _bring_up_to_date(database, on_upgrade)
     except BaseException:
         database.dispose()  # refused: no connection is left open on the file
         raise
@@ -132,7 +136,7 @@ def _check_file(path: Path, *, create: bool) -> None:
         raise StoreError(f"{path}: no permission to open the database file or its folder")
 
 
-def _bring_up_to_date(database: Database) -> None:
+def _bring_up_to_date(database: Database, on_upgrade: Callable[[str], None] | None) -> None:
     """Create the schema in a new file, upgrade an older one, refuse a newer one."""
     with database.engine.connect() as connection:
         found = _revision(connection)
@@ -146,6 +150,11 @@ def _bring_up_to_date(database: Database) -> None:
     if found is None:
         _create_schema(database)
         return
+    if on_upgrade is not None:
+        on_upgrade(
+            f"{database.label}: made by an earlier callback-tui (schema {found}); bringing it up"
+            f" to date (schema {schema.HEAD}), a copy first goes to backups/"
+        )
     from callback_tui.store.migrate import upgrade
 
     upgrade(database, found)
