@@ -1,19 +1,23 @@
 """The one unit of work every write goes through: a transaction, who does it, and its events.
 
 Each desk (staff, callbacks, notes, tasks, incidents) is a `Desk`: it opens a `Work` with
-`write`, changes rows, and calls `Work.record` once per changed row. The transaction commits
-everything with its audit events, or nothing.
+`write`, changes rows, and calls `Work.record` once per changed row (or `insert_many` and
+`record_many` for many new rows at once). The transaction commits everything with its audit
+events, or nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
+from functools import cache
 from typing import Any, TypeVar
 
+from pydantic_core import PydanticUndefined
+from sqlalchemy import Table, insert
 from sqlmodel import Session, SQLModel, col, select
 
 from callback_tui.clock import real_now
@@ -48,19 +52,71 @@ class Work:
         """
         self.session.add(row)
         self.session.flush()
-        event = Event(
+        event = self._chained(action, type(row), row_values(row), before)
+        self.session.add(Event(**event.values()))
+
+    def insert_many(self, kind: type[SQLModel], rows: Sequence[dict[str, Any]]) -> None:
+        """Insert new rows of `kind` (every column, as `new_row` makes them) in a few
+        statements, and put each one's id in it. `record_many` then appends their events."""
+        if not rows:
+            return
+        table = kind.__table__  # type: ignore[attr-defined]
+        keys = [column.key for column in table.columns if column.key != "id"]
+        values = [{key: row[key] for key in keys} for row in rows]
+        for row, row_id in zip(rows, self._inserted_ids(table, values, keys), strict=True):
+            row["id"] = row_id
+
+    def record_many(self, changes: Sequence[tuple[str, type[SQLModel], dict[str, Any]]]) -> None:
+        """`record` for many new rows at once: (action, kind, every column with the id).
+
+        The events chain in the order given, exactly as that many `record` calls would.
+        """
+        if not changes:
+            return
+        self.session.flush()  # events recorded before these keep their place in the chain
+        events = [self._chained(action, kind, row, None).values() for action, kind, row in changes]
+        # Each hash is unique (it covers the one before), so it tells the events apart.
+        self._inserted_ids(Event.__table__, events, ["hash"])  # type: ignore[attr-defined]
+
+    def _inserted_ids(
+        self, table: Table, values: list[dict[str, Any]], compared: list[str]
+    ) -> list[int]:
+        """INSERT … RETURNING of many rows: their ids, in the order of `values`.
+
+        The database numbers the rows of one multi-row INSERT in order (SQLite, and
+        PostgreSQL's serial), but promises no order for what RETURNING gives back, and
+        asking SQLAlchemy for one (`sort_by_parameter_order`) makes it insert a row at a
+        time on SQLite. So the rows come back with the `compared` columns, sorted by id,
+        and must match `values` in order: the audit trail is never written on a guess.
+        """
+        columns = [table.c.id, *(table.c[key] for key in compared)]
+        returned = sorted(self.session.execute(insert(table).returning(*columns), values).all())
+        expected = [tuple(row[key] for key in compared) for row in values]
+        if [tuple(found[1:]) for found in returned] != expected:
+            raise StoreError(f"the new {table.name} rows were numbered out of order; nothing saved")
+        return [found[0] for found in returned]
+
+    def _chained(
+        self,
+        action: str,
+        kind: type[SQLModel],
+        row: dict[str, Any],
+        before: dict[str, Any] | None,
+    ) -> _Chained:
+        """The event for a change to `row` (every column, its id too), chained after the last."""
+        event = _Chained(
             at=self.recorded_at,
             actor=self.actor,
             action=action,
-            entity=type(row).__tablename__,  # type: ignore[arg-type]
-            entity_id=row.id,  # type: ignore[attr-defined]
+            entity=kind.__tablename__,  # type: ignore[arg-type]
+            entity_id=row["id"],
             before=before,
-            after=snapshot(row),
+            after={key: _json(value) for key, value in row.items()},
         )
         event.prev_hash = self._previous_hash()
         event.hash = chain.link(event.prev_hash, chain.content(event))
         self._last_hash = event.hash
-        self.session.add(event)
+        return event
 
     def _previous_hash(self) -> str:
         if self._last_hash is None:
@@ -69,10 +125,67 @@ class Work:
         return self._last_hash
 
 
+@dataclass(slots=True)
+class _Chained:
+    """An event's values, hashed and ready to insert (lighter to make than an `Event`)."""
+
+    at: datetime
+    actor: str
+    action: str
+    entity: str
+    entity_id: int
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    prev_hash: str = ""
+    hash: str = ""
+    id: int | None = None
+
+    def values(self) -> dict[str, Any]:
+        """The columns of its `Event`, but the id the database gives."""
+        return {
+            "at": self.at,
+            "actor": self.actor,
+            "action": self.action,
+            "entity": self.entity,
+            "entity_id": self.entity_id,
+            "before": self.before,
+            "after": self.after,
+            "prev_hash": self.prev_hash,
+            "hash": self.hash,
+        }
+
+
 def snapshot(row: SQLModel) -> dict[str, Any]:
     """Every column of `row` as JSON values, empty ones included (the full row)."""
+    return {key: _json(value) for key, value in row_values(row).items()}
+
+
+def row_values(row: SQLModel) -> dict[str, Any]:
+    """Every column of `row`, by name, in the table's order."""
     table = row.__table__  # type: ignore[attr-defined]
-    return {column.key: _json(getattr(row, column.key, None)) for column in table.columns}
+    return {column.key: getattr(row, column.key, None) for column in table.columns}
+
+
+def new_row(model: type[SQLModel], values: dict[str, Any]) -> dict[str, Any]:
+    """What `row_values(model(**values))` would be, without the cost of making the object
+    (which counts in an import of thousands): the columns not given take their defaults."""
+    defaults = _defaults(model)
+    unknown = values.keys() - defaults.keys()
+    if unknown:
+        raise TypeError(f"{model.__name__} has no column {', '.join(sorted(unknown))}")
+    return {**defaults, **values}
+
+
+@cache
+def _defaults(kind: type[SQLModel]) -> dict[str, Any]:
+    """Each column's default, None for those without one (as on a new object)."""
+    fields = kind.model_fields
+    defaults: dict[str, Any] = {}
+    for column in kind.__table__.columns:  # type: ignore[attr-defined]
+        field = fields.get(column.key)
+        default = None if field is None else field.get_default(call_default_factory=True)
+        defaults[column.key] = None if default is PydanticUndefined else default
+    return defaults
 
 
 def _json(value: Any) -> Any:
