@@ -1,0 +1,128 @@
+"""An import writes in bulk, yet leaves exactly what adding its visits one by one would."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlmodel import Session, col, select
+
+from callback_tui.config import Clinic
+from callback_tui.domain.intake import VisitForm
+from callback_tui.store import audit, queries
+from callback_tui.store.engine import Database, open_database
+from callback_tui.store.services import FrontDesk
+from callback_tui.store.tables import TABLES, Event, SearchTerm
+from tests.conftest import visit_fields
+
+STAFF = [("AB", "assistant"), ("TR", "technician"), ("DRW", "doctor"), ("DRP", "doctor")]
+CLIENTS = [
+    ("Jordan Lee", "(312) 555-0142"),
+    ("jordan lee", "(312) 555-0142"),  # the same client, whatever the case
+    ("Jordan Leigh", "(312) 555-0142"),  # another client on the same phone
+    ("Maria Gonzalez", "312-555-0102"),
+    ("Sam Okafor", "+1 312 555 0103"),
+]
+visit = st.fixed_dictionaries(
+    {
+        "source_id": st.one_of(st.none(), st.sampled_from([f"V{i}" for i in range(12)])),
+        "client": st.sampled_from(range(len(CLIENTS))),
+        "patient": st.sampled_from(["Biscuit", "biscuit", "Luna", "Pepper"]),
+        "reason": st.sampled_from(["vomiting", "surgery", "core", "illness", "general_question"]),
+        "assisted_by": st.sampled_from(["AB", "TR"]),
+        "doctor": st.sampled_from(["DRW", "DRP"]),
+        "day": st.integers(min_value=18, max_value=23),
+    }
+)
+
+
+def forms(desk: FrontDesk, visits: list[dict[str, Any]]) -> list[VisitForm]:
+    """The checked forms of `visits`, each source_id once (as the import's check leaves them)."""
+    roles = queries.staff_roles(desk.database)
+    out: list[VisitForm] = []
+    seen: set[str] = set()
+    for v in visits:
+        if v["source_id"] is not None:
+            if v["source_id"] in seen:
+                continue
+            seen.add(v["source_id"])
+        client, phone = CLIENTS[v["client"]]
+        fields = visit_fields(
+            source_id=v["source_id"] or "",
+            client=client,
+            phone=phone,
+            patient=v["patient"],
+            reason=v["reason"],
+            assisted_by=v["assisted_by"],
+            doctor=v["doctor"],
+            occurred_at=f"2026-11-{v['day']} 10:00",
+        )
+        form, problems = desk.clinic.read_visit(fields, roles)
+        assert form is not None, problems
+        out.append(form)
+    return out
+
+
+def contents(database: Database) -> dict[str, Any]:
+    """Every row of every table, and every event but its time and hashes, ids included."""
+    found: dict[str, Any] = {}
+    with Session(database.engine) as session:
+        for name, table in [*TABLES.items(), ("search_terms", SearchTerm)]:
+            if table is Event:
+                continue
+            rows = session.exec(select(table).order_by(col(table.id))).all()
+            found[name] = [row.model_dump() for row in rows]
+        found["events"] = [
+            (e.id, e.action, e.entity, e.entity_id, e.before, e.after, e.actor)
+            for e in session.exec(select(Event).order_by(col(Event.id)))
+        ]
+    return found
+
+
+def fresh(clinic: Clinic, path: Path) -> FrontDesk:
+    desk = FrontDesk(open_database(str(path)), clinic)
+    for initials, role in STAFF:
+        desk.staff.add("setup", initials, initials, role)
+    return desk
+
+
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    earlier=st.lists(visit, max_size=4),
+    visits=st.lists(visit, min_size=1, max_size=14),
+    batch=st.sampled_from([1, 2, 3, 500]),
+)
+def test_a_bulk_import_leaves_what_one_visit_at_a_time_does(
+    clinic: Clinic,
+    tmp_path_factory: Any,
+    monkeypatch: Any,
+    earlier: list[dict[str, Any]],
+    visits: list[dict[str, Any]],
+    batch: int,
+) -> None:
+    folder = tmp_path_factory.mktemp("twins")
+    bulk, single = fresh(clinic, folder / "bulk.db"), fresh(clinic, folder / "single.db")
+    try:
+        # Both start with the same visits on file, so some clients, patients and
+        # source_ids of the file are there already.
+        for desk in (bulk, single):
+            for form in forms(desk, earlier):
+                desk.callbacks.add_visit("AB", form)
+        monkeypatch.setattr("callback_tui.store.callback_desk.BATCH", batch)
+        batch_forms = forms(bulk, visits)
+        imported = bulk.callbacks.import_visits("TR", batch_forms)
+        made = [single.callbacks.add_visit("TR", form) for form in forms(single, visits)]
+
+        assert list(imported.created) == [c.id for callbacks in made for c in callbacks]
+        assert imported.already_imported == sum(
+            1 for form, callbacks in zip(batch_forms, made, strict=True) if not callbacks
+        )
+        assert contents(bulk.database) == contents(single.database)
+        assert audit.verify(bulk.database).ok
+    finally:
+        bulk.database.dispose()
+        single.database.dispose()
