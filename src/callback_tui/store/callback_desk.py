@@ -218,7 +218,7 @@ class CallbackDesk(Desk):
             for term in patient_terms(known.clients[_client_key(visits[index][0])], patient)
         ]
         if terms:
-            work.session.execute(insert(SearchTerm), terms)
+            work.session.execute(insert(SearchTerm.__table__), terms)  # type: ignore[attr-defined]
 
         made: list[dict[str, Any]] = []
         changes: list[tuple[str, type[SQLModel], dict[str, Any]]] = []
