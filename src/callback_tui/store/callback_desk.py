@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
@@ -60,6 +60,8 @@ class Logged:
     draft: Note | None
     tasks: tuple[Task, ...]
 
+
+Found = TypeVar("Found", Client, Patient)
 
 BATCH = 500
 """Visits written per batch: the progress moves after each, and no IN-list is longer."""
@@ -130,6 +132,15 @@ def _callback(
         "notes": form.notes,
         "created_at": work.now,
     }
+
+
+def _on_file(work: Work, kind: type[Found], column: Any, among: Sequence[Any]) -> Iterator[Found]:
+    """The rows of `kind` whose `column` is among `among`, oldest first within each query
+    (one query per BATCH values, well under any database's limit on parameters)."""
+    for start in range(0, len(among), BATCH):
+        yield from work.session.exec(
+            select(kind).where(col(column).in_(among[start : start + BATCH])).order_by(col(kind.id))
+        )
 
 
 def _insert(work: Work, kind: type[SQLModel], rows: Sequence[Client | Patient]) -> None:
@@ -245,25 +256,15 @@ class CallbackDesk(Desk):
         """Put the clients on file with these phones in `known` (the first of a name)."""
         phones_new = sorted(phones_named - known.phones)
         known.phones |= set(phones_new)
-        for start in range(0, len(phones_new), BATCH):
-            for client in work.session.exec(
-                select(Client)
-                .where(col(Client.phone).in_(phones_new[start : start + BATCH]))
-                .order_by(col(Client.id))
-            ):
-                known.clients.setdefault((client.phone, client.name.casefold()), client)
+        for client in _on_file(work, Client, Client.phone, phones_new):
+            known.clients.setdefault((client.phone, client.name.casefold()), client)
 
     def _load_patients(self, work: Work, clients: list[Client], known: _Known) -> None:
         """Put the patients on file of these clients in `known` (the first of a name)."""
         ids = sorted({_id(client) for client in clients} - known.loaded_clients)
         known.loaded_clients |= set(ids)
-        for start in range(0, len(ids), BATCH):
-            for patient in work.session.exec(
-                select(Patient)
-                .where(col(Patient.client_id).in_(ids[start : start + BATCH]))
-                .order_by(col(Patient.id))
-            ):
-                known.patients.setdefault((patient.client_id, patient.name.casefold()), patient)
+        for patient in _on_file(work, Patient, Patient.client_id, ids):
+            known.patients.setdefault((patient.client_id, patient.name.casefold()), patient)
 
     def _add_visit(self, work: Work, form: VisitForm) -> tuple[list[Callback], bool]:
         """One visit's callbacks, a record at a time."""
