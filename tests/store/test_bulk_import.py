@@ -112,7 +112,7 @@ def test_a_bulk_import_leaves_what_one_visit_at_a_time_does(
         for desk in (bulk, single):
             for form in forms(desk, earlier):
                 desk.callbacks.add_visit("AB", form)
-        monkeypatch.setattr("callback_tui.store.callback_desk.BATCH", batch)
+        monkeypatch.setattr("callback_tui.store.visit_desk.BATCH", batch)
         batch_forms = forms(bulk, visits)
         imported = bulk.callbacks.import_visits("TR", batch_forms)
         made = [single.callbacks.add_visit("TR", form) for form in forms(single, visits)]

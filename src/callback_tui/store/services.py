@@ -12,7 +12,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from callback_tui.config import Clinic
-from callback_tui.store.callback_desk import CallbackDesk, CallOutcome, Imported, Logged
+from callback_tui.store.callback_desk import CallbackDesk, CallOutcome, Logged
 from callback_tui.store.engine import Database
 from callback_tui.store.errors import (
     DeskError,
@@ -25,6 +25,7 @@ from callback_tui.store.errors import (
 from callback_tui.store.note_desk import NewNote, NoteDesk, NoteRef
 from callback_tui.store.staff_desk import StaffDesk
 from callback_tui.store.task_desk import TaskDesk
+from callback_tui.store.visit_desk import Imported
 
 if TYPE_CHECKING:
     from callback_tui.store.incident_desk import IncidentDesk

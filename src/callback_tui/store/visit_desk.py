@@ -1,0 +1,295 @@
+"""Writes that create callbacks: one visit from the form, or a file's visits in bulk.
+
+An import is one transaction written in batches: the clients and patients it names are
+looked up a batch at a time, and rows and their audit events go in with bulk inserts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from sqlalchemy import insert
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import SQLModel, col, select
+
+from callback_tui.domain import phones, rules
+from callback_tui.domain.intake import VisitForm
+from callback_tui.store.errors import Invalid
+from callback_tui.store.search import patient_terms
+from callback_tui.store.tables import Callback, Client, Patient, SearchTerm
+from callback_tui.store.unit import (
+    Desk,
+    Work,
+    new_row,
+    row_values,
+)
+
+Found = TypeVar("Found", Client, Patient)
+
+BATCH = 500
+"""Visits written per batch: the progress moves after each, and no IN-list is longer."""
+
+
+@dataclass(frozen=True)
+class Imported:
+    created: tuple[int, ...]
+    """The ids of the callbacks created."""
+    already_imported: int
+    """Visits skipped because their source_id was imported before."""
+
+
+@dataclass
+class _Known:
+    """What an import has found on file or created so far, so each is looked up once."""
+
+    clients: dict[tuple[str, str], Client] = field(default_factory=dict)
+    """By (phone, casefolded name)."""
+    phones: set[str] = field(default_factory=set)
+    """The phones whose clients are in `clients`."""
+    patients: dict[tuple[int, str], Patient] = field(default_factory=dict)
+    """By (client id, casefolded name)."""
+    loaded_clients: set[int] = field(default_factory=set)
+    """The clients whose patients are in `patients`."""
+    source_ids: set[str] = field(default_factory=set)
+    """Source ids imported before (or earlier in this file)."""
+
+
+def _client_key(form: VisitForm) -> tuple[str, str]:
+    """One client per phone and name, whatever the name's case."""
+    return form.phone, form.client.casefold()
+
+
+def _patient_key(client: Client, form: VisitForm) -> tuple[int, str]:
+    """One patient per client and name, whatever the name's case."""
+    return _id(client), form.patient.casefold()
+
+
+def _id(row: Client) -> int:
+    assert row.id is not None, "inserted rows have their ids"
+    return row.id
+
+
+def _new_patient(client: Client, form: VisitForm) -> Patient:
+    return Patient(client_id=client.id, name=form.patient, species=form.species)  # type: ignore[arg-type]
+
+
+def _callback(
+    work: Work, form: VisitForm, item: rules.PlannedCallback, client: Client, patient: Patient
+) -> dict[str, Any]:
+    """The values of a new callback for one planned call of a visit."""
+    return {
+        "source_id": form.source_id,
+        "kind": item.kind,
+        "patient_id": patient.id,
+        "client_id": client.id,
+        "reason": form.visit.reason,
+        "source": form.source.value,
+        "priority": form.priority.value,
+        "owner": form.owner or item.owner,
+        "doctor": form.visit.doctor,
+        "assisted_by": form.visit.assisted_by,
+        "base_at": form.visit.occurred_at,
+        "due_at": item.due.at,
+        "due_date": item.due.day,
+        "original_due_date": item.due.original_day,
+        "notes": form.notes,
+        "created_at": work.now,
+    }
+
+
+def _on_file(work: Work, kind: type[Found], column: Any, among: Sequence[Any]) -> Iterator[Found]:
+    """The rows of `kind` whose `column` is among `among`, oldest first within each query
+    (one query per BATCH values, well under any database's limit on parameters)."""
+    for start in range(0, len(among), BATCH):
+        yield from work.session.exec(
+            select(kind).where(col(column).in_(among[start : start + BATCH])).order_by(col(kind.id))
+        )
+
+
+def _insert(work: Work, kind: type[SQLModel], rows: Sequence[Client | Patient]) -> None:
+    """`Work.insert_many` for new objects, which then have their ids."""
+    values = [row_values(row) for row in rows]
+    work.insert_many(kind, values)
+    for row, inserted in zip(rows, values, strict=True):
+        row.id = inserted["id"]
+
+
+class VisitDesk(Desk):
+    """The writes of the add-callback form and of the import."""
+
+    def add_visit(self, actor: str, form: VisitForm) -> list[Callback]:
+        """Create the callbacks one visit owes (the add-callback form)."""
+        with self.write(actor) as work:
+            created, _ = self._add_visit(work, form)
+        return created
+
+    def import_visits(
+        self,
+        actor: str,
+        forms: Sequence[VisitForm],
+        progress: Callable[[int], None] | None = None,
+    ) -> Imported:
+        """Create the callbacks of many visits in one transaction: all of them or none.
+
+        The same records and events as `add_visit` once per visit, written a batch of
+        visits at a time: a few queries find the clients and patients a batch names, and
+        one statement per table inserts what is new.
+        """
+        created: list[int] = []
+        skipped = 0
+        with self.write(actor) as work:
+            known = _Known()
+            done = 0
+            for start in range(0, len(forms), BATCH):
+                batch = forms[start : start + BATCH]
+                made, duplicates = self._import_batch(work, batch, known)
+                created.extend(made)
+                skipped += duplicates
+                if progress is not None:
+                    for index in range(done + 1, done + len(batch) + 1):
+                        progress(index)
+                done += len(batch)
+        return Imported(created=tuple(created), already_imported=skipped)
+
+    def _import_batch(
+        self, work: Work, forms: Sequence[VisitForm], known: _Known
+    ) -> tuple[list[int], int]:
+        """Create a batch's callbacks: their ids, and how many visits were imported before."""
+        fresh_ids = {f.source_id for f in forms if f.source_id is not None} - known.source_ids
+        if fresh_ids:
+            on_file = select(Callback.source_id).where(col(Callback.source_id).in_(fresh_ids))
+            known.source_ids |= {found for found in work.session.exec(on_file) if found}
+        visits: list[tuple[VisitForm, list[rules.PlannedCallback]]] = []
+        for form in forms:
+            if form.source_id is not None:
+                if form.source_id in known.source_ids:
+                    continue
+                known.source_ids.add(form.source_id)
+            visits.append((form, self._plan(form)))
+        skipped = len(forms) - len(visits)
+
+        self._load_clients(work, {form.phone for form, _ in visits}, known)
+        new_clients: dict[int, Client] = {}
+        for index, (form, _) in enumerate(visits):
+            key = _client_key(form)
+            if key not in known.clients:
+                known.clients[key] = new_clients[index] = self._new_client(form)
+        _insert(work, Client, list(new_clients.values()))
+        known.loaded_clients |= {_id(client) for client in new_clients.values()}
+
+        self._load_patients(work, [known.clients[_client_key(f)] for f, _ in visits], known)
+        new_patients: dict[int, Patient] = {}
+        for index, (form, _) in enumerate(visits):
+            client = known.clients[_client_key(form)]
+            patient_key = _patient_key(client, form)
+            if patient_key not in known.patients:
+                known.patients[patient_key] = new_patients[index] = _new_patient(client, form)
+        _insert(work, Patient, list(new_patients.values()))
+        # Derived data, not audited: inserted, not recorded (as `_patient` adds them).
+        terms = [
+            {"term": term, "patient_id": patient.id}
+            for index, patient in new_patients.items()
+            for term in patient_terms(known.clients[_client_key(visits[index][0])], patient)
+        ]
+        if terms:
+            work.session.execute(insert(SearchTerm.__table__), terms)  # type: ignore[attr-defined]
+
+        made: list[dict[str, Any]] = []
+        changes: list[tuple[str, type[SQLModel], dict[str, Any]]] = []
+        for index, (form, planned) in enumerate(visits):
+            client = known.clients[_client_key(form)]
+            patient = known.patients[_patient_key(client, form)]
+            callbacks = [
+                new_row(Callback, _callback(work, form, item, client, patient)) for item in planned
+            ]
+            made.extend(callbacks)
+            if index in new_clients:
+                changes.append(("client.created", Client, row_values(client)))
+            if index in new_patients:
+                changes.append(("patient.created", Patient, row_values(patient)))
+            changes.extend(("callback.created", Callback, callback) for callback in callbacks)
+        try:
+            work.insert_many(Callback, made)
+        except IntegrityError:
+            raise Invalid({"source_id": "a visit was imported twice"}) from None
+        work.record_many(changes)
+        return [row["id"] for row in made], skipped
+
+    def _load_clients(self, work: Work, phones_named: set[str], known: _Known) -> None:
+        """Put the clients on file with these phones in `known` (the first of a name)."""
+        phones_new = sorted(phones_named - known.phones)
+        known.phones |= set(phones_new)
+        for client in _on_file(work, Client, Client.phone, phones_new):
+            known.clients.setdefault((client.phone, client.name.casefold()), client)
+
+    def _load_patients(self, work: Work, clients: list[Client], known: _Known) -> None:
+        """Put the patients on file of these clients in `known` (the first of a name)."""
+        ids = sorted({_id(client) for client in clients} - known.loaded_clients)
+        known.loaded_clients |= set(ids)
+        for patient in _on_file(work, Patient, Patient.client_id, ids):
+            known.patients.setdefault((patient.client_id, patient.name.casefold()), patient)
+
+    def _add_visit(self, work: Work, form: VisitForm) -> tuple[list[Callback], bool]:
+        """One visit's callbacks, a record at a time."""
+        if form.source_id is not None:
+            seen = work.session.exec(
+                select(Callback.id).where(Callback.source_id == form.source_id).limit(1)
+            ).first()
+            if seen is not None:
+                return [], True
+        planned = self._plan(form)
+        client = self._client(work, form)
+        patient = self._patient(work, client, form)
+        made: list[Callback] = []
+        for item in planned:
+            callback = Callback(**_callback(work, form, item, client, patient))
+            try:
+                work.record("callback.created", callback)
+            except IntegrityError:
+                raise Invalid({"source_id": f"{form.source_id} was imported twice"}) from None
+            made.append(callback)
+        return made, False
+
+    def _plan(self, form: VisitForm) -> list[rules.PlannedCallback]:
+        try:
+            return rules.plan(form.visit, self.clinic.profile, self.clinic.calendar)
+        except ValueError as exc:
+            raise Invalid({"reason": str(exc)}) from None
+
+    def _client(self, work: Work, form: VisitForm) -> Client:
+        key = _client_key(form)
+        found = next(
+            (
+                c
+                for c in work.session.exec(
+                    select(Client).where(Client.phone == form.phone).order_by(col(Client.id))
+                ).all()
+                if (c.phone, c.name.casefold()) == key
+            ),
+            None,
+        )
+        if found is None:
+            found = self._new_client(form)
+            work.record("client.created", found)
+        return found
+
+    def _new_client(self, form: VisitForm) -> Client:
+        return Client(
+            name=form.client,
+            phone=form.phone,
+            phone_digits=phones.national_digits(form.phone, self.clinic.settings.phone_region),
+        )
+
+    def _patient(self, work: Work, client: Client, form: VisitForm) -> Patient:
+        for patient in work.session.exec(
+            select(Patient).where(Patient.client_id == client.id).order_by(col(Patient.id))
+        ):
+            if patient.name.casefold() == form.patient.casefold():
+                return patient
+        patient = _new_patient(client, form)
+        work.record("patient.created", patient)
+        for term in patient_terms(client, patient):
+            work.session.add(SearchTerm(term=term, patient_id=patient.id))  # type: ignore[arg-type]
+        return patient
