@@ -47,6 +47,8 @@ class VisitForm:
     notes: str
     owner: str | None
     """An explicit owner that overrides the rules (the form only)."""
+    planned: tuple[rules.PlannedCallback, ...]
+    """The callbacks the rules make of it, worked out once while checking it."""
 
 
 Problems = list[tuple[str, str]]
@@ -121,7 +123,7 @@ def read_visit(
         interval_days=interval,
     )
     try:
-        rules.plan(visit, profile, calendar)
+        planned = tuple(rules.plan(visit, profile, calendar))
     except OverflowError:
         # Every field is fine, but a due date would fall past the last day a datetime holds.
         raw = f.raw("occurred_at")
@@ -137,6 +139,7 @@ def read_visit(
         phone=phone,
         notes=notes or "",
         owner=owner,
+        planned=planned,
     )
     return form, []
 

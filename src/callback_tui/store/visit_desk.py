@@ -161,27 +161,27 @@ class VisitDesk(Desk):
         if fresh_ids:
             on_file = select(Callback.source_id).where(col(Callback.source_id).in_(fresh_ids))
             known.source_ids |= {found for found in work.session.exec(on_file) if found}
-        visits: list[tuple[VisitForm, list[rules.PlannedCallback]]] = []
+        visits: list[VisitForm] = []
         for form in forms:
             if form.source_id is not None:
                 if form.source_id in known.source_ids:
                     continue
                 known.source_ids.add(form.source_id)
-            visits.append((form, self._plan(form)))
+            visits.append(form)
         skipped = len(forms) - len(visits)
 
-        self._load_clients(work, {form.phone for form, _ in visits}, known)
+        self._load_clients(work, {form.phone for form in visits}, known)
         new_clients: dict[int, Client] = {}
-        for index, (form, _) in enumerate(visits):
+        for index, form in enumerate(visits):
             key = _client_key(form)
             if key not in known.clients:
                 known.clients[key] = new_clients[index] = self._new_client(form)
         _insert(work, Client, list(new_clients.values()))
         known.loaded_clients |= {_id(client) for client in new_clients.values()}
 
-        self._load_patients(work, [known.clients[_client_key(f)] for f, _ in visits], known)
+        self._load_patients(work, [known.clients[_client_key(f)] for f in visits], known)
         new_patients: dict[int, Patient] = {}
-        for index, (form, _) in enumerate(visits):
+        for index, form in enumerate(visits):
             client = known.clients[_client_key(form)]
             patient_key = _patient_key(client, form)
             if patient_key not in known.patients:
@@ -191,18 +191,19 @@ class VisitDesk(Desk):
         terms = [
             {"term": term, "patient_id": patient.id}
             for index, patient in new_patients.items()
-            for term in patient_terms(known.clients[_client_key(visits[index][0])], patient)
+            for term in patient_terms(known.clients[_client_key(visits[index])], patient)
         ]
         if terms:
             work.session.execute(insert(SearchTerm.__table__), terms)  # type: ignore[attr-defined]
 
         made: list[dict[str, Any]] = []
         changes: list[tuple[str, type[SQLModel], dict[str, Any]]] = []
-        for index, (form, planned) in enumerate(visits):
+        for index, form in enumerate(visits):
             client = known.clients[_client_key(form)]
             patient = known.patients[_patient_key(client, form)]
             callbacks = [
-                new_row(Callback, _callback(work, form, item, client, patient)) for item in planned
+                new_row(Callback, _callback(work, form, item, client, patient))
+                for item in form.planned
             ]
             made.extend(callbacks)
             if index in new_clients:
@@ -239,11 +240,10 @@ class VisitDesk(Desk):
             ).first()
             if seen is not None:
                 return [], True
-        planned = self._plan(form)
         client = self._client(work, form)
         patient = self._patient(work, client, form)
         made: list[Callback] = []
-        for item in planned:
+        for item in form.planned:
             callback = Callback(**_callback(work, form, item, client, patient))
             try:
                 work.record("callback.created", callback)
@@ -251,12 +251,6 @@ class VisitDesk(Desk):
                 raise Invalid({"source_id": f"{form.source_id} was imported twice"}) from None
             made.append(callback)
         return made, False
-
-    def _plan(self, form: VisitForm) -> list[rules.PlannedCallback]:
-        try:
-            return rules.plan(form.visit, self.clinic.profile, self.clinic.calendar)
-        except ValueError as exc:
-            raise Invalid({"reason": str(exc)}) from None
 
     def _client(self, work: Work, form: VisitForm) -> Client:
         key = _client_key(form)

@@ -11,7 +11,6 @@ from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Footer, Input, Select, Static, TextArea
 
 from callback_tui.domain.intake import Problems, VisitForm
-from callback_tui.domain.rules import plan
 from callback_tui.domain.vocab import Priority, Role, Source
 from callback_tui.store.errors import Invalid
 from callback_tui.store.queries import StaffMember
@@ -153,7 +152,7 @@ class AddCallbackScreen(ModalScreen[int | None]):
             return
         clinic = app_of(self).clinic
         lines = Text("Will create:")
-        for item in plan(form.visit, clinic.profile, clinic.calendar):
+        for item in form.planned:
             due = clinic.calendar.local(item.due.at)
             lines.append(
                 f"\n  {item.label} · {form.owner or item.owner} · due {due:%a %d %b %H:%M}"
