@@ -1,0 +1,41 @@
+"""The real `callback-tui` command as the benchmarks run it.
+
+The installed entry point beside this interpreter (`.venv/bin/callback-tui`), a settings file
+with the clinic's zone, and the clock pinned to the generator's NOW through CALLBACK_TUI_NOW,
+so the command sees the same "today" as the in-process benchmarks.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).parent
+OUT = HERE / "out"
+sys.path.insert(0, str(HERE))
+
+from generate import NOW  # noqa: E402
+
+ZONE = "America/Chicago"
+"""The clinic's zone, as bench/startup.py configures it."""
+
+
+def command(*args: str) -> list[str]:
+    """`callback-tui ARGS` through the installed entry point, with the benchmark's settings."""
+    beside = Path(sys.executable).with_name("callback-tui")
+    found = str(beside) if beside.exists() else shutil.which("callback-tui")
+    if found is None:
+        raise RuntimeError("no callback-tui command: install the project (pip install -e .)")
+    settings = OUT / "settings.toml"
+    wanted = f'timezone = "{ZONE}"\n'
+    if not settings.exists() or settings.read_text() != wanted:
+        OUT.mkdir(parents=True, exist_ok=True)
+        settings.write_text(wanted)
+    return [found, "--settings", str(settings), *args]
+
+
+def environment(**extra: str) -> dict[str, str]:
+    """This process's environment with the clock pinned to the generator's NOW."""
+    return {**os.environ, "CALLBACK_TUI_NOW": NOW.isoformat(), **extra}
