@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import phonenumbers
+
+_REMEMBERED = 16_384
+"""Numbers whose reading is kept: an import names the same client's phone on many rows, and
+parsing one costs more than all the rest of checking its row."""
 
 
 def normalise(text: str, region: str) -> str:
@@ -10,13 +16,22 @@ def normalise(text: str, region: str) -> str:
     raw = text.strip()
     if not raw:
         raise ValueError("a phone number is required")
+    e164, problem = _read(raw, region)
+    if problem:
+        raise ValueError(problem)
+    return e164
+
+
+@lru_cache(maxsize=_REMEMBERED)
+def _read(raw: str, region: str) -> tuple[str, str]:
+    """(E.164, "") for a valid number, or ("", why it is not one)."""
     try:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:
-        raise ValueError(f"{raw!r} is not a phone number") from None
+        return "", f"{raw!r} is not a phone number"
     if not phonenumbers.is_valid_number(number):
-        raise ValueError(f"{raw!r} is not a valid phone number")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return "", f"{raw!r} is not a valid phone number"
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), ""
 
 
 def display(e164: str, region: str) -> str:
@@ -30,6 +45,7 @@ def display(e164: str, region: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
+@lru_cache(maxsize=_REMEMBERED)
 def national_digits(e164: str, region: str) -> str:
     """The digits people type when searching: the national number, no country code."""
     return str(phonenumbers.parse(e164, region).national_number)

@@ -16,11 +16,14 @@ def clean(text: str, *, limit: int, multiline: bool = False) -> str:
 
     Raises ValueError when the result is longer than `limit` characters.
     """
-    kept = "".join(
-        ch
-        for ch in text.replace("\r\n", "\n").replace("\r", "\n")
-        if not unicodedata.category(ch).startswith("C") or (multiline and ch in _KEEP)
-    ).strip()
+    if text.isprintable():  # the common case: no control character, no line break to look up
+        kept = text.strip()
+    else:
+        kept = "".join(
+            ch
+            for ch in text.replace("\r\n", "\n").replace("\r", "\n")
+            if not unicodedata.category(ch).startswith("C") or (multiline and ch in _KEEP)
+        ).strip()
     if not multiline:
         kept = " ".join(kept.split())
     if len(kept) > limit:
