@@ -113,7 +113,7 @@ def test_a_write_never_proceeds_on_a_file_known_to_be_damaged(
 ) -> None:
     database = open_database(str(clinic_file))
     try:
-        database.engine.dispose()  # no connection open while the disk fails under the file
+        database.dispose()  # no connection open while the disk fails under the file
         damage(clinic_file)
         with pytest.raises(DamagedFile):
             queries.callbacks_between(database, None, None)

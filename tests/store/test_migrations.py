@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine
 from sqlmodel import Session, SQLModel, select
 
 from callback_tui.store import chain, schema
@@ -131,11 +130,11 @@ def test_patients_missing_from_the_search_index_are_indexed_once(old_file: Path)
 def test_migrations_from_nothing_give_the_schema_a_new_file_gets(tmp_path: Path) -> None:
     """A forgotten migration (a table changed without one) fails here."""
     migrated = tmp_path / "migrated.db"
-    engine = create_engine(f"sqlite:///{migrated}")
-    _migrate(Database(engine=engine, writer=engine, path=migrated))
-    with engine.connect() as connection:
+    database = Database(path=migrated)
+    _migrate(database)
+    with database.engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
-    engine.dispose()
+    database.dispose()
     assert differences == []
 
     fresh = tmp_path / "fresh.db"

@@ -1,45 +1,145 @@
-"""The database: opening it (checked, created or upgraded), SQLite pragmas, file permissions,
-the translation of the file's errors into words, and change watching.
+"""The database: opening it (checked, created or upgraded), its read connections, the
+translation of the file's errors into words, and change watching.
 
-Opening stays cheap when the file is current: a look at its first bytes and its schema
-revision. Alembic is imported only when a file needs upgrading (store/migrate.py).
+Opening a current SQLite file costs a look at the file and its schema revision, with the
+standard library only. SQLAlchemy (store/sqla.py) is imported the first time something
+writes, upgrades or exports; Alembic only when a file needs upgrading (store/migrate.py).
+The reads (store/sql.py) run on plain DB-API connections kept here.
 """
 
 from __future__ import annotations
 
 import os
+import queue
 import sqlite3
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, event
-from sqlalchemy.engine import ExceptionContext, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
-from sqlmodel import SQLModel, create_engine
-
-from callback_tui.store import schema, tables  # noqa: F401  (tables registers the tables)
+from callback_tui.store import schema
 from callback_tui.store.errors import DamagedFile, StoreError, explain, restore_hint
+from callback_tui.store.sql import Reads
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 BUSY_TIMEOUT_MS = 5_000
 
 
-@dataclass
 class Database:
-    engine: Engine
-    """For reads (deferred transactions)."""
-    writer: Engine
-    """The same pool; its transactions start with BEGIN IMMEDIATE on SQLite."""
-    path: Path | None
-    """The SQLite file, when the database is one."""
-    damaged: bool = field(default=False)
-    """A read or write met damage: no write may proceed on this file."""
+    """One database: an SQLite file (`path`), or a server (`url`)."""
+
+    def __init__(self, *, path: Path | None = None, url: str = "") -> None:
+        self.path = path
+        self.url = url
+        """The URL as given, for a database that is not an SQLite file."""
+        self.damaged = False
+        """A read or write met damage: no write may proceed on this file."""
+        self._engine: Engine | None = None
+        self._writer: Engine | None = None
+        self._made = threading.Lock()
+        self._idle: queue.SimpleQueue[Any] = queue.SimpleQueue()
 
     @property
     def label(self) -> str:
-        return str(self.path) if self.path else self.engine.url.render_as_string(hide_password=True)
+        if self.path is not None:
+            return str(self.path)
+        if "://" not in self.url:
+            return self.url
+        from callback_tui.store.sqla import parse_url
+
+        return parse_url(self.url).render_as_string(hide_password=True)
+
+    # -- the write side: SQLAlchemy, made at first use ------------------------------------
+
+    @property
+    def engine(self) -> Engine:
+        """SQLAlchemy's engine (deferred transactions), made the first time it is asked for."""
+        with self._made:
+            if self._engine is None:
+                from callback_tui.store.sqla import make_engine
+
+                self._engine = make_engine(self)
+                self._writer = self._engine.execution_options(write=True)
+            return self._engine
+
+    @property
+    def writer(self) -> Engine:
+        """The same pool; its transactions start with BEGIN IMMEDIATE on SQLite."""
+        self.engine  # noqa: B018  (made on first use)
+        assert self._writer is not None
+        return self._writer
+
+    # -- the read side: plain connections -------------------------------------------------
+
+    @contextmanager
+    def read(self) -> Iterator[Reads]:
+        """One read transaction: every query in it sees the database as it was at its start.
+
+        The file's own troubles (busy, damaged, unreadable) leave as a StoreError in words.
+        """
+        connection = self._take()
+        healthy = True
+        try:
+            if self.path is not None:
+                connection.execute("BEGIN")
+            yield Reads(connection, sqlite=self.path is not None, paramstyle=self._paramstyle())
+        except sqlite3.Error as exc:
+            healthy = False
+            if not about_the_file(exc):
+                raise
+            raise self.in_words(exc) from None
+        finally:
+            self._give_back(connection, healthy)
+
+    def in_words(self, error: BaseException) -> StoreError:
+        """The file's trouble as one line for the desk; damage stops every later write."""
+        found = explain(error, self.label, self.latest_backup_quietly())
+        if isinstance(found, DamagedFile):
+            self.damaged = True
+        return found
+
+    def _take(self) -> Any:
+        with suppress(queue.Empty):
+            return self._idle.get_nowait()
+        if self.path is None:
+            return self.engine.raw_connection()
+        try:
+            connection = sqlite3.connect(
+                self.path,
+                check_same_thread=False,  # handed from worker to worker, one at a time
+                timeout=BUSY_TIMEOUT_MS / 1000,
+                isolation_level=None,  # transactions begin where `read` says
+            )
+            sqlite_pragmas(connection)
+            connection.execute("PRAGMA query_only = ON")  # a reader never writes
+        except sqlite3.Error as exc:
+            raise self.in_words(exc) from None
+        return connection
+
+    def _give_back(self, connection: Any, healthy: bool) -> None:
+        try:
+            if self.path is not None:
+                if connection.in_transaction:
+                    connection.execute("COMMIT")
+            else:
+                connection.rollback()
+        except Exception:
+            healthy = False
+        if healthy:
+            self._idle.put(connection)
+        else:
+            with suppress(Exception):
+                connection.close()
+
+    def _paramstyle(self) -> str:
+        if self.path is not None:
+            return "named"
+        return str(self.engine.dialect.paramstyle)
+
+    # -- health ---------------------------------------------------------------------------
 
     def latest_backup(self) -> str | None:
         if self.path is None:
@@ -49,6 +149,12 @@ class Database:
         found = latest_backup(self.path)
         return str(found) if found else None
 
+    def latest_backup_quietly(self) -> str | None:
+        try:
+            return self.latest_backup()
+        except OSError:
+            return None
+
     def refuse_writes_if_damaged(self) -> None:
         if self.damaged:
             raise DamagedFile(
@@ -57,7 +163,28 @@ class Database:
             )
 
     def dispose(self) -> None:
-        self.engine.dispose()
+        """Close every connection on the file (the next use opens new ones)."""
+        while True:
+            try:
+                connection = self._idle.get_nowait()
+            except queue.Empty:
+                break
+            with suppress(Exception):
+                connection.close()
+        if self._engine is not None:
+            self._engine.dispose()
+
+
+def sqlite_pragmas(connection: sqlite3.Connection) -> None:
+    """What every connection on the file needs, reads and writes alike."""
+    connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS)}")
+    connection.execute("PRAGMA synchronous = FULL")
+    connection.execute("PRAGMA foreign_keys = ON")
+
+
+def about_the_file(error: BaseException) -> bool:
+    """The driver speaks of the file's health, not of the data or of a bug."""
+    return isinstance(error, sqlite3.OperationalError) or type(error) is sqlite3.DatabaseError
 
 
 def open_database(
@@ -72,24 +199,13 @@ def open_database(
     """
     if not target.strip():
         raise StoreError("no database given: name a file path or a database URL")
-    url = _url(target)
-    path = Path(url.database).expanduser() if _is_sqlite_file(url) else None
+    path = _sqlite_file(target)
     if path is not None:
-        url = url.set(database=str(path))
         _check_file(path, create=create)
-    try:
-        engine = create_engine(url, connect_args=_connect_args(url.get_backend_name()))
-    except (NoSuchModuleError, ArgumentError):
-        raise StoreError(f"{target}: not a kind of database callback-tui can open") from None
-    except ImportError as exc:
-        raise StoreError(
-            f"{url.render_as_string(hide_password=True)}: the driver for this database is not"
-            f" installed ({exc.name or 'unknown module'})"
-        ) from None
-    database = Database(engine=engine, writer=engine.execution_options(write=True), path=path)
-    _speak_plainly(database)
-    if url.get_backend_name() == "sqlite":
-        _sqlite_pragmas(engine)
+        database = Database(path=path)
+    else:
+        database = Database(url=target)
+        database.engine  # noqa: B018  (a server: its driver and URL are checked now)
     try:
         _bring_up_to_date(database, on_upgrade)
     except BaseException:
@@ -98,17 +214,14 @@ def open_database(
     return database
 
 
-def _url(target: str) -> Any:
+def _sqlite_file(target: str) -> Path | None:
+    """The SQLite file `target` names (a path, or an `sqlite:///` URL); None otherwise."""
     if "://" not in target:
-        return make_url("sqlite://").set(database=target)
-    try:
-        return make_url(target)
-    except ArgumentError:
-        raise StoreError(f"{target}: not a database URL") from None
+        return None if target == ":memory:" else Path(target).expanduser()
+    from callback_tui.store.sqla import parse_url, sqlite_file_of
 
-
-def _is_sqlite_file(url: Any) -> bool:
-    return bool(url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:")
+    found = sqlite_file_of(parse_url(target))
+    return Path(found).expanduser() if found else None
 
 
 def _check_file(path: Path, *, create: bool) -> None:
@@ -138,8 +251,7 @@ def _check_file(path: Path, *, create: bool) -> None:
 
 def _bring_up_to_date(database: Database, on_upgrade: Callable[[str], None] | None) -> None:
     """Create the schema in a new file, upgrade an older one, refuse a newer one."""
-    with database.engine.connect() as connection:
-        found = _revision(connection)
+    found = _revision(database)
     if found == schema.HEAD:
         return
     if schema.is_newer(found):
@@ -147,8 +259,10 @@ def _bring_up_to_date(database: Database, on_upgrade: Callable[[str], None] | No
             f"{database.label}: made by a newer callback-tui (schema {found}; this version"
             f" knows up to {schema.HEAD}): use that version, or restore a backup"
         )
+    from callback_tui.store import sqla
+
     if found is None:
-        _create_schema(database)
+        sqla.create_schema(database)
         return
     if on_upgrade is not None:
         on_upgrade(
@@ -160,84 +274,16 @@ def _bring_up_to_date(database: Database, on_upgrade: Callable[[str], None] | No
     upgrade(database, found)
 
 
-def _revision(connection: Connection) -> str | None:
-    raw = connection.connection.dbapi_connection
-    if isinstance(raw, sqlite3.Connection):
+def _revision(database: Database) -> str | None:
+    if database.path is None:
+        from callback_tui.store.sqla import revision
+
+        with database.engine.connect() as server:
+            return revision(server)
+    with database.read() as reads:
+        raw = reads.connection
+        assert isinstance(raw, sqlite3.Connection)
         return schema.revision_of(raw)
-    from sqlalchemy import inspect, text
-
-    if not inspect(connection).has_table("alembic_version"):
-        return schema.BASELINE if inspect(connection).has_table("callback") else None
-    return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
-
-
-def _create_schema(database: Database) -> None:
-    """A new file: today's tables, their guards, and the revision they are at."""
-    with database.writer.begin() as connection:
-        if _revision(connection) is not None:
-            return  # another desk created it while this one waited for the lock
-        SQLModel.metadata.create_all(connection)
-        if connection.dialect.name == "sqlite":
-            for statement in schema.SQLITE_GUARDS:
-                connection.exec_driver_sql(statement)
-        schema.stamp(connection, schema.HEAD)
-
-
-def _connect_args(backend: str) -> dict[str, Any]:
-    if backend == "sqlite":
-        # Threads share the pool (queue loads run in workers); SQLite serialises the writes.
-        return {"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}
-    return {}
-
-
-def _speak_plainly(database: Database) -> None:
-    """The file's own troubles (busy, read-only, damaged, full) become one line in words.
-
-    Integrity errors (a trigger's refusal, a duplicate) and programming errors pass through
-    unchanged: they are answers about the data, or bugs, not the file's health.
-    """
-
-    @event.listens_for(database.engine, "handle_error")
-    def _in_words(context: ExceptionContext) -> None:
-        original = context.original_exception
-        if not _about_the_file(original):
-            return
-        error = explain(original, database.label, _latest_backup_quietly(database))
-        if isinstance(error, DamagedFile):
-            database.damaged = True
-        raise error from None
-
-
-def _about_the_file(error: BaseException) -> bool:
-    if isinstance(error, DBAPIError):
-        error = error.orig  # type: ignore[assignment]
-    return isinstance(error, sqlite3.OperationalError) or type(error) is sqlite3.DatabaseError
-
-
-def _latest_backup_quietly(database: Database) -> str | None:
-    try:
-        return database.latest_backup()
-    except OSError:
-        return None
-
-
-def _sqlite_pragmas(engine: Engine) -> None:
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
-        # Let SQLAlchemy, not the driver, decide when transactions begin (see _on_begin).
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA journal_mode = WAL")
-        cursor.execute("PRAGMA synchronous = FULL")
-        cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(connection: Any) -> None:
-        # A write takes the lock up front: two desks never deadlock upgrading a read lock.
-        immediate = connection.get_execution_options().get("write", False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 class ChangeWatcher:

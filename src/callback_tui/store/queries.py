@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import func
-from sqlmodel import Session, col, select
-
 from callback_tui.domain.hours import Calendar
 from callback_tui.domain.vocab import Role, Status, pools_for
+from callback_tui.store import sql
 from callback_tui.store.engine import Database
-from callback_tui.store.tables import TABLES, Callback, Client, Patient, Staff
+from callback_tui.store.sql import Reads, Row
 
 
 class Section(StrEnum):
@@ -82,9 +80,9 @@ class Queue:
 
 
 def staff(database: Database) -> list[StaffMember]:
-    with Session(database.engine) as session:
-        members = session.exec(select(Staff).order_by(Staff.initials)).all()
-        return [StaffMember(m.initials, m.name, Role(m.role)) for m in members]
+    with database.read() as reads:
+        found = reads.all("SELECT initials, name, role FROM staff ORDER BY initials")
+    return [StaffMember(initials, name, Role(role)) for initials, name, role in found]
 
 
 def staff_roles(database: Database) -> dict[str, Role]:
@@ -93,57 +91,65 @@ def staff_roles(database: Database) -> dict[str, Role]:
 
 
 def staff_member(database: Database, initials: str) -> StaffMember | None:
-    with Session(database.engine) as session:
-        found = session.exec(select(Staff).where(Staff.initials == initials.upper())).first()
-        return StaffMember(found.initials, found.name, Role(found.role)) if found else None
+    with database.read() as reads:
+        return _member(reads, initials)
 
 
-def _rows_query() -> Any:
-    return (
-        select(Callback, Patient.name, Patient.species, Client)
-        .join(Patient, col(Patient.id) == Callback.patient_id)
-        .join(Client, col(Client.id) == Callback.client_id)
+def _member(reads: Reads, initials: str) -> StaffMember | None:
+    found = reads.first(
+        "SELECT initials, name, role FROM staff WHERE initials = :initials",
+        initials=initials.upper(),
     )
+    return StaffMember(found[0], found[1], Role(found[2])) if found else None
 
 
-def _row(
-    section: Section | None, callback: Callback, patient: str, species: str | None, client: Client
-) -> QueueRow:
-    assert callback.id is not None
+_ROWS = """
+SELECT cb.id, cb.version, cb.patient_id, cb.client_id, cb.source_id, cb.kind, cb.reason,
+       cb.priority, cb.status, cb.due_at, cb.due_date, cb.original_due_date,
+       cb.next_attempt_at, cb.attempts, cb.owner, cb.doctor, p.name, p.species, c.name,
+       c.phone, c.do_not_call, c.voicemail_ok, c.text_ok, cb.wrong_number, cb.notes
+FROM callback cb
+JOIN patient p ON p.id = cb.patient_id
+JOIN client c ON c.id = cb.client_id
+"""
+"""A callback with its patient and client, in the order `_row` reads them."""
+
+
+def _row(section: Section | None, found: Row) -> QueueRow:
     return QueueRow(
-        id=callback.id,
-        version=callback.version,
-        patient_id=callback.patient_id,
-        client_id=callback.client_id,
+        id=found[0],
+        version=found[1],
+        patient_id=found[2],
+        client_id=found[3],
         section=section,
-        source_id=callback.source_id,
-        kind=callback.kind,
-        reason=callback.reason,
-        priority=callback.priority,
-        status=callback.status,
-        due_at=callback.due_at,
-        due_date=callback.due_date,
-        original_due_date=callback.original_due_date,
-        next_attempt_at=callback.next_attempt_at,
-        attempts=callback.attempts,
-        owner=callback.owner,
-        doctor=callback.doctor,
-        patient=patient,
-        species=species,
-        client=client.name,
-        phone=client.phone,
-        do_not_call=client.do_not_call,
-        voicemail_ok=client.voicemail_ok,
-        text_ok=client.text_ok,
-        wrong_number=callback.wrong_number,
-        notes=callback.notes,
+        source_id=found[4],
+        kind=found[5],
+        reason=found[6],
+        priority=found[7],
+        status=found[8],
+        due_at=sql.utc(found[9]),
+        due_date=sql.day(found[10]),
+        original_due_date=sql.day_or_none(found[11]),
+        next_attempt_at=sql.utc_or_none(found[12]),
+        attempts=found[13],
+        owner=found[14],
+        doctor=found[15],
+        patient=found[16],
+        species=found[17],
+        client=found[18],
+        phone=found[19],
+        do_not_call=sql.flag(found[20]),
+        voicemail_ok=sql.flag(found[21]),
+        text_ok=sql.flag(found[22]),
+        wrong_number=sql.flag(found[23]),
+        notes=found[24],
     )
 
 
-def _section(callback: Callback, day: date, pools: tuple[str, ...]) -> Section:
-    if callback.owner in pools:
+def _section(row: QueueRow, day: date, pools: tuple[str, ...]) -> Section:
+    if row.owner in pools:
         return Section.POOL
-    if callback.status == Status.OPEN and callback.due_date < day:
+    if row.status == Status.OPEN and row.due_date < day:
         return Section.OVERDUE
     return Section.TODAY
 
@@ -164,8 +170,9 @@ def callbacks(
     lists the callbacks due on `day` itself; "all" lists both. With `initials`: that person's
     own callbacks and the pools their role may work.
     """
-    member = staff_member(database, initials) if initials is not None else None
-    return _listed(database, day, status, initials, _pools(member))
+    with database.read() as reads:
+        member = _member(reads, initials) if initials is not None else None
+        return _listed(reads, day, status, initials, _pools(member))
 
 
 def callback_row(database: Database, callback_id: int) -> QueueRow | None:
@@ -174,9 +181,9 @@ def callback_row(database: Database, callback_id: int) -> QueueRow | None:
     For a screen that holds a row and must catch up with another desk's change. It stands
     on no day's list here, so it has no section.
     """
-    with Session(database.engine) as session:
-        found = session.exec(_rows_query().where(Callback.id == callback_id)).first()
-    return _row(None, *found) if found is not None else None
+    with database.read() as reads:
+        found = reads.first(_ROWS + "WHERE cb.id = :id", id=callback_id)
+    return _row(None, found) if found is not None else None
 
 
 def _pools(member: StaffMember | None) -> tuple[str, ...]:
@@ -184,46 +191,45 @@ def _pools(member: StaffMember | None) -> tuple[str, ...]:
 
 
 def _listed(
-    database: Database, day: date, status: str, initials: str | None, pools: tuple[str, ...]
+    reads: Reads, day: date, status: str, initials: str | None, pools: tuple[str, ...]
 ) -> list[QueueRow]:
-    query = _rows_query()
     if status == "open":
-        query = query.where(Callback.status == Status.OPEN, Callback.due_date <= day)
+        where = "cb.status = :open AND cb.due_date <= :day"
     elif status == "all":
-        open_until_today = (Callback.status == Status.OPEN) & (Callback.due_date <= day)
-        query = query.where((Callback.due_date == day) | open_until_today)
+        where = "(cb.due_date = :day OR (cb.status = :open AND cb.due_date <= :day))"
     else:
-        query = query.where(Callback.status == status, Callback.due_date == day)
+        where = "cb.status = :status AND cb.due_date = :day"
     if initials is not None:
-        query = query.where(col(Callback.owner).in_([initials, *pools]))
-    with Session(database.engine) as session:
-        found = session.exec(query.order_by(Callback.due_at, Callback.id)).all()
-    placed = [
-        (_section(callback, day, pools), callback, patient, species, client)
-        for callback, patient, species, client in found
-    ]
-    placed.sort(key=lambda item: _SECTION_ORDER[item[0]])  # stable: due order kept
-    return [_row(*item) for item in placed]
+        where += " AND cb.owner IN (:owners)"
+    found = reads.all(
+        f"{_ROWS} WHERE {where} ORDER BY cb.due_at, cb.id",
+        open=Status.OPEN.value,
+        status=status,
+        day=day,
+        owners=(initials, *pools),
+    )
+    rows = [_row(None, item) for item in found]
+    placed = [replace(row, section=_section(row, day, pools)) for row in rows]
+    placed.sort(key=lambda row: _SECTION_ORDER[row.section])  # type: ignore[index]  # stable
+    return placed
 
 
 def today(database: Database, initials: str, day: date, calendar: Calendar) -> Queue:
-    """The morning run-through for `initials`, with the header's counts."""
-    member = staff_member(database, initials)
-    pools = _pools(member)
-    rows = _listed(database, day, "open", initials, pools)
+    """The morning run-through for `initials`, with the header's counts (one snapshot)."""
     start = calendar.at(day, time())
     end = calendar.at(day + timedelta(days=1), time())
-    with Session(database.engine) as session:
-        done = session.exec(
-            select(func.count())
-            .select_from(Callback)
-            .where(
-                Callback.owner == initials,
-                Callback.status != Status.OPEN,
-                col(Callback.closed_at) >= start,
-                col(Callback.closed_at) < end,
-            )
-        ).one()
+    with database.read() as reads:
+        member = _member(reads, initials)
+        pools = _pools(member)
+        rows = _listed(reads, day, "open", initials, pools)
+        done = reads.value(
+            "SELECT COUNT(*) FROM callback WHERE owner = :initials AND status <> :open"
+            " AND closed_at >= :start AND closed_at < :end",
+            initials=initials,
+            open=Status.OPEN.value,
+            start=start,
+            end=end,
+        )
     mine = [row for row in rows if row.section is not Section.POOL]
     counts = Counts(
         to_do=len(mine),
@@ -256,6 +262,10 @@ def table_rows(
     batch: int = 2_000,
 ) -> Iterator[dict[str, Any]]:
     """Every record of one table in id order, as JSON-ready dicts; [start, end) by its time."""
+    from sqlmodel import Session, select
+
+    from callback_tui.store.tables import TABLES
+
     kind = TABLES[table]
     query = select(kind).order_by(kind.id)  # type: ignore[attr-defined]
     when = _WHEN.get(table)
@@ -272,11 +282,13 @@ def callbacks_between(
     database: Database, start: datetime | None, end: datetime | None
 ) -> list[QueueRow]:
     """Callbacks due in [start, end), any status, in id order (for export)."""
-    query = _rows_query().order_by(Callback.id)
-    if start is not None:
-        query = query.where(Callback.due_at >= start)
-    if end is not None:
-        query = query.where(Callback.due_at < end)
-    with Session(database.engine) as session:
-        found = session.exec(query).all()
-    return [_row(None, cb, patient, species, client) for cb, patient, species, client in found]
+    where = " AND ".join(
+        clause
+        for clause, given in (("cb.due_at >= :start", start), ("cb.due_at < :end", end))
+        if given is not None
+    )
+    with database.read() as reads:
+        found = reads.all(
+            f"{_ROWS} {'WHERE ' + where if where else ''} ORDER BY cb.id", start=start, end=end
+        )
+    return [_row(None, item) for item in found]

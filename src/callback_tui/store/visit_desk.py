@@ -8,25 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel, col, select
+from sqlmodel.sql.expression import Select
 
-from callback_tui.domain import phones, rules
+from callback_tui.domain import phones, rules, text
 from callback_tui.domain.intake import VisitForm
 from callback_tui.store.errors import Invalid
 from callback_tui.store.search import patient_terms
 from callback_tui.store.tables import Callback, Client, Patient, SearchTerm
-from callback_tui.store.unit import (
-    Desk,
-    Work,
-    new_row,
-    row_values,
-)
-
-Found = TypeVar("Found", Client, Patient)
+from callback_tui.store.unit import Desk, Work, new_row
 
 BATCH = 500
 """Visits written per batch: the progress moves after each, and no IN-list is longer."""
@@ -40,16 +34,25 @@ class Imported:
     """Visits skipped because their source_id was imported before."""
 
 
+@dataclass(frozen=True, slots=True)
+class _Card:
+    """What an import needs of a client on file: its id, and what its patients are found by."""
+
+    id: int
+    name: str
+    phone_digits: str
+
+
 @dataclass
 class _Known:
     """What an import has found on file or created so far, so each is looked up once."""
 
-    clients: dict[tuple[str, str], Client] = field(default_factory=dict)
+    clients: dict[tuple[str, str], _Card] = field(default_factory=dict)
     """By (phone, casefolded name)."""
     phones: set[str] = field(default_factory=set)
     """The phones whose clients are in `clients`."""
-    patients: dict[tuple[int, str], Patient] = field(default_factory=dict)
-    """By (client id, casefolded name)."""
+    patients: dict[tuple[int, str], int] = field(default_factory=dict)
+    """Patient ids by (client id, casefolded name)."""
     loaded_clients: set[int] = field(default_factory=set)
     """The clients whose patients are in `patients`."""
     source_ids: set[str] = field(default_factory=set)
@@ -61,29 +64,30 @@ def _client_key(form: VisitForm) -> tuple[str, str]:
     return form.phone, form.client.casefold()
 
 
-def _patient_key(client: Client, form: VisitForm) -> tuple[int, str]:
+def _patient_key(client_id: int, form: VisitForm) -> tuple[int, str]:
     """One patient per client and name, whatever the name's case."""
-    return _id(client), form.patient.casefold()
+    return client_id, form.patient.casefold()
 
 
-def _id(row: Client) -> int:
-    assert row.id is not None, "inserted rows have their ids"
-    return row.id
+def _new_patient(client_id: int | None, form: VisitForm) -> dict[str, Any]:
+    return {"client_id": client_id, "name": form.patient, "species": form.species}
 
 
-def _new_patient(client: Client, form: VisitForm) -> Patient:
-    return Patient(client_id=client.id, name=form.patient, species=form.species)  # type: ignore[arg-type]
+def search_terms(client_name: str, phone_digits: str, patient_name: str) -> set[str]:
+    """`search.patient_terms` of a client and patient known by their values, not objects
+    (an import makes thousands, and an object costs more than its terms)."""
+    return text.terms(client_name) | text.terms(patient_name) | {phone_digits}
 
 
 def _callback(
-    work: Work, form: VisitForm, item: rules.PlannedCallback, client: Client, patient: Patient
+    work: Work, form: VisitForm, item: rules.PlannedCallback, client_id: int, patient_id: int
 ) -> dict[str, Any]:
     """The values of a new callback for one planned call of a visit."""
     return {
         "source_id": form.source_id,
         "kind": item.kind,
-        "patient_id": patient.id,
-        "client_id": client.id,
+        "patient_id": patient_id,
+        "client_id": client_id,
         "reason": form.visit.reason,
         "source": form.source.value,
         "priority": form.priority.value,
@@ -99,21 +103,14 @@ def _callback(
     }
 
 
-def _on_file(work: Work, kind: type[Found], column: Any, among: Sequence[Any]) -> Iterator[Found]:
-    """The rows of `kind` whose `column` is among `among`, oldest first within each query
+def _on_file(
+    work: Work, query: Select[*tuple[Any, ...]], column: Any, among: Sequence[Any]
+) -> Iterator[Any]:
+    """The rows of `query` whose `column` is among `among`, oldest first within each query
     (one query per BATCH values, well under any database's limit on parameters)."""
     for start in range(0, len(among), BATCH):
-        yield from work.session.exec(
-            select(kind).where(col(column).in_(among[start : start + BATCH])).order_by(col(kind.id))
-        )
-
-
-def _insert(work: Work, kind: type[SQLModel], rows: Sequence[Client | Patient]) -> None:
-    """`Work.insert_many` for new objects, which then have their ids."""
-    values = [row_values(row) for row in rows]
-    work.insert_many(kind, values)
-    for row, inserted in zip(rows, values, strict=True):
-        row.id = inserted["id"]
+        chunk = among[start : start + BATCH]
+        yield from work.session.execute(query.where(column.in_(chunk)))
 
 
 class VisitDesk(Desk):
@@ -170,46 +167,23 @@ class VisitDesk(Desk):
             visits.append(form)
         skipped = len(forms) - len(visits)
 
-        self._load_clients(work, {form.phone for form in visits}, known)
-        new_clients: dict[int, Client] = {}
-        for index, form in enumerate(visits):
-            key = _client_key(form)
-            if key not in known.clients:
-                known.clients[key] = new_clients[index] = self._new_client(form)
-        _insert(work, Client, list(new_clients.values()))
-        known.loaded_clients |= {_id(client) for client in new_clients.values()}
-
-        self._load_patients(work, [known.clients[_client_key(f)] for f in visits], known)
-        new_patients: dict[int, Patient] = {}
-        for index, form in enumerate(visits):
-            client = known.clients[_client_key(form)]
-            patient_key = _patient_key(client, form)
-            if patient_key not in known.patients:
-                known.patients[patient_key] = new_patients[index] = _new_patient(client, form)
-        _insert(work, Patient, list(new_patients.values()))
-        # Derived data, not audited: inserted, not recorded (as `_patient` adds them).
-        terms = [
-            {"term": term, "patient_id": patient.id}
-            for index, patient in new_patients.items()
-            for term in patient_terms(known.clients[_client_key(visits[index])], patient)
-        ]
-        if terms:
-            work.session.execute(insert(SearchTerm.__table__), terms)  # type: ignore[attr-defined]
+        cards, new_clients = self._clients_of(work, visits, known)
+        patient_ids, new_patients = self._patients_of(work, visits, cards, known)
 
         made: list[dict[str, Any]] = []
         changes: list[tuple[str, type[SQLModel], dict[str, Any]]] = []
-        for index, form in enumerate(visits):
-            client = known.clients[_client_key(form)]
-            patient = known.patients[_patient_key(client, form)]
+        for index, (form, card, patient_id) in enumerate(
+            zip(visits, cards, patient_ids, strict=True)
+        ):
             callbacks = [
-                new_row(Callback, _callback(work, form, item, client, patient))
+                new_row(Callback, _callback(work, form, item, card.id, patient_id))
                 for item in form.planned
             ]
             made.extend(callbacks)
             if index in new_clients:
-                changes.append(("client.created", Client, row_values(client)))
+                changes.append(("client.created", Client, new_clients[index]))
             if index in new_patients:
-                changes.append(("patient.created", Patient, row_values(patient)))
+                changes.append(("patient.created", Patient, new_patients[index]))
             changes.extend(("callback.created", Callback, callback) for callback in callbacks)
         try:
             work.insert_many(Callback, made)
@@ -218,19 +192,71 @@ class VisitDesk(Desk):
         work.record_many(changes)
         return [row["id"] for row in made], skipped
 
+    # Rows as plain values, not objects: an object costs more to make than to insert.
+
+    def _clients_of(
+        self, work: Work, visits: Sequence[VisitForm], known: _Known
+    ) -> tuple[list[_Card], dict[int, dict[str, Any]]]:
+        """Each visit's client, on file or inserted now; and the new ones' rows, by the
+        visit that names them first."""
+        self._load_clients(work, {form.phone for form in visits}, known)
+        new: dict[int, dict[str, Any]] = {}
+        by_key: dict[tuple[str, str], dict[str, Any]] = {}
+        for index, form in enumerate(visits):
+            key = _client_key(form)
+            if key not in known.clients and key not in by_key:
+                by_key[key] = new[index] = new_row(Client, self._client_values(form))
+        work.insert_many(Client, list(new.values()))
+        for key, row in by_key.items():
+            known.clients[key] = _Card(row["id"], row["name"], row["phone_digits"])
+            known.loaded_clients.add(row["id"])
+        return [known.clients[_client_key(form)] for form in visits], new
+
+    def _patients_of(
+        self, work: Work, visits: Sequence[VisitForm], cards: list[_Card], known: _Known
+    ) -> tuple[list[int], dict[int, dict[str, Any]]]:
+        """Each visit's patient id, on file or inserted now (with its search terms); and the
+        new ones' rows, by the visit that names them first."""
+        self._load_patients(work, cards, known)
+        new: dict[int, dict[str, Any]] = {}
+        by_key: dict[tuple[int, str], dict[str, Any]] = {}
+        for index, (form, card) in enumerate(zip(visits, cards, strict=True)):
+            key = _patient_key(card.id, form)
+            if key not in known.patients and key not in by_key:
+                by_key[key] = new[index] = new_row(Patient, _new_patient(card.id, form))
+        work.insert_many(Patient, list(new.values()))
+        for key, row in by_key.items():
+            known.patients[key] = row["id"]
+        # Derived data, not audited: inserted, not recorded (as `_patient` adds them).
+        terms = [
+            {"term": term, "patient_id": patient["id"]}
+            for index, patient in new.items()
+            for term in search_terms(cards[index].name, cards[index].phone_digits, patient["name"])
+        ]
+        if terms:
+            work.session.execute(insert(SearchTerm.__table__), terms)  # type: ignore[attr-defined]
+        ids = [
+            known.patients[_patient_key(card.id, form)]
+            for form, card in zip(visits, cards, strict=True)
+        ]
+        return ids, new
+
     def _load_clients(self, work: Work, phones_named: set[str], known: _Known) -> None:
         """Put the clients on file with these phones in `known` (the first of a name)."""
         phones_new = sorted(phones_named - known.phones)
         known.phones |= set(phones_new)
-        for client in _on_file(work, Client, Client.phone, phones_new):
-            known.clients.setdefault((client.phone, client.name.casefold()), client)
+        query = select(Client.id, Client.phone, Client.name, Client.phone_digits)
+        for found in _on_file(work, query.order_by(col(Client.id)), Client.phone, phones_new):
+            key = (found.phone, found.name.casefold())
+            known.clients.setdefault(key, _Card(found.id, found.name, found.phone_digits))
 
-    def _load_patients(self, work: Work, clients: list[Client], known: _Known) -> None:
+    def _load_patients(self, work: Work, clients: list[_Card], known: _Known) -> None:
         """Put the patients on file of these clients in `known` (the first of a name)."""
-        ids = sorted({_id(client) for client in clients} - known.loaded_clients)
+        ids = sorted({client.id for client in clients} - known.loaded_clients)
         known.loaded_clients |= set(ids)
-        for patient in _on_file(work, Patient, Patient.client_id, ids):
-            known.patients.setdefault((patient.client_id, patient.name.casefold()), patient)
+        query = select(Patient.id, Patient.client_id, Patient.name).order_by(col(Patient.id))
+        for found in _on_file(work, query, Patient.client_id, ids):
+            known.patients.setdefault((found.client_id, found.name.casefold()), found.id)
 
     def _add_visit(self, work: Work, form: VisitForm) -> tuple[list[Callback], bool]:
         """One visit's callbacks, a record at a time."""
@@ -244,7 +270,8 @@ class VisitDesk(Desk):
         patient = self._patient(work, client, form)
         made: list[Callback] = []
         for item in form.planned:
-            callback = Callback(**_callback(work, form, item, client, patient))
+            assert client.id is not None and patient.id is not None, "flushed rows have ids"
+            callback = Callback(**_callback(work, form, item, client.id, patient.id))
             try:
                 work.record("callback.created", callback)
             except IntegrityError:
@@ -265,16 +292,18 @@ class VisitDesk(Desk):
             None,
         )
         if found is None:
-            found = self._new_client(form)
+            found = Client(**self._client_values(form))
             work.record("client.created", found)
         return found
 
-    def _new_client(self, form: VisitForm) -> Client:
-        return Client(
-            name=form.client,
-            phone=form.phone,
-            phone_digits=phones.national_digits(form.phone, self.clinic.settings.phone_region),
-        )
+    def _client_values(self, form: VisitForm) -> dict[str, Any]:
+        """The values of the new client a visit names."""
+        region = self.clinic.settings.phone_region
+        return {
+            "name": form.client,
+            "phone": form.phone,
+            "phone_digits": phones.national_digits(form.phone, region),
+        }
 
     def _patient(self, work: Work, client: Client, form: VisitForm) -> Patient:
         for patient in work.session.exec(
@@ -282,7 +311,7 @@ class VisitDesk(Desk):
         ):
             if patient.name.casefold() == form.patient.casefold():
                 return patient
-        patient = _new_patient(client, form)
+        patient = Patient(**_new_patient(client.id, form))
         work.record("patient.created", patient)
         for term in patient_terms(client, patient):
             work.session.add(SearchTerm(term=term, patient_id=patient.id))  # type: ignore[arg-type]
