@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -36,7 +36,7 @@ def settings() -> Settings:
         clinic_name="Riverside Animal Clinic",
         clinic_phone="(312) 555-0100",
         timezone=TZ_NAME,
-        closures=["2026-11-26"],  # type: ignore[list-item]
+        closures=[date(2026, 11, 26)],
     )
 
 

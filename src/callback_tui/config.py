@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, time
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
+import msgspec
 import platformdirs
-from pydantic import Field, field_validator
+from msgspec import Meta
 
 from callback_tui.clock import Clock, make_clock, zone
 from callback_tui.domain import datafile
@@ -42,45 +44,34 @@ def _default_windows() -> dict[str, str]:
     return {"morning": "08:00-12:00", "afternoon": "12:00-17:00", "evening": "17:00-19:00"}
 
 
-class Settings(datafile.Strict):
+class Settings(datafile.Strict, frozen=True, kw_only=True):
     """A clinic's settings file (every key optional)."""
 
-    clinic_name: str = Field(default="the clinic", min_length=1)
+    clinic_name: datafile.Text = "the clinic"
     clinic_phone: str = "our main number"
     timezone: str | None = None
     """IANA name such as "America/Chicago"; the machine's zone when unset."""
-    phone_region: str = Field(default="US", pattern=r"^[A-Z]{2}$")
-    profile: str = Field(default="veterinary", pattern=r"^[a-z0-9_\-]+$")
-    hours: dict[Weekday, str] = Field(default_factory=_default_hours)
+    phone_region: Annotated[str, Meta(pattern=r"^[A-Z]{2}$")] = "US"
+    profile: Annotated[str, Meta(pattern=r"^[a-z0-9_\-]+$")] = "veterinary"
+    hours: dict[Weekday, str] = msgspec.field(default_factory=_default_hours)
     """Opening hours per weekday, "HH:MM-HH:MM" or "closed"; a missing day is closed."""
-    closures: list[date] = Field(default_factory=list)
-    windows: dict[str, str] = Field(default_factory=_default_windows)
-    doctor_evening_call: time = time(20, 0)
-    refresh_seconds: float = Field(default=2.0, ge=0.2, le=60)
-    autosave_seconds: float = Field(default=3.0, ge=0.5, le=60)
+    closures: list[date] = msgspec.field(default_factory=list)
+    windows: dict[str, str] = msgspec.field(default_factory=_default_windows)
+    doctor_evening_call: str = "20:00"
+    """When a doctor's evening call is due, "HH:MM"."""
+    refresh_seconds: Annotated[float, Meta(ge=0.2, le=60)] = 2.0
+    autosave_seconds: Annotated[float, Meta(ge=0.5, le=60)] = 3.0
     """How often the note editor keeps what is typed: the most a crash can lose."""
 
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, value: str | None) -> str | None:
-        if value is not None:
-            zone(value)
-        return value
-
-    @field_validator("hours")
-    @classmethod
-    def _spans(cls, value: dict[Weekday, str]) -> dict[Weekday, str]:
-        for text in value.values():
+    def __post_init__(self) -> None:
+        if self.timezone is not None:
+            _check("timezone", zone, self.timezone)
+        for text in self.hours.values():
             if text != "closed":
-                Span.parse(text)
-        return value
-
-    @field_validator("windows")
-    @classmethod
-    def _windows(cls, value: dict[str, str]) -> dict[str, str]:
-        for text in value.values():
-            Span.parse(text)
-        return value
+                _check("hours", Span.parse, text)
+        for text in self.windows.values():
+            _check("windows", Span.parse, text)
+        _check("doctor_evening_call", _clock_time, self.doctor_evening_call)
 
     def calendar(self) -> Calendar:
         spans = {day: self.hours.get(day, "closed") for day in WEEKDAYS}  # type: ignore[call-overload]
@@ -96,8 +87,22 @@ class Settings(datafile.Strict):
             weekly=weekly,
             closures=frozenset(self.closures),
             windows=tuple(sorted(windows, key=lambda w: w.span.start)),
-            evening_call=self.doctor_evening_call,
+            evening_call=time.fromisoformat(self.doctor_evening_call),
         )
+
+
+def _check(key: str, parse: Any, text: str) -> None:
+    """`parse(text)`, its refusal named after the settings key it is about."""
+    try:
+        parse(text)
+    except ValueError as exc:
+        raise datafile.Refused(key, str(exc)) from None
+
+
+def _clock_time(text: str) -> time:
+    if not re.fullmatch(r"([01][0-9]|2[0-3]):[0-5][0-9]", text):
+        raise ValueError(f"use HH:MM, such as 20:00 (got {text!r})")
+    return time.fromisoformat(text)
 
 
 def default_db_path() -> Path:

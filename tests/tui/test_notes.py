@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import msgspec
 from sqlmodel import Session, func, select
 from textual.pilot import Pilot
 from textual.widgets import TextArea
@@ -63,7 +64,7 @@ async def new_client_update(pilot: Pilot[None], query: str) -> None:
 
 
 def quick_autosave(clinic: Clinic) -> Clinic:
-    return load_clinic(clinic.settings.model_copy(update={"autosave_seconds": 0.5}), clinic.clock)
+    return load_clinic(msgspec.structs.replace(clinic.settings, autosave_seconds=0.5), clinic.clock)
 
 
 async def test_a_concern_opens_its_draft_and_the_doctor_finalizes_it_from_the_inbox(

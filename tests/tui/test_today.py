@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import html
 
+import msgspec
 from sqlmodel import Session, func, select
 from textual.widgets import TextArea
 
@@ -226,7 +227,7 @@ async def test_the_add_form_refuses_field_by_field_then_saves(
 
 
 async def test_another_desks_change_appears_without_restart(desk: FrontDesk, make: MakeApp) -> None:
-    desk.clinic.settings = desk.clinic.settings.model_copy(update={"refresh_seconds": 0.2})
+    desk.clinic.settings = msgspec.structs.replace(desk.clinic.settings, refresh_seconds=0.2)
     app = make(watch=True)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import time
 from pathlib import Path
 
 import pytest
@@ -108,3 +109,40 @@ def test_scripts_fill_names_once_and_keep_braces_literal() -> None:
     assert spoken.greeting.startswith("Hello, may I speak with Ann {patient}?")
     assert "Rex" not in spoken.voicemail  # the voicemail never names the patient
     assert "{clinic}" in spoken.greeting  # an unknown placeholder stays visible, not an error
+
+
+def test_settings_name_an_unknown_day_and_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "settings.toml"
+    path.write_text('[hours]\nmon = "08:00-18:00"\nfrx = "08:00-12:00"\n')
+    with pytest.raises(DataFileError) as caught:
+        load_settings(path)
+    assert (caught.value.key, caught.value.line, caught.value.problem) == (
+        "hours.frx",
+        3,
+        "unknown key",
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "key", "problem"),
+    [
+        ('doctor_evening_call = "25:00"', "doctor_evening_call", "use HH:MM, such as 20:00"),
+        ('closures = ["2026-13-01"]', "closures[0]", "not a date (YYYY-MM-DD) (got '2026-13-01')"),
+        ("refresh_seconds = 100", "refresh_seconds", "<= 60.0 (got 100)"),
+    ],
+)
+def test_settings_say_what_a_bad_value_should_be(
+    tmp_path: Path, line: str, key: str, problem: str
+) -> None:
+    path = tmp_path / "settings.toml"
+    path.write_text(f'clinic_name = "Riverside"\n{line}\n')
+    with pytest.raises(DataFileError) as caught:
+        load_settings(path)
+    assert (caught.value.key, caught.value.line) == (key, 2)
+    assert problem in caught.value.problem
+
+
+def test_settings_read_the_evening_call_time(tmp_path: Path) -> None:
+    path = tmp_path / "settings.toml"
+    path.write_text('doctor_evening_call = "19:30"\ntimezone = "America/Chicago"\n')
+    assert load_settings(path).calendar().evening_call == time(19, 30)

@@ -1,17 +1,33 @@
-"""TOML data files checked on load, with errors that name the file, the key and the line."""
+"""TOML data files checked on load, with errors that name the file, the key and the line.
+
+The models are msgspec Structs: typed, frozen, unknown keys refused, and cheap enough to
+import and check on the way to the first painted queue. A model's own rules (a span that
+ends before it starts, two delays at once) live in `__post_init__` and raise `Refused`,
+naming the key they are about.
+"""
 
 from __future__ import annotations
 
 import re
 import tomllib
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+import msgspec
 
-Model = TypeVar("Model", bound=BaseModel)
+Model = TypeVar("Model", bound="Strict")
 
 _POSITION = re.compile(r"\(at line (\d+), column \d+\)")
+_WHERE = re.compile(r" - at `(?P<path>[^`]*)`(?: in `(?P<within>[^`]*)`)?$")
+_STEP = re.compile(r"\.(?P<key>[A-Za-z_]\w*)|\[(?P<index>\d+|\.\.\.)\]")
+
+_WORDS = {
+    "Invalid RFC3339 encoded date": "not a date (YYYY-MM-DD)",
+    "Invalid RFC3339 encoded time": "not a time (HH:MM:SS)",
+}
+
+Text = Annotated[str, msgspec.Meta(min_length=1)]
+"""A string that must say something."""
 
 
 class DataFileError(ValueError):
@@ -23,10 +39,16 @@ class DataFileError(ValueError):
         self.path, self.key, self.line, self.problem = path, key, line, problem
 
 
-class Strict(BaseModel):
-    """Base for data-file models: unknown keys are mistakes, not extras."""
+class Refused(ValueError):
+    """A model's own rule broken: `key` is the field it is about, "" for the whole entry."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    def __init__(self, key: str, problem: str) -> None:
+        super().__init__(problem)
+        self.key, self.problem = key, problem
+
+
+class Strict(msgspec.Struct, forbid_unknown_fields=True, frozen=True, kw_only=True):
+    """Base for data-file models: unknown keys are mistakes, not extras."""
 
 
 def load(path: Path, model: type[Model]) -> Model:
@@ -51,15 +73,82 @@ def parse(text: str, path: Path, model: type[Model]) -> Model:
         reason = _POSITION.sub("", message).strip()
         raise DataFileError(path, "", line, f"not valid TOML ({reason})") from exc
     try:
-        return model.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = tuple(first["loc"])
-        key = _dotted(loc)
-        problem = "unknown key" if first["type"] == "extra_forbidden" else first["msg"]
-        if first["type"] != "extra_forbidden" and "input" in first:
-            problem = f"{problem} (got {first['input']!r})"
-        raise DataFileError(path, key, _line_of(text, loc), problem) from exc
+        return msgspec.convert(raw, model)
+    except msgspec.ValidationError as exc:
+        loc, problem = _located(exc, raw, model)
+        raise DataFileError(path, _dotted(loc), _line_of(text, loc), problem) from exc
+
+
+def _located(
+    error: msgspec.ValidationError, raw: Any, model: type[Strict]
+) -> tuple[tuple[Any, ...], str]:
+    """Where in the file `error` is, as keys and indexes, and what is wrong there."""
+    message = str(error)
+    where = _WHERE.search(message)
+    problem = message[: where.start()] if where else message
+    path = where.group("within") or where.group("path") if where else "$"
+    loc, value = _resolve(path, raw, model)
+    unknown = re.fullmatch(r"Object contains unknown field `(.+)`", problem)
+    if unknown:
+        return (*loc, unknown.group(1)), "unknown key"
+    key = re.fullmatch(r"Invalid enum value '?(.*?)'?", problem)
+    if where and where.group("within") and key:  # a table key not on the list
+        return (*loc, key.group(1)), "unknown key"
+    cause = error.__cause__
+    if isinstance(cause, Refused):
+        return ((*loc, cause.key) if cause.key else loc), cause.problem
+    problem = _WORDS.get(problem, problem.replace("`", ""))  # msgspec quotes: `int`
+    if isinstance(value, str | int | float) and "got" not in problem:
+        problem = f"{problem} (got {value!r})"
+    return loc, problem
+
+
+def _resolve(path: str, raw: Any, model: Any) -> tuple[tuple[Any, ...], Any]:
+    """msgspec's path (`$.reasons[...].callbacks[1]`) with each `[...]` named: the first
+    entry of that table that does not convert is the one the error is about. With it, the
+    value found there."""
+
+    loc: list[Any] = []
+    kind: Any = model
+    for step in _STEP.finditer(path.removeprefix("$")):
+        kind = _bare(kind)
+        if step.group("key") is not None:
+            key = step.group("key")
+            fields = {field.name: field.type for field in msgspec.structs.fields(kind)}
+            kind, raw = fields.get(key, Any), raw.get(key) if isinstance(raw, dict) else None
+            loc.append(key)
+        elif step.group("index") == "...":
+            kind = get_args(kind)[1] if get_args(kind) else Any
+            name, raw = _failing_entry(raw, kind)
+            loc.append(name)
+        else:
+            index = int(step.group("index"))
+            kind = get_args(kind)[0] if get_args(kind) else Any
+            raw = raw[index] if isinstance(raw, list) and index < len(raw) else None
+            loc.append(index)
+    return tuple(loc), raw
+
+
+def _failing_entry(table: Any, kind: Any) -> tuple[str, Any]:
+    if not isinstance(table, dict):
+        return "?", None
+    for name, value in table.items():
+        try:
+            msgspec.convert(value, kind)
+        except msgspec.ValidationError:
+            return str(name), value
+    return "?", None
+
+
+def _bare(kind: Any) -> Any:
+    """`kind` without Annotated, and without None when optional."""
+    while True:
+        if get_origin(kind) is Annotated:
+            kind = get_args(kind)[0]
+        elif get_origin(kind) in (Union, type(int | None)):
+            kind = next(arg for arg in get_args(kind) if arg is not type(None))
+        else:
+            return kind
 
 
 def _dotted(loc: tuple[Any, ...]) -> str:

@@ -3,24 +3,25 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from msgspec import Meta
 
 from callback_tui.domain import datafile
+from callback_tui.domain.datafile import Text
 from callback_tui.domain.vocab import POOLS
 
 OwnerRule = Literal["assisted_by", "doctor", "TA", "SA"]
 
 
-class CallbackRule(datafile.Strict):
+class CallbackRule(datafile.Strict, frozen=True, kw_only=True):
     """One callback a reason creates."""
 
-    kind: str = Field(min_length=1, pattern=r"^[a-z0-9_]+$")
-    label: str = Field(min_length=1)
+    kind: Annotated[str, Meta(min_length=1, pattern=r"^[a-z0-9_]+$")]
+    label: Text
     owner: OwnerRule
-    after_hours: int | None = Field(default=None, ge=0, le=24 * 90)
-    after_days: int | None = Field(default=None, ge=0, le=365)
+    after_hours: Annotated[int, Meta(ge=0, le=24 * 90)] | None = None
+    after_days: Annotated[int, Meta(ge=0, le=365)] | None = None
     doctor_may_call: bool = True
     """`doctor_calls` moves this callback to the case doctor's initials."""
     doctor_calls_at: Literal["unchanged", "evening"] = "unchanged"
@@ -28,38 +29,36 @@ class CallbackRule(datafile.Strict):
     doctor_interval: bool = False
     """The doctor may set another interval in days (`interval_days`)."""
 
-    @model_validator(mode="after")
-    def _one_delay(self) -> CallbackRule:
+    def __post_init__(self) -> None:
         if (self.after_hours is None) == (self.after_days is None):
-            raise ValueError("give exactly one of after_hours or after_days")
-        return self
+            raise datafile.Refused("", "give exactly one of after_hours or after_days")
 
 
-class Reason(datafile.Strict):
-    label: str = Field(min_length=1)
+class Reason(datafile.Strict, frozen=True, kw_only=True):
+    label: Text
     clinical: bool
     """Unreached clinical callbacks escalate to the case doctor."""
-    script: str = Field(min_length=1)
-    callbacks: list[CallbackRule] = Field(min_length=1)
+    script: Text
+    callbacks: Annotated[list[CallbackRule], Meta(min_length=1)]
 
 
-class Profile(datafile.Strict):
-    name: str = Field(min_length=1)
+class Profile(datafile.Strict, frozen=True, kw_only=True):
+    name: Text
     description: str = ""
     left_message_completes: bool = True
-    max_attempts: int = Field(default=3, ge=1, le=10)
+    max_attempts: Annotated[int, Meta(ge=1, le=10)] = 3
     """Unsuccessful attempts after which a callback closes as unreached."""
-    urgent_retry_minutes: int = Field(default=15, ge=1, le=240)
+    urgent_retry_minutes: Annotated[int, Meta(ge=1, le=240)] = 15
     identity_required: bool = False
     """Two identifiers must be verified before a call can be saved as spoke."""
-    reasons: dict[str, Reason] = Field(min_length=1)
+    reasons: Annotated[dict[str, Reason], Meta(min_length=1)]
 
-    @model_validator(mode="after")
-    def _reason_keys(self) -> Profile:
+    def __post_init__(self) -> None:
         for key in self.reasons:
             if not key.replace("_", "").isalnum() or key != key.lower():
-                raise ValueError(f"reason {key!r}: use lower-case letters, digits and _")
-        return self
+                raise datafile.Refused(
+                    f"reasons.{key}", f"reason {key!r}: use lower-case letters, digits and _"
+                )
 
     def reason(self, key: str) -> Reason:
         try:

@@ -5,24 +5,26 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field
+from msgspec import Meta
 
 from callback_tui.domain import datafile
+from callback_tui.domain.datafile import Text
 
 
-class Script(datafile.Strict):
-    greeting: str = Field(min_length=1)
-    purpose: str = Field(min_length=1)
-    questions: list[str] = Field(min_length=1)
-    close: str = Field(min_length=1)
-    voicemail: str = Field(min_length=1)
+class Script(datafile.Strict, frozen=True, kw_only=True):
+    greeting: Text
+    purpose: Text
+    questions: Annotated[list[str], Meta(min_length=1)]
+    close: Text
+    voicemail: Text
     """Privacy-safe: never names the patient, the reason or anything clinical."""
 
 
-class ScriptBook(datafile.Strict):
-    red_flags: list[str] = Field(min_length=1)
-    scripts: dict[str, Script] = Field(min_length=1)
+class ScriptBook(datafile.Strict, frozen=True, kw_only=True):
+    red_flags: Annotated[list[str], Meta(min_length=1)]
+    scripts: Annotated[dict[str, Script], Meta(min_length=1)]
 
 
 @dataclass(frozen=True)
