@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 import pytest
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -213,3 +215,62 @@ def test_client_update_choices_put_the_left_message_first(desk: FrontDesk) -> No
     assert choices.case_doctor == "DRW"  # the doctor on the latest callback
     assert [initials for initials, _ in choices.doctors] == ["DRP", "DRW"]
     assert notes.update_choices(desk.database, 9_999) is None
+
+
+def test_a_new_note_reads_as_an_unsaved_draft_and_none_for_a_patient_gone(
+    desk: FrontDesk,
+) -> None:
+    callback = add_visit(desk)[0]
+    target = NewNote(patient_id=callback.patient_id, addressed_to="DRW", callback_id=callback.id)
+    view = notes.new_note(desk.database, target, "CD")
+    assert view is not None
+    assert (view.id, view.ref, view.version, view.status, view.body) == (None, None, 1, "draft", "")
+    assert (view.author, view.addressed_to, view.kind, view.origin) == (
+        "CD",
+        "DRW",
+        "medical",
+        "client_update",
+    )
+    assert (view.patient, view.species, view.client) == ("Biscuit", "dog", "Jordan Lee")
+    assert (view.created_at, view.updated_at, view.finalized_at, view.editing_by) == (
+        None,
+        None,
+        None,
+        None,
+    )
+    assert view.callback is not None and view.callback.id == callback.id
+    assert view.callback.due_at == callback.due_at and view.callback.due_at.tzinfo is UTC
+    assert (
+        notes.new_note(desk.database, NewNote(patient_id=9_999, addressed_to="DRW"), "CD") is None
+    )
+
+
+def test_a_note_reads_its_times_as_aware_utc_and_one_not_on_file_with_empty_names(
+    desk: FrontDesk, clock: FixedClock
+) -> None:
+    draft = concern_draft(desk)
+    final = desk.notes.finalize("DRW", ref(draft), "Resolved.")
+    view = notes.note(desk.database, final.id)  # type: ignore[arg-type]
+    assert view is not None and view.finalized_at is not None
+    assert (view.created_at, view.updated_at, view.finalized_at) == (
+        draft.created_at,
+        clock.now(),
+        clock.now(),
+    )
+    stamps = (view.created_at, view.updated_at, view.finalized_at)
+    assert all(t is not None and t.tzinfo is UTC for t in stamps)  # aware UTC, as the ORM gave
+    with Session(desk.database.writer) as session, session.begin():
+        session.add(
+            Note(
+                patient_id=None,
+                author="OM",
+                origin="incident",
+                body="Walk-in, not a client.",
+                created_at=clock.now(),
+                updated_at=clock.now(),
+            )
+        )
+    (walk_in,) = [n for n in notes.notes(desk.database) if n.origin == "incident"]
+    assert (walk_in.patient_id, walk_in.patient, walk_in.species) == (None, "", None)
+    assert (walk_in.client_id, walk_in.client, walk_in.phone) == (None, "", "")
+    assert walk_in.callback is None and walk_in.created_at == clock.now()

@@ -1,39 +1,24 @@
-"""Writes of notes: drafts (saved and autosaved), finalizing, and amendments."""
+"""Writes of notes: drafts (saved and autosaved), finalizing, and amendments.
+
+`NewNote` and `NoteRef` are defined with the reads (notes.py, which must not import the
+ORM) and re-exported here.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel import select
 
-from callback_tui.domain.vocab import NoteKind, NoteOrigin, NoteStatus
+from callback_tui.domain.vocab import NoteStatus
 from callback_tui.store.errors import Invalid, NoteIsFinal, NotFound, ServiceError
+from callback_tui.store.notes import NewNote as NewNote
+from callback_tui.store.notes import NoteRef as NoteRef
 from callback_tui.store.tables import Amendment, Callback, Note, Patient, Staff
 from callback_tui.store.unit import Desk, Work, required_text, snapshot
 
 NOTE_EMPTY = "the note is empty: write what was said before saving"
 AMENDMENT_EMPTY = "the amendment is empty: write the correction before saving"
-
-
-@dataclass(frozen=True)
-class NewNote:
-    """A note not written yet: whom it is about and for."""
-
-    patient_id: int
-    addressed_to: str | None
-    """The doctor the draft waits for."""
-    callback_id: int | None = None
-    kind: NoteKind = NoteKind.MEDICAL
-    origin: NoteOrigin = NoteOrigin.CLIENT_UPDATE
-
-
-@dataclass(frozen=True)
-class NoteRef:
-    """A stored note as the screen read it."""
-
-    id: int
-    version: int
 
 
 class NoteDesk(Desk):
