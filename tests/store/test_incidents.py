@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
+from datetime import UTC
+
 import pytest
 from sqlmodel import Session, col, select
 
-from callback_tui.domain.incidents import Step, check_reply
+from callback_tui.domain.incidents import FoundVia, Step, check_reply
 from callback_tui.store import incidents, tasks
 from callback_tui.store.incident_desk import IncidentStart
 from callback_tui.store.services import FrontDesk, Invalid, ServiceError
-from callback_tui.store.tables import Event, Note
+from callback_tui.store.tables import Client, Event, Incident, Note, Patient
 from tests.conftest import add_visit
 
 
@@ -249,3 +252,52 @@ def test_terminal_codes_typed_into_an_incident_are_not_kept(desk: FrontDesk) -> 
     kept = desk.incidents.keep_draft("AB", None, None, {"subject": "Lee\x1b[5m", "what": "x\x9b"})
     assert kept.draft == {"subject": "Lee[5m", "what": "x"}
     assert "\x1b" not in kept.subject
+
+
+def _stored_as_viewed(desk: FrontDesk, view: incidents.IncidentView) -> None:
+    """Every field of the view is the stored incident's, in the same types."""
+    with Session(desk.database.engine) as session:
+        stored = session.get(Incident, view.id)
+        assert stored is not None
+        client = session.get(Client, stored.client_id) if stored.client_id else None
+        patient = session.get(Patient, stored.patient_id) if stored.patient_id else None
+        assert (view.names, view.phones) == incidents.people(stored, client, patient)
+        for field in fields(incidents.IncidentView):
+            if field.name in Incident.model_fields:
+                expected = getattr(stored, field.name)
+                if field.name == "draft":
+                    expected = dict(expected or {})
+                assert getattr(view, field.name) == expected, field.name
+                assert type(getattr(view, field.name)) in (type(expected), Step, FoundVia)
+    for when in (view.occurred_at, view.created_at, view.summary_sent_at, view.closed_at):
+        assert when is None or when.tzinfo is UTC
+
+
+def test_views_are_the_stored_incidents_oldest_first_and_the_board_the_open_ones(
+    desk_with_rm: FrontDesk,
+) -> None:
+    desk = desk_with_rm
+    first = _om(desk, start(desk), available=True, remedied=False, said="Wants a refund.")
+    assert (first.remedied, first.phones) == (False, ("+13125550142",))
+    assert first.names == ("Biscuit · Jordan Lee", "Jordan Lee", "Biscuit")
+    desk.clinic.clock.advance(hours=1)  # type: ignore[attr-defined]
+    kept = desk.incidents.keep_draft("AB", None, None, {"subject": "Ms Ortiz", "said": "Loud"})
+    desk.incidents.escalation("RM", first.id, first.version, "Refunded.")
+    desk.incidents.summary_sent("RM", first.id, again(desk, first).version)
+    desk.incidents.close("RM", first.id, again(desk, first).version)
+
+    listed = incidents.incidents(desk.database)
+    assert [v.id for v in listed] == [first.id, kept.id]
+    for view in listed:
+        _stored_as_viewed(desk, view)
+    closed, draft = listed
+    assert closed.closed_at is not None and closed.summary_sent_at is not None
+    assert (draft.draft, draft.remedied, draft.names, draft.phones) == (
+        {"subject": "Ms Ortiz", "said": "Loud"},
+        None,
+        ("Ms Ortiz",),
+        (),
+    )
+    assert incidents.incidents(desk.database, open_only=True) == [draft]
+    assert incidents.incident(desk.database, kept.id) == draft  # type: ignore[arg-type]
+    assert incidents.incident(desk.database, 999) is None

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 import pytest
 from sqlmodel import Session, select
 
 from callback_tui.domain.vocab import Outcome
 from callback_tui.store import tasks
+from callback_tui.store.incident_desk import IncidentStart
 from callback_tui.store.services import (
     CallOutcome,
     FrontDesk,
@@ -14,7 +17,7 @@ from callback_tui.store.services import (
     ServiceError,
     StaleVersion,
 )
-from callback_tui.store.tables import Event
+from callback_tui.store.tables import Event, Task
 from tests.conftest import add_visit
 
 
@@ -83,3 +86,55 @@ def test_an_unreached_clinical_callback_is_the_case_doctors_task(desk: FrontDesk
     assert tasks.tasks(desk.database, initials="DRW") == []  # named for DRP only
     with pytest.raises(ServiceError, match="for DRP"):
         desk.tasks.complete("DRW", task.id, task.version, "I called.")
+
+
+def test_rows_are_the_stored_tasks_in_due_order_with_their_filters(
+    desk: FrontDesk, wrong_number: tasks.TaskRow
+) -> None:
+    desk.clinic.clock.advance(hours=1)  # type: ignore[attr-defined]
+    made = desk.incidents.open(
+        "AB", IncidentStart(found_via="phone", what_happened="Shouted.", subject="Ms Ortiz")
+    )
+    desk.incidents.office_manager(
+        "AB",
+        made.id,
+        made.version,
+        available=False,
+        office_manager="OM",  # type: ignore[arg-type]
+    )
+    desk.tasks.complete("FD", wrong_number.id, wrong_number.version, "Fixed.")
+
+    everything = tasks.tasks(desk.database, include_done=True)
+    assert [t.id for t in everything] == [wrong_number.id, everything[1].id]  # by due time
+    with Session(desk.database.engine) as session:
+        stored = {t.id: t for t in session.exec(select(Task))}
+    for row in everything:
+        task = stored[row.id]
+        assert row.about.ref == task.about
+        for name in ("id", "version", "assignee", "role", "title", "due_at", "status",
+                     "done_note", "done_by", "done_at", "created_at"):  # fmt: skip
+            assert getattr(row, name) == getattr(task, name), name
+        assert row.due_at.tzinfo is UTC and row.created_at.tzinfo is UTC
+    assert everything[0].done_at is not None and everything[0].done_at.tzinfo is UTC
+
+    (om_task,) = tasks.tasks(desk.database)  # open only
+    assert om_task.about == tasks.About(
+        f"incident:{made.id}", f"Incident {made.id}: Ms Ortiz", None, None
+    )
+    assert tasks.tasks(desk.database, initials="FD") == []
+    assert [t.status for t in tasks.tasks(desk.database, initials="FD", include_done=True)] == [
+        "done"
+    ]
+    assert tasks.tasks(desk.database, initials="OM") == [om_task]
+
+
+def test_an_unknown_reference_stays_as_it_is_and_a_roleless_task_is_anyones(
+    desk: FrontDesk,
+) -> None:
+    now = desk.clinic.clock.now()
+    with Session(desk.database.engine) as session:
+        session.add(Task(title="Call back the lab", about="lab:7", due_at=now, created_at=now))
+        session.commit()
+    (row,) = tasks.tasks(desk.database, initials="ZZ")  # on no staff: no role, as the desk sees it
+    assert (row.about, row.owner) == (tasks.About("lab:7", "lab:7", None, None), "")
+    assert tasks.tasks(desk.database, initials="FD") == []

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
-
-from sqlmodel import Session, col, select
+from typing import TYPE_CHECKING, Any
 
 from callback_tui.domain.hours import Calendar
 from callback_tui.domain.incidents import FoundVia, Step, SummaryFacts, leadership_summary
+from callback_tui.store import sql
 from callback_tui.store.engine import Database
-from callback_tui.store.tables import Client, Incident, Patient, Task
+from callback_tui.store.sql import Reads, Row
+
+if TYPE_CHECKING:  # the desk's ORM rows; reading never imports them
+    from callback_tui.store.tables import Client, Incident, Patient
 
 
 @dataclass(frozen=True)
@@ -78,73 +80,89 @@ def people(
     incident: Incident, client: Client | None, patient: Patient | None
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Who an incident names, and their phones: what a public review reply must not contain."""
-    names = [incident.subject]
-    phones: list[str] = []
-    if client is not None:
-        names.append(client.name)
-        phones.append(client.phone)
-    if patient is not None:
-        names.append(patient.name)
-    return tuple(names), tuple(phones)
-
-
-def _query() -> Any:
-    return (
-        select(Incident, Client, Patient)
-        .outerjoin(Client, col(Client.id) == Incident.client_id)
-        .outerjoin(Patient, col(Patient.id) == Incident.patient_id)
+    return _people(
+        incident.subject,
+        (client.name, client.phone) if client is not None else None,
+        patient.name if patient is not None else None,
     )
 
 
-def _views(session: Session, query: Any) -> list[IncidentView]:
-    """The incidents `query` finds: one query for them and their people, one for open tasks."""
-    found = session.exec(query).all()
+def _people(
+    subject: str, client: tuple[str, str] | None, patient: str | None
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """`people` from plain values: the subject, the client's name and phone, the patient's name."""
+    names = [subject]
+    phones: list[str] = []
+    if client is not None:
+        names.append(client[0])
+        phones.append(client[1])
+    if patient is not None:
+        names.append(patient)
+    return tuple(names), tuple(phones)
+
+
+_INCIDENTS = """
+SELECT i.id, i.version, i.step, i.status, i.subject, i.client_id, i.patient_id,
+       i.occurred_at, i.found_via, i.what_happened, i.staff_involved, i.note_kind,
+       i.opened_by, i.office_manager, i.remedied, i.resolution, i.summary_sent_at,
+       i.summary_sent_by, i.review_platform, i.review_link, i.review_reply,
+       i.reply_posted_at, i.draft, i.created_at, i.closed_at, i.closed_by,
+       c.id, c.name, c.phone, p.id, p.name
+FROM incident i
+LEFT JOIN client c ON c.id = i.client_id
+LEFT JOIN patient p ON p.id = i.patient_id
+"""
+"""An incident with the client and patient it names (if on file), in the order `_view` reads."""
+
+
+def _views(reads: Reads, found: list[Row]) -> list[IncidentView]:
+    """The incidents found, with who their open tasks wait for (one more query per 500)."""
     waiting: dict[str, list[str]] = {}
-    for about, assignee, role in session.exec(
-        select(Task.about, Task.assignee, Task.role).where(
-            Task.status == "open", col(Task.about).startswith("incident:")
-        )
-    ):
-        waiting.setdefault(about, []).append(assignee or (role or "").replace("_", " "))
-    return [
-        _view(
-            incident, people(incident, client, patient), waiting.get(f"incident:{incident.id}", [])
-        )
-        for incident, client, patient in found
-    ]
+    refs = [f"incident:{row[0]}" for row in found]
+    for batch in sql.chunks(refs):
+        for about, assignee, role in reads.all(
+            "SELECT about, assignee, role FROM task"
+            " WHERE status = :open AND about IN (:refs) ORDER BY id",
+            open="open",
+            refs=batch,
+        ):
+            waiting.setdefault(about, []).append(assignee or (role or "").replace("_", " "))
+    return [_view(row, waiting.get(f"incident:{row[0]}", [])) for row in found]
 
 
-def _view(
-    incident: Incident, named: tuple[tuple[str, ...], tuple[str, ...]], open_tasks: list[str]
-) -> IncidentView:
-    names, phones = named
+def _view(row: Row, open_tasks: list[str]) -> IncidentView:
+    # The client and patient are on file when the outer joins found them (their ids).
+    client = (row[27], row[28]) if row[26] is not None else None
+    patient = row[30] if row[29] is not None else None
+    names, phones = _people(row[4], client, patient)
+    draft = sql.document(row[22])
     return IncidentView(
-        id=incident.id,  # type: ignore[arg-type]
-        version=incident.version,
-        step=Step(incident.step),
-        status=incident.status,
-        subject=incident.subject,
-        client_id=incident.client_id,
-        patient_id=incident.patient_id,
-        occurred_at=incident.occurred_at,
-        found_via=FoundVia(incident.found_via),
-        what_happened=incident.what_happened,
-        staff_involved=incident.staff_involved,
-        note_kind=incident.note_kind,
-        opened_by=incident.opened_by,
-        office_manager=incident.office_manager,
-        remedied=incident.remedied,
-        resolution=incident.resolution,
-        summary_sent_at=incident.summary_sent_at,
-        summary_sent_by=incident.summary_sent_by,
-        review_platform=incident.review_platform,
-        review_link=incident.review_link,
-        review_reply=incident.review_reply,
-        reply_posted_at=incident.reply_posted_at,
-        draft=dict(incident.draft or {}),
-        created_at=incident.created_at,
-        closed_at=incident.closed_at,
-        closed_by=incident.closed_by,
+        id=row[0],
+        version=row[1],
+        step=Step(row[2]),
+        status=row[3],
+        subject=row[4],
+        client_id=row[5],
+        patient_id=row[6],
+        occurred_at=sql.utc(row[7]),
+        found_via=FoundVia(row[8]),
+        what_happened=row[9],
+        staff_involved=row[10],
+        note_kind=row[11],
+        opened_by=row[12],
+        office_manager=row[13],
+        remedied=None if row[14] is None else sql.flag(row[14]),
+        resolution=row[15],
+        summary_sent_at=sql.utc_or_none(row[16]),
+        summary_sent_by=row[17],
+        review_platform=row[18],
+        review_link=row[19],
+        review_reply=row[20],
+        reply_posted_at=sql.utc_or_none(row[21]),
+        draft=dict(draft or {}),
+        created_at=sql.utc(row[23]),
+        closed_at=sql.utc_or_none(row[24]),
+        closed_by=row[25],
         names=names,
         phones=phones,
         open_tasks=tuple(open_tasks),
@@ -152,15 +170,14 @@ def _view(
 
 
 def incident(database: Database, incident_id: int) -> IncidentView | None:
-    with Session(database.engine) as session:
-        found = _views(session, _query().where(Incident.id == incident_id))
+    with database.read() as reads:
+        found = _views(reads, reads.all(f"{_INCIDENTS} WHERE i.id = :id", id=incident_id))
     return found[0] if found else None
 
 
 def incidents(database: Database, *, open_only: bool = False) -> list[IncidentView]:
     """Incidents, oldest first (the board: the open ones)."""
-    query = _query().order_by(col(Incident.created_at), col(Incident.id))
-    if open_only:
-        query = query.where(Incident.status == "open")
-    with Session(database.engine) as session:
-        return _views(session, query)
+    where = "WHERE i.status = :open" if open_only else ""
+    with database.read() as reads:
+        found = reads.all(f"{_INCIDENTS} {where} ORDER BY i.created_at, i.id", open="open")
+        return _views(reads, found)

@@ -5,11 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, col, or_, select
-
+from callback_tui.store import sql
 from callback_tui.store.engine import Database
-from callback_tui.store.queries import staff_member
-from callback_tui.store.tables import Callback, Client, Incident, Patient, Task
+from callback_tui.store.sql import Reads
 
 
 @dataclass(frozen=True)
@@ -48,63 +46,76 @@ class TaskRow:
         return self.assignee or (self.role or "").replace("_", " ")
 
 
+_TASKS = """
+SELECT id, version, assignee, role, title, about, due_at, status, done_note, done_by,
+       done_at, created_at
+FROM task
+"""
+
+
 def tasks(
     database: Database, *, initials: str | None = None, include_done: bool = False
 ) -> list[TaskRow]:
     """Tasks by due time. With `initials`: theirs, and their role's that name nobody."""
-    query = select(Task)
-    if initials is not None:
-        member = staff_member(database, initials)
-        role = member.role if member else None
-        query = query.where(
-            or_(
-                Task.assignee == initials,
-                (col(Task.assignee).is_(None)) & (Task.role == role),
+    clauses: list[str] = []
+    with database.read() as reads:
+        role = None
+        if initials is not None:
+            role = reads.value(
+                "SELECT role FROM staff WHERE initials = :initials", initials=initials.upper()
             )
+            # Someone not on staff has no role: they see, besides their own, the tasks that
+            # name neither a person nor a role (as the desk lets them do those).
+            role_matches = "role = :role" if role is not None else "role IS NULL"
+            clauses.append(f"(assignee = :initials OR (assignee IS NULL AND {role_matches}))")
+        if not include_done:
+            clauses.append("status = :open")
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        found = reads.all(
+            f"{_TASKS} {where} ORDER BY due_at, id", initials=initials, role=role, open="open"
         )
-    if not include_done:
-        query = query.where(Task.status == "open")
-    with Session(database.engine) as session:
-        found = session.exec(query.order_by(col(Task.due_at), col(Task.id))).all()
-        abouts = _abouts(session, [t.about for t in found])
+        abouts = _abouts(reads, [row[5] for row in found])
     return [
         TaskRow(
-            id=t.id,  # type: ignore[arg-type]
-            version=t.version,
-            assignee=t.assignee,
-            role=t.role,
-            title=t.title,
-            about=abouts[t.about],
-            due_at=t.due_at,
-            status=t.status,
-            done_note=t.done_note,
-            done_by=t.done_by,
-            done_at=t.done_at,
-            created_at=t.created_at,
+            id=row[0],
+            version=row[1],
+            assignee=row[2],
+            role=row[3],
+            title=row[4],
+            about=abouts[row[5]],
+            due_at=sql.utc(row[6]),
+            status=row[7],
+            done_note=row[8],
+            done_by=row[9],
+            done_at=sql.utc_or_none(row[10]),
+            created_at=sql.utc(row[11]),
         )
-        for t in found
+        for row in found
     ]
 
 
-def _abouts(session: Session, refs: list[str]) -> dict[str, About]:
+def _abouts(reads: Reads, refs: list[str]) -> dict[str, About]:
     """Name each `callback:12` by its patient and client; other references stay as they are."""
     ids = {int(ref.partition(":")[2]) for ref in refs if ref.startswith("callback:")}
     named: dict[str, About] = {}
-    if ids:
-        rows = session.exec(
-            select(Callback, Patient, Client)
-            .join(Patient, col(Patient.id) == Callback.patient_id)
-            .join(Client, col(Client.id) == Callback.client_id)
-            .where(col(Callback.id).in_(ids))
-        ).all()
-        for callback, patient, client in rows:
-            ref = f"callback:{callback.id}"
-            label = f"{patient.name} · {client.name} ({callback.reason.replace('_', ' ')} callback)"
-            named[ref] = About(ref, label, client.id, patient.id)
+    for batch in sql.chunks(sorted(ids)):
+        for callback_id, reason, patient_id, patient, client_id, client in reads.all(
+            "SELECT cb.id, cb.reason, p.id, p.name, c.id, c.name FROM callback cb"
+            " JOIN patient p ON p.id = cb.patient_id"
+            " JOIN client c ON c.id = cb.client_id"
+            " WHERE cb.id IN (:ids)",
+            ids=batch,
+        ):
+            ref = f"callback:{callback_id}"
+            label = f"{patient} · {client} ({reason.replace('_', ' ')} callback)"
+            named[ref] = About(ref, label, client_id, patient_id)
     incident_ids = {int(ref.partition(":")[2]) for ref in refs if ref.startswith("incident:")}
-    if incident_ids:
-        for incident in session.exec(select(Incident).where(col(Incident.id).in_(incident_ids))):
-            ref = f"incident:{incident.id}"
-            label = f"Incident {incident.id}: {incident.subject or 'someone not on file'}"
-            named[ref] = About(ref, label, incident.client_id, incident.patient_id)
+    for batch in sql.chunks(sorted(incident_ids)):
+        for incident_id, subject, client_id, patient_id in reads.all(
+            "SELECT id, subject, client_id, patient_id FROM incident WHERE id IN (:ids)",
+            ids=batch,
+        ):
+            ref = f"incident:{incident_id}"
+            label = f"Incident {incident_id}: {subject or 'someone not on file'}"
+            named[ref] = About(ref, label, client_id, patient_id)
     return {ref: named.get(ref, About(ref, ref, None, None)) for ref in refs}
