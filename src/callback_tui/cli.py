@@ -10,7 +10,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from callback_tui import __version__
 from callback_tui.config import Clinic, ConfigError, load_clinic, load_settings, resolve_db
@@ -19,8 +19,13 @@ from callback_tui.domain.text import printable
 from callback_tui.domain.vocab import Role, Status
 from callback_tui.store.engine import Database, open_database
 from callback_tui.store.errors import DeskError
-from callback_tui.store.services import FrontDesk
-from callback_tui.store.tables import TABLES
+from callback_tui.store.schema import EXPORTED
+
+if TYPE_CHECKING:
+    from callback_tui.store.services import FrontDesk
+
+# The read-only commands (list, notes / tasks / incidents / staff list) answer without the
+# ORM: the service layer (SQLAlchemy, SQLModel) is imported by the commands that write.
 
 PROG = "callback-tui"
 FORMATS = ("table", "csv", "json")
@@ -144,7 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     exp = commands.add_parser("export", parents=[common], help="every record, as JSON or CSV")
     exp.add_argument("--format", choices=("json", "csv"), default="json")
     exp.add_argument(
-        "--table", choices=list(TABLES), default="callbacks", help="with csv: which table"
+        "--table", choices=EXPORTED, default="callbacks", help="with csv: which table"
     )
     exp.add_argument("--from", dest="first", type=_day, metavar="YYYY-MM-DD")
     exp.add_argument("--to", dest="last", type=_day, metavar="YYYY-MM-DD")
@@ -197,6 +202,12 @@ def _clinic(args: argparse.Namespace) -> Clinic:
 
 def _database(args: argparse.Namespace) -> Database:
     return open_database(resolve_db(getattr(args, "db", None)), on_upgrade=_warn)
+
+
+def _desk(database: Database, clinic: Clinic) -> FrontDesk:
+    from callback_tui.store.services import FrontDesk
+
+    return FrontDesk(database, clinic)
 
 
 def _known_initials(database: Database, initials: str | None, option: str = "") -> str | None:
@@ -285,7 +296,7 @@ def run_demo(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="callback-tui-demo-") as folder:
         database = open_database(str(Path(folder) / "demo.db"))
         try:
-            build_demo(FrontDesk(database, clinic))
+            build_demo(_desk(database, clinic))
             initials = _known_initials(database, args.initials)
             CallbackApp(database, clinic, initials=initials, demo=True).run()
         finally:
@@ -294,7 +305,7 @@ def run_demo(args: argparse.Namespace) -> int:
 
 
 def run_staff_add(args: argparse.Namespace) -> int:
-    desk = FrontDesk(_database(args), _clinic(args))
+    desk = _desk(_database(args), _clinic(args))
     actor = _actor(desk.database, args.actor)
     staff = desk.staff.add(actor, args.initials, args.name, args.role)
     print(printable(f"added {staff.initials} {staff.name} ({staff.role})"))
@@ -315,7 +326,7 @@ def run_staff_list(args: argparse.Namespace) -> int:
 def run_import(args: argparse.Namespace) -> int:
     from callback_tui.io.importer import ImportFailed, import_file
 
-    desk = FrontDesk(_database(args), _clinic(args))
+    desk = _desk(_database(args), _clinic(args))
     actor = _actor(desk.database, args.actor)
     try:
         with _progress() as progress:

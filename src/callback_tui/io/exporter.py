@@ -13,7 +13,7 @@ from callback_tui.domain.hours import Calendar
 from callback_tui.io.records import CALLBACK_FIELDS, callback_record
 from callback_tui.store import queries
 from callback_tui.store.engine import Database
-from callback_tui.store.tables import TABLES
+from callback_tui.store.schema import EXPORTED
 
 
 def bounds(
@@ -52,7 +52,7 @@ def write_json(
     out: TextIO, database: Database, calendar: Calendar, first: date | None, last: date | None
 ) -> None:
     """One object whose keys are the table names, each a list of records."""
-    everything = {table: records(database, table, calendar, first, last) for table in TABLES}
+    everything = {table: records(database, table, calendar, first, last) for table in EXPORTED}
     dump_json(everything, out)
 
 
@@ -89,6 +89,8 @@ def write_csv(
 
 
 def _columns(table: str) -> list[str]:
+    from callback_tui.store.tables import TABLES  # the export's columns, from the ORM's tables
+
     return list(TABLES[table].model_fields)
 
 

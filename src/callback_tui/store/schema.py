@@ -28,6 +28,21 @@ HEAD = REVISIONS[-1]
 """The revision this version writes."""
 
 BASELINE = REVISIONS[0]
+
+EXPORTED = (
+    "staff",
+    "clients",
+    "patients",
+    "callbacks",
+    "attempts",
+    "notes",
+    "amendments",
+    "tasks",
+    "incidents",
+    "events",
+)
+"""The tables an export names, in its order (tables.TABLES maps them; a test holds the two
+together): the command line offers them without importing the ORM."""
 """The 0.1.0 schema, which files made before migrations existed hold."""
 
 SQLITE_HEADER = b"SQLite format 3\x00"

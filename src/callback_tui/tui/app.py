@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from contextlib import suppress
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -15,9 +16,41 @@ from textual.screen import Screen
 from callback_tui.config import Clinic
 from callback_tui.store.engine import ChangeWatcher, Database
 from callback_tui.store.errors import DamagedFile, DeskError
-from callback_tui.store.services import FrontDesk
 from callback_tui.tui.messages import DataChanged
 from callback_tui.tui.workers import desk_work, show_desk_error
+
+if TYPE_CHECKING:
+    from callback_tui.store.services import FrontDesk
+
+
+class WriteSide:
+    """The service layer, loaded off the start path: importing it (SQLAlchemy, SQLModel and
+    the tables) costs more than painting the queue. `start` loads it in a daemon thread once
+    the queue is on screen; `get` returns it, waiting for a load under way (a save pressed
+    within the first moments waits a little; it is never lost) or loading it itself."""
+
+    def __init__(self, database: Database, clinic: Clinic) -> None:
+        self._database, self._clinic = database, clinic
+        self._desk: FrontDesk | None = None
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        threading.Thread(target=self._load_quietly, name="write-side", daemon=True).start()
+
+    def get(self) -> FrontDesk:
+        with self._lock:
+            if self._desk is None:
+                from callback_tui.store.services import FrontDesk
+
+                desk = FrontDesk(self._database, self._clinic)
+                self._database.engine  # noqa: B018  (SQLAlchemy's engine is made now too)
+                self._desk = desk
+            return self._desk
+
+    def _load_quietly(self) -> None:
+        # Whatever goes wrong here happens again, in words, at the write that needs it.
+        with suppress(Exception):
+            self.get()
 
 
 class CallbackApp(App[None]):
@@ -51,12 +84,18 @@ class CallbackApp(App[None]):
         super().__init__()
         self.database = database
         self.clinic = clinic
-        self.desk = FrontDesk(database, clinic)
+        self._write_side = WriteSide(database, clinic)
         self.start_initials = initials
         self.demo = demo
         self.blink = blink
         self._watcher = ChangeWatcher(database) if watch else None
         self._backups = backups and database.path is not None
+        self._painted = False
+
+    @property
+    def desk(self) -> FrontDesk:
+        """Every write, through the service layer (see WriteSide)."""
+        return self._write_side.get()
 
     def on_mount(self) -> None:
         from callback_tui.tui.screens.today import TodayScreen
@@ -83,15 +122,21 @@ class CallbackApp(App[None]):
     # -- the day's backup ----------------------------------------------------------------
 
     def on_queue_loaded(self, _message: object) -> None:
-        """The first start of the day copies the file to backups/, after checking it.
+        """Once the queue is painted, the write side loads; and the first start of the day
+        copies the file to backups/, after checking it.
 
         The check reads every page (seconds on years of data), so it waits until the queue
         is on screen and runs off the UI thread: a daemon thread, so quitting never waits
         for it (a copy cut short leaves a temporary file, never a half backup).
         """
+        if not self._painted:
+            self._painted = True  # once per start; the queue loads again on every change
+            self.call_after_refresh(self._after_first_paint)
+
+    def _after_first_paint(self) -> None:
+        self._write_side.start()
         if self._backups:
-            self._backups = False  # once per start; the queue loads again on every change
-            self.call_after_refresh(self._start_daily_backup)
+            self._start_daily_backup()
 
     def _start_daily_backup(self) -> None:
         threading.Thread(target=self._daily_backup, name="daily-backup", daemon=True).start()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -17,10 +18,12 @@ from callback_tui.store import notes, queries
 from callback_tui.store.errors import ServiceError
 from callback_tui.store.notes import NoteView
 from callback_tui.store.queries import Queue, QueueRow, Section
-from callback_tui.store.services import Logged, NewNote
 from callback_tui.tui import display
 from callback_tui.tui.screens.common import ListScreen, app_of
 from callback_tui.tui.workers import desk_work
+
+if TYPE_CHECKING:
+    from callback_tui.store.services import Logged, NewNote
 
 
 class QueueLoaded(Message):
