@@ -2,9 +2,11 @@
 
 Cold start to the painted Today queue and peak memory, for callback-tui on the 1-year and
 10-year data sets and for the floor (a bare Textual app), interleaved round by round so all
-three see the same machine; then search by name / phone prefix on the 10-year set, and an
-import of 10 000 visits into a fresh database.
-Figures are printed and written to bench/out/results.json.
+three see the same machine; the same start through the real `callback-tui` command in a
+terminal, beside the floor in one (bench/terminal.py); `list` beside Taskwarrior 2.6 when it
+is installed (bench/taskwarrior.py); an outcome saved through the UI (bench/ui_save.py);
+search by name / phone prefix on the 10-year set; and an import of 10 000 visits into a fresh
+database. Figures are printed and written to bench/out/results.json.
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ HERE = Path(__file__).parent
 OUT = HERE / "out"
 sys.path.insert(0, str(HERE))
 
+import taskwarrior  # noqa: E402
+import terminal  # noqa: E402
+import ui_save  # noqa: E402
 from generate import generate  # noqa: E402
 from importing import measure as measure_import  # noqa: E402
 from search import measure as measure_search  # noqa: E402
@@ -70,6 +75,9 @@ def main() -> None:
         "start_vs_floor_1y": one_s / floor_s,
         "start_10y_vs_1y": ten_s / one_s,
         "memory_vs_floor_1y": one_kib / floor_kib,
+        "terminal": terminal.measure(args.rounds),
+        "list_vs_taskwarrior": taskwarrior.measure(args.rounds),
+        "ui_save": ui_save.measure(),
         "search_10y": measure_search(sets["10y"]),
         "import": measure_import(),
     }
@@ -82,6 +90,9 @@ def main() -> None:
     print(f"start 1y / floor  {results['start_vs_floor_1y']:.2f}  (target ≤ 1.5)")
     print(f"start 10y / 1y    {results['start_10y_vs_1y']:.2f}  (target ≤ 1.1)")
     print(f"memory 1y / floor {results['memory_vs_floor_1y']:.2f}  (target ≤ 1.5)")
+    terminal.report(results["terminal"])
+    taskwarrior.report(results["list_vs_taskwarrior"])
+    ui_save.report(results["ui_save"])
     found = results["search_10y"]
     print(
         f"search 10y        p50 {found['p50_ms']:.2f} ms, p95 {found['p95_ms']:.2f} ms,"
