@@ -6,20 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlmodel import Session, col, or_, select
-
 from callback_tui.domain import text
+from callback_tui.store import sql
 from callback_tui.store.engine import Database
-from callback_tui.store.tables import (
-    Amendment,
-    Attempt,
-    Callback,
-    Client,
-    Incident,
-    Note,
-    Patient,
-    Task,
-)
+from callback_tui.store.sql import Reads, Row
 
 LIMIT = 500
 """Entries shown, newest first: years of one family's history stay quick to open."""
@@ -81,117 +71,143 @@ def history(
     database: Database, client_id: int, patient_id: int | None = None, limit: int = LIMIT
 ) -> History | None:
     """The client's timeline, newest first (None if the client is gone)."""
-    with Session(database.engine) as session:
-        client = session.get(Client, client_id)
+    with database.read() as reads:
+        client = reads.first(
+            "SELECT id, name, phone, voicemail_ok, text_ok, do_not_call FROM client"
+            " WHERE id = :client_id",
+            client_id=client_id,
+        )
         if client is None:
             return None
-        patients = session.exec(
-            select(Patient).where(Patient.client_id == client_id).order_by(Patient.name)
-        ).all()
-        names = {p.id: p.name for p in patients}
-        chosen = [patient_id] if patient_id in names else list(names)
+        patients = reads.all(
+            "SELECT id, name, species FROM patient WHERE client_id = :client_id ORDER BY name",
+            client_id=client_id,
+        )
+        names: dict[int, str] = {id_: name for id_, name, _ in patients}
+        one = patient_id is not None and patient_id in names
+        # The chosen patients: the one asked for (if it is the client's), or the family.
+        if one:
+            chosen = "patient_id = :patient_id"
+        else:
+            chosen = "patient_id IN (SELECT id FROM patient WHERE client_id = :client_id)"
 
         entries: list[Entry] = []
-        callbacks = session.exec(
-            select(Callback)
-            .where(col(Callback.patient_id).in_(chosen))
-            .order_by(col(Callback.created_at).desc())
-            .limit(limit)
-        ).all()
-        for cb in callbacks:
+        callbacks = reads.all(
+            "SELECT id, patient_id, created_at, owner, kind, due_date, status, reason"
+            f" FROM callback WHERE {chosen} ORDER BY created_at DESC LIMIT :limit",
+            patient_id=patient_id,
+            client_id=client_id,
+            limit=limit,
+        )
+        callback_patient: dict[int, int] = {}
+        for id_, patient, created_at, owner, kind, due_date, status, reason in callbacks:
+            callback_patient[id_] = patient
             entries.append(
                 Entry(
-                    cb.created_at,
+                    sql.utc(created_at),
                     EntryKind.CALLBACK,
-                    names[cb.patient_id],
-                    cb.owner,
-                    f"{cb.kind.replace('_', ' ')}, due {cb.due_date:%a %d %b %Y}",
-                    cb.status,
-                    reason=cb.reason,
+                    names[patient],
+                    owner,
+                    f"{kind.replace('_', ' ')}, due {sql.day(due_date):%a %d %b %Y}",
+                    status,
+                    reason=reason,
                 )
             )
-        callback_patient = {cb.id: cb.patient_id for cb in callbacks}
-        calls = session.exec(
-            select(Attempt)
-            .where(col(Attempt.callback_id).in_(list(callback_patient)))
-            .order_by(col(Attempt.at).desc())
-            .limit(limit)
-        ).all()
-        for call in calls:
-            patient = names[callback_patient[call.callback_id]]
+        calls = _newest(
+            reads,
+            'SELECT at, callback_id, "by", notes, outcome FROM attempt'
+            " WHERE callback_id IN (:ids) ORDER BY at DESC LIMIT :limit",
+            list(callback_patient),
+            limit,
+        )
+        for at, callback_id, by, notes, outcome in calls:
             entries.append(
                 Entry(
-                    call.at,
+                    at,
                     EntryKind.CALL,
-                    patient,
-                    call.by,
-                    text.first_line(call.notes),
-                    call.outcome,
+                    names[callback_patient[callback_id]],
+                    by,
+                    text.first_line(notes),
+                    outcome,
                 )
             )
-        notes = session.exec(
-            select(Note)
-            .where(col(Note.patient_id).in_(chosen))
-            .order_by(col(Note.created_at).desc())
-            .limit(limit)
-        ).all()
-        note_patient = {n.id: n.patient_id for n in notes}
-        for n in notes:
+        notes = reads.all(
+            "SELECT id, patient_id, created_at, author, body, status"
+            f" FROM note WHERE {chosen} ORDER BY created_at DESC LIMIT :limit",
+            patient_id=patient_id,
+            client_id=client_id,
+            limit=limit,
+        )
+        note_patient: dict[int, int] = {}
+        for id_, patient, created_at, author, body, status in notes:
+            note_patient[id_] = patient
             entries.append(
                 Entry(
-                    n.created_at,
+                    sql.utc(created_at),
                     EntryKind.NOTE,
-                    names[n.patient_id],
-                    n.author,
-                    text.first_line(n.body),
-                    n.status,
-                    note_id=n.id,
+                    names[patient],
+                    author,
+                    text.first_line(body),
+                    status,
+                    note_id=id_,
                 )
             )
-        for a in session.exec(
-            select(Amendment).where(col(Amendment.note_id).in_(list(note_patient)))
-        ):
-            entries.append(
-                Entry(
-                    a.at,
-                    EntryKind.AMENDMENT,
-                    names[note_patient[a.note_id]],
-                    a.author,
-                    text.first_line(a.body),
-                    "final",
-                    note_id=a.note_id,
+        for batch in sql.chunks(note_patient):
+            for note_id, at, author, body in reads.all(
+                "SELECT note_id, at, author, body FROM note_amendment WHERE note_id IN (:ids)",
+                ids=batch,
+            ):
+                entries.append(
+                    Entry(
+                        sql.utc(at),
+                        EntryKind.AMENDMENT,
+                        names[note_patient[note_id]],
+                        author,
+                        text.first_line(body),
+                        "final",
+                        note_id=note_id,
+                    )
                 )
-            )
         abouts = [f"callback:{i}" for i in callback_patient] + [f"note:{i}" for i in note_patient]
-        for task in session.exec(
-            select(Task).where(col(Task.about).in_(abouts)).order_by(col(Task.id).desc())
-        ):
-            kind, _, ref = task.about.partition(":")
+        tasks: list[Row] = []
+        for batch in sql.chunks(abouts):
+            tasks.extend(
+                reads.all(
+                    "SELECT id, about, created_at, assignee, role, title, status FROM task"
+                    " WHERE about IN (:abouts) ORDER BY id DESC",
+                    abouts=batch,
+                )
+            )
+        tasks.sort(key=lambda row: int(row[0]), reverse=True)  # newest first across batches
+        for _, about, created_at, assignee, role, title, status in tasks:
+            kind, _, ref = about.partition(":")
             owner = callback_patient if kind == "callback" else note_patient
             entries.append(
                 Entry(
-                    task.created_at,
+                    sql.utc(created_at),
                     EntryKind.TASK,
                     names.get(owner.get(int(ref), -1)),
-                    task.assignee or task.role or "",
-                    task.title,
-                    task.status,
+                    assignee or role or "",
+                    title,
+                    status,
                 )
             )
-        incidents = select(Incident).where(Incident.client_id == client_id)
-        if patient_id in names:  # one patient's, and the family's that name no patient
-            incidents = incidents.where(
-                or_(Incident.patient_id == patient_id, col(Incident.patient_id).is_(None))
-            )
-        for incident in session.exec(incidents):
+        # One patient's incidents, and the family's that name no patient.
+        narrowed = " AND (patient_id = :patient_id OR patient_id IS NULL)" if one else ""
+        for occurred_at, incident_patient, opened_by, what_happened, status in reads.all(
+            "SELECT occurred_at, patient_id, opened_by, what_happened, status FROM incident"
+            f" WHERE client_id = :client_id{narrowed}",
+            client_id=client_id,
+            patient_id=patient_id,
+        ):
             entries.append(
                 Entry(
-                    incident.occurred_at,
+                    sql.utc(occurred_at),
                     EntryKind.INCIDENT,
-                    names.get(incident.patient_id or -1),
-                    incident.opened_by,
-                    text.first_line(incident.what_happened),
-                    incident.status,
+                    names.get(incident_patient or -1),
+                    opened_by,
+                    text.first_line(what_happened),
+                    status,
                 )
             )
     # At the same instant, what follows from what comes first in the list (a call's note
@@ -199,14 +215,26 @@ def history(
     entries.sort(key=lambda e: (e.at, _SEQUENCE.index(e.kind)), reverse=True)
     return History(
         client=ClientCard(
-            client.id,  # type: ignore[arg-type]
-            client.name,
-            client.phone,
-            client.voicemail_ok,
-            client.text_ok,
-            client.do_not_call,
+            client[0],
+            client[1],
+            client[2],
+            sql.flag(client[3]),
+            sql.flag(client[4]),
+            sql.flag(client[5]),
         ),
-        patients=tuple(PatientCard(p.id, p.name, p.species) for p in patients),  # type: ignore[arg-type]
-        patient_id=patient_id if patient_id in names else None,
+        patients=tuple(PatientCard(id_, name, species) for id_, name, species in patients),
+        patient_id=patient_id if one else None,
         entries=tuple(entries[:limit]),
     )
+
+
+def _newest(reads: Reads, query: str, ids: list[int], limit: int) -> list[Row]:
+    """`query` (its time first, `IN (:ids)`, newest first, `LIMIT :limit`) over any number of
+    ids, a batch at a time: the `limit` newest of all, times as aware datetimes."""
+    found: list[Row] = []
+    for batch in sql.chunks(ids):
+        found.extend(
+            (sql.utc(row[0]), *row[1:]) for row in reads.all(query, ids=batch, limit=limit)
+        )
+    found.sort(key=lambda row: row[0], reverse=True)  # stable: one batch keeps its order
+    return found[:limit]

@@ -3,19 +3,21 @@
 Each patient has a handful of rows in `search_term`; a query word is a prefix range on that
 index, so the cost follows the number of hits shown, not the years of data. Plain indexed
 rows (not SQLite FTS5) keep it the same on PostgreSQL.
+
+The search runs as one parameterized query on the read layer (store/sql.py): no ORM is
+imported to find a patient. `patient_terms` serves the writers, which hold ORM objects.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from sqlalchemy import exists
-from sqlalchemy.orm import aliased
-from sqlmodel import Session, col, select
+from typing import TYPE_CHECKING, Any
 
 from callback_tui.domain import text
 from callback_tui.store.engine import Database
-from callback_tui.store.tables import Client, Patient, SearchTerm
+
+if TYPE_CHECKING:
+    from callback_tui.store.tables import Client, Patient
 
 LIMIT = 50
 _TOP = "\U0010ffff"  # sorts after every other character: term >= w and term < w+TOP is "w…"
@@ -49,32 +51,33 @@ def find(database: Database, query: str, limit: int = LIMIT) -> list[Found]:
     if not words:
         return []
     # The longest word leads (fewest hits); the others must each meet the same patient.
+    # A word is a range on the index (`term >= w AND term < w + TOP`), never a pattern, so
+    # no character of it is special. The values go as parameters; only their names (fixed
+    # and numbered here) are in the text.
     lead, *rest = words
-    term = col(SearchTerm.term)
-    ids = select(SearchTerm.patient_id).where(term >= lead, term < lead + _TOP)
-    for word in rest:
-        other = aliased(SearchTerm)
-        ids = ids.where(
-            exists().where(
-                col(other.patient_id) == SearchTerm.patient_id,
-                col(other.term) >= word,
-                col(other.term) < word + _TOP,
-            )
+    parameters: dict[str, Any] = {"lead": lead, "lead_end": lead + _TOP, "limit": limit}
+    clauses = ["t.term >= :lead", "t.term < :lead_end"]
+    for index, word in enumerate(rest):
+        other = f"t{index}"
+        clauses.append(
+            f"EXISTS (SELECT 1 FROM search_term {other} WHERE {other}.patient_id = t.patient_id"
+            f" AND {other}.term >= :word_{index} AND {other}.term < :word_{index}_end)"
         )
-    ids = ids.distinct().limit(limit)
-    with Session(database.engine) as session:
-        matched = list(session.exec(ids))
-        if not matched:
-            return []
-        rows = session.exec(
-            select(Patient, Client)
-            .join(Client, col(Client.id) == Patient.client_id)
-            .where(col(Patient.id).in_(matched))
-        ).all()
-    found = [
-        Found(p.id, p.name, p.species, c.id, c.name, c.phone)  # type: ignore[arg-type]
-        for p, c in rows
-    ]
+        parameters[f"word_{index}"] = word
+        parameters[f"word_{index}_end"] = word + _TOP
+    matched = (
+        "SELECT DISTINCT t.patient_id FROM search_term t"
+        f" WHERE {' AND '.join(clauses)} LIMIT :limit"
+    )
+    with database.read() as reads:
+        rows = reads.all(
+            "SELECT p.id, p.name, p.species, c.id, c.name, c.phone"
+            f" FROM ({matched}) hit"
+            " JOIN patient p ON p.id = hit.patient_id"
+            " JOIN client c ON c.id = p.client_id",
+            **parameters,
+        )
+    found = [Found(*row) for row in rows]
     return sorted(
         found, key=lambda f: (text.folded(f.client), text.folded(f.patient), f.patient_id)
     )
