@@ -9,28 +9,37 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
-
-from dateutil import tz as dateutil_tz
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 NOW_ENV = "CALLBACK_TUI_NOW"
 """An ISO 8601 instant that pins the clock (training sessions, demos, scripted tests)."""
 
 
 def zone(name: str | None) -> tzinfo:
-    """The clinic's time zone by IANA name; the machine's own zone when no name is set."""
+    """The clinic's time zone by IANA name; the machine's own zone when no name is set.
+
+    Named zones come from the standard library (the system's zone data, or the tzdata
+    package); only the machine's own zone needs dateutil, imported when asked for.
+    """
     if not name:
-        return dateutil_tz.tzlocal()
-    found = dateutil_tz.gettz(name)
-    if found is None:
-        raise ValueError(f"unknown time zone {name!r}")
-    return found
+        return _machine_zone()
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {name!r}") from None
+
+
+def _machine_zone() -> tzinfo:
+    from dateutil import tz as dateutil_tz
+
+    return dateutil_tz.tzlocal()
 
 
 @dataclass
 class Clock:
     """Real time, seen from the clinic's time zone."""
 
-    tz: tzinfo = field(default_factory=dateutil_tz.tzlocal)
+    tz: tzinfo = field(default_factory=_machine_zone)
 
     def now(self) -> datetime:
         """The current instant, timezone-aware, in UTC."""
