@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
@@ -148,9 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     exp = commands.add_parser("export", parents=[common], help="every record, as JSON or CSV")
     exp.add_argument("--format", choices=("json", "csv"), default="json")
-    exp.add_argument(
-        "--table", choices=EXPORTED, default="callbacks", help="with csv: which table"
-    )
+    exp.add_argument("--table", choices=EXPORTED, default="callbacks", help="with csv: which table")
     exp.add_argument("--from", dest="first", type=_day, metavar="YYYY-MM-DD")
     exp.add_argument("--to", dest="last", type=_day, metavar="YYYY-MM-DD")
     exp.set_defaults(handler=run_export)
@@ -249,6 +245,8 @@ def _print_rows(rows: list[dict[str, Any]], columns: Sequence[str], fmt: str) ->
 
         dump_json(rows, sys.stdout)
     elif fmt == "csv":
+        import csv
+
         from callback_tui.io.exporter import cell
 
         writer = csv.DictWriter(
@@ -289,6 +287,8 @@ def run_tui(args: argparse.Namespace) -> int:
 
 
 def run_demo(args: argparse.Namespace) -> int:
+    import tempfile
+
     from callback_tui.demo import build_demo
     from callback_tui.tui.app import CallbackApp
 

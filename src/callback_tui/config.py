@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, time
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import msgspec
 import platformdirs
@@ -18,12 +18,14 @@ from callback_tui.clock import Clock, make_clock, zone
 from callback_tui.domain import datafile
 from callback_tui.domain.hours import WEEKDAYS, Calendar, CallWindow, Span
 from callback_tui.domain.incidents import load_words
-from callback_tui.domain.intake import Problems, VisitForm, read_visit
 from callback_tui.domain.ladder import Policy
 from callback_tui.domain.profile import Profile, load_profile
 from callback_tui.domain.scripts import ScriptBook, load_scripts
 from callback_tui.domain.vocab import Role
 from callback_tui.resources import data_dir
+
+if TYPE_CHECKING:
+    from callback_tui.domain.intake import Problems, VisitForm
 
 APP_NAME = "callback-tui"
 DB_ENV = "CALLBACK_TUI_DB"
@@ -161,6 +163,9 @@ class Clinic:
         self, fields: Mapping[str, str | None], staff: Mapping[str, Role]
     ) -> tuple[VisitForm | None, Problems]:
         """Check a visit (form or import row) against this clinic's rules, zone and region."""
+        # Imported here: the phone number library is not needed to paint the queue.
+        from callback_tui.domain.intake import read_visit
+
         return read_visit(
             fields,
             profile=self.profile,

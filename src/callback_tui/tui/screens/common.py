@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.coordinate import Coordinate
 from textual.dom import DOMNode
 from textual.screen import Screen
-from textual.widgets import DataTable, Input, Static, TextArea
+from textual.widgets import DataTable, Static
 
 from callback_tui.store import queries
 from callback_tui.store.queries import StaffMember
@@ -71,6 +71,9 @@ def steady_cursors(node: DOMNode) -> None:
     """Stop cursors blinking where the app asks for it (snapshots need a still screen)."""
     if app_of(node).blink:
         return
+    # Imported here: the text area is not needed to paint the queue.
+    from textual.widgets import Input, TextArea
+
     for widget in node.query("Input, TextArea"):
         if isinstance(widget, Input | TextArea):
             widget.cursor_blink = False
