@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
+from concurrent.futures import Future
 from contextlib import suppress
+from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,7 +22,11 @@ from callback_tui.tui.messages import DataChanged
 from callback_tui.tui.workers import desk_work, show_desk_error
 
 if TYPE_CHECKING:
+    from callback_tui.store.queries import Queue
     from callback_tui.store.services import FrontDesk
+
+FIRST_QUEUE_WAIT = 0.5
+"""Seconds the first screen waits for the queue read at start before reading it itself."""
 
 
 class WriteSide:
@@ -91,6 +97,45 @@ class CallbackApp(App[None]):
         self._watcher = ChangeWatcher(database) if watch else None
         self._backups = backups and database.path is not None
         self._painted = False
+        self._first_queue: tuple[str, date, Future[Queue]] | None = None
+        if initials:
+            self._read_first_queue(initials)
+
+    # -- the first queue ------------------------------------------------------------------
+
+    def _read_first_queue(self, initials: str) -> None:
+        """Read the queue while Textual starts, so the first paint shows it filled.
+
+        The read is one indexed query, done long before the screen is composed; the screen
+        takes it with `take_first_queue`.
+        """
+        from callback_tui.store import queries
+
+        day = self.clinic.clock.today()
+        future: Future[Queue] = Future()
+
+        def read() -> None:
+            try:
+                future.set_result(queries.today(self.database, initials, day, self.clinic.calendar))
+            except BaseException as error:  # told again by the screen's own read
+                future.set_exception(error)
+
+        self._first_queue = (initials, day, future)
+        threading.Thread(target=read, name="first-queue", daemon=True).start()
+
+    def take_first_queue(self, initials: str, day: date) -> Queue | None:
+        """The queue read at start, once, if it is for these initials and day and came in
+        good time; otherwise None, and the screen reads it in a worker as on any reload."""
+        if self._first_queue is None:
+            return None
+        wanted, read_for, future = self._first_queue
+        self._first_queue = None
+        if (wanted, read_for) != (initials, day):
+            return None
+        try:
+            return future.result(timeout=FIRST_QUEUE_WAIT)
+        except BaseException:  # slow, or failed: the worker's read says why, in words
+            return None
 
     @property
     def desk(self) -> FrontDesk:
@@ -99,13 +144,13 @@ class CallbackApp(App[None]):
 
     def on_mount(self) -> None:
         from callback_tui.tui.screens.today import TodayScreen
-        from callback_tui.tui.screens.who import WhoScreen
 
         if self._watcher is not None:
             self.set_interval(self.clinic.settings.refresh_seconds, self._check_watcher)
         if self.start_initials:
             self.push_screen(TodayScreen(self.start_initials))
             return
+        from callback_tui.tui.screens.who import WhoScreen
 
         def start(initials: str | None) -> None:
             if initials is None:

@@ -14,15 +14,15 @@ from textual.message import Message
 from textual.widgets import DataTable, Footer, Static
 
 from callback_tui.domain.hours import Calendar
-from callback_tui.store import notes, queries
+from callback_tui.store import queries
 from callback_tui.store.errors import ServiceError
-from callback_tui.store.notes import NoteView
 from callback_tui.store.queries import Queue, QueueRow, Section
 from callback_tui.tui import display
 from callback_tui.tui.screens.common import ListScreen, app_of
 from callback_tui.tui.workers import desk_work
 
 if TYPE_CHECKING:
+    from callback_tui.store.notes import NoteView
     from callback_tui.store.services import Logged, NewNote
 
 
@@ -84,7 +84,12 @@ class TodayScreen(ListScreen):
 
     def reload(self) -> None:
         app = app_of(self)
-        self._load(self.initials, app.clinic.clock.today())
+        day = app.clinic.clock.today()
+        early = app.take_first_queue(self.initials, day)
+        if early is not None:
+            self.post_message(QueueLoaded(early))  # read at start: the first paint shows it
+        else:
+            self._load(self.initials, day)
 
     @desk_work(group="queue", exclusive=True)
     def _load(self, initials: str, day: date) -> None:
@@ -131,13 +136,15 @@ class TodayScreen(ListScreen):
         self.refresh_bindings()
         if queue.initials not in self._offered:
             self._offered.add(queue.initials)
-            self._find_unsaved(queue.initials)
+            self.call_after_refresh(self._find_unsaved, queue.initials)  # after the paint
 
     # -- unsaved drafts from a crash ------------------------------------------------------
 
     @desk_work(group="unsaved")
     def _find_unsaved(self, initials: str) -> None:
         app = app_of(self)
+        from callback_tui.store import notes  # after the paint: the queue comes first
+
         found = notes.unsettled(app.database, initials)
         if found:
             app.call_from_thread(self._offer_unsaved, initials, found)
