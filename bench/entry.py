@@ -16,7 +16,7 @@ HERE = Path(__file__).parent
 OUT = HERE / "out"
 sys.path.insert(0, str(HERE))
 
-from generate import NOW  # noqa: E402
+from day import NOW  # noqa: E402
 
 ZONE = "America/Chicago"
 """The clinic's zone, as bench/startup.py configures it."""

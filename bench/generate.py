@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import random
 import sys
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from day import NOW, TODAY
 from sqlalchemy import insert
 
 from callback_tui.domain.text import terms
@@ -27,8 +28,6 @@ from callback_tui.store.tables import (
     Staff,
 )
 
-TODAY = date(2026, 11, 24)
-NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)  # 09:00 in Chicago
 PER_YEAR = {"callbacks": 40_000, "attempts": 100_000, "notes": 20_000, "incidents": 500}
 STAFF = 60
 REASONS = (

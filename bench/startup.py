@@ -53,23 +53,29 @@ def run_app(db: str) -> None:
     from callback_tui.config import Settings, load_clinic
     from callback_tui.store.engine import open_database
     from callback_tui.tui.app import CallbackApp
-    from callback_tui.tui.screens.today import QueueLoaded
+    from callback_tui.tui.screens import today
 
     sys.path.insert(0, str(Path(__file__).parent))
-    from generate import NOW
+    from day import NOW
 
     settings = Settings(timezone="America/Chicago")
     clinic = load_clinic(settings, FixedClock(tz=zone("America/Chicago"), instant=NOW))
 
-    class Measured(CallbackApp):
-        def on_queue_loaded(self, message: QueueLoaded) -> None:
+    class Measured(today.TodayScreen):
+        """READY after the refresh that follows the rows going in, as the floor marks it
+        after the refresh that follows its on_mount (the app itself hears of the load only
+        once the message has bubbled up, a refresh later)."""
+
+        def filled(self) -> None:
+            super().filled()
             self.call_after_refresh(self.done)
 
         def done(self) -> None:
             ready()
-            self.exit()
+            self.app.exit()
 
-    Measured(open_database(db), clinic, initials="AB", watch=False, backups=True).run(
+    today.TodayScreen = Measured  # type: ignore[misc]  # the app pushes the one it finds here
+    CallbackApp(open_database(db), clinic, initials="AB", watch=False, backups=True).run(
         headless=True, size=(120, 36)
     )
 
