@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import html
+import time
 
 import msgspec
+import pytest
 from sqlmodel import Session, func, select
 from textual.widgets import TextArea
 
@@ -270,3 +272,48 @@ async def test_the_demo_says_so_on_screen(desk: FrontDesk, make: MakeApp) -> Non
     async with real.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert "demo" not in str(real.screen.query_one("#day").render())
+
+
+async def test_a_saved_call_leaves_the_other_rows_in_place_and_the_cursor_below(
+    desk: FrontDesk, make: MakeApp
+) -> None:
+    for hour, patient in ((9, "Biscuit"), (10, "Pepper"), (11, "Mango")):
+        add_visit(
+            desk, patient=patient, client=f"{patient} Owner", occurred_at=f"2026-11-23 {hour:02d}:00"
+        )
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert [row[1] for row in shown(app)] == ["Biscuit", "Pepper", "Mango"]
+        await pilot.press("down", "enter", "s", "ctrl+s")
+        await settle(pilot)
+        assert [row[1] for row in shown(app)] == ["Biscuit", "Mango"]
+        assert app.screen.current_row().patient == "Mango"  # type: ignore[attr-defined]
+        await pilot.press("enter", "n", "ctrl+s")  # a miss keeps the row, one try more
+        await settle(pilot)
+        assert [(row[1], row[4]) for row in shown(app)] == [("Biscuit", "0"), ("Mango", "1")]
+
+
+async def test_a_save_before_the_write_side_has_loaded_waits_for_it(
+    desk: FrontDesk, make: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The service layer loads after the first paint; a save pressed first is not lost."""
+    from callback_tui.store import services
+
+    made = services.FrontDesk.__init__
+
+    def slow(self: FrontDesk, *args: object) -> None:
+        time.sleep(0.5)  # a slow machine importing SQLAlchemy
+        made(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(services.FrontDesk, "__init__", slow)
+    (first,) = add_visit(desk)
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter", "s", *"Fine", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)
+        assert shown(app) == []
+    done = callback(desk, first.id)  # type: ignore[arg-type]
+    assert (done.status, done.attempts) == ("completed", 1)

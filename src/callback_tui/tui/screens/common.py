@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
+from rich.text import Text
 from textual import on
 from textual.binding import Binding
 from textual.coordinate import Coordinate
@@ -79,6 +80,18 @@ def steady_cursors(node: DOMNode) -> None:
             widget.cursor_blink = False
 
 
+def _same(cell: object, before: object) -> bool:
+    """Whether a cell would look the same (rich Text compares only its words and spans)."""
+    if isinstance(cell, Text) and isinstance(before, Text):
+        return (cell.plain, cell.style, cell.spans, cell.justify) == (
+            before.plain,
+            before.style,
+            before.spans,
+            before.justify,
+        )
+    return cell == before
+
+
 class ListScreen(Screen[None]):
     """A full screen around one DataTable whose row keys name what each row shows.
 
@@ -97,6 +110,8 @@ class ListScreen(Screen[None]):
         # The table stays hidden until its first load has filled it (no empty flash, and no
         # header-wide first paint left behind a modal).
         super().__init__(classes="-loading")
+        self._keys_shown: tuple[bool | None, ...] | None = None
+        self._cells: dict[str, tuple[object, ...]] = {}
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -128,7 +143,44 @@ class ListScreen(Screen[None]):
 
     @on(DataTable.RowHighlighted)
     def _moved(self) -> None:
-        self.refresh_bindings()
+        self.refresh_keys()
+
+    def refresh_keys(self) -> None:
+        """Show which keys apply to the highlighted row, when that has changed: the footer
+        rebuilds itself on every refresh, the costliest part of moving down a long list."""
+        state = tuple(
+            self.check_action(binding.action, ())
+            for binding in self.BINDINGS
+            if isinstance(binding, Binding)
+        )
+        if state != self._keys_shown:
+            self._keys_shown = state
+            self.refresh_bindings()
+
+    def show_rows(self, rows: Mapping[str, tuple[object, ...]]) -> None:
+        """Put `rows` (cells by row key, in order) in the table, keeping the cursor's row.
+
+        When the rows are those shown less some, the others stay in place and only changed
+        cells are redrawn: a saved call takes its row off the list without a rebuild.
+        """
+        table = self.query_one(DataTable)
+        shown = self._cells
+        keep = self.current_key()
+        kept = [key for key in shown if key in rows]
+        if table.row_count == len(shown) and kept == list(rows):
+            for key in [key for key in shown if key not in rows]:
+                table.remove_row(key)
+            for key, cells in rows.items():
+                for column, cell, before in zip(self.COLUMNS, cells, shown[key], strict=True):
+                    if not _same(cell, before):
+                        table.update_cell(key, column.lower(), cell)
+        else:
+            table.clear()
+            for key, cells in rows.items():
+                table.add_row(*cells, key=key)
+        self._cells = dict(rows)
+        if keep is not None and keep in rows:
+            table.move_cursor(row=table.get_row_index(keep))
 
     def action_cursor_down(self) -> None:
         self.query_one(DataTable).action_cursor_down()

@@ -7,6 +7,8 @@ on that (or escape, after a yes / no, discards it).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -49,12 +51,21 @@ class OutcomeScreen(ModalScreen[Logged | None]):
         ),
     ]
 
-    def __init__(self, row: QueueRow, initials: str, caller: str) -> None:
+    def __init__(
+        self,
+        row: QueueRow,
+        initials: str,
+        caller: str,
+        after_save: Callable[[], None] | None = None,
+    ) -> None:
         super().__init__(classes="modal")
         self.row = row
         self.initials = initials
         self.caller = caller
         """The caller's name, as the script says it."""
+        self.after_save = after_save
+        """Run in the saving worker once the call is committed, before the dialog closes: the
+        queue beneath reads its rows there, and shows them in the same paint as the close."""
         self.closed: str | None = None
         """Why no call can be saved any more (closed at another desk), once a reload said so."""
 
@@ -222,6 +233,8 @@ class OutcomeScreen(ModalScreen[Logged | None]):
             fresh = queries.callback_row(app.database, row.id)
             app.call_from_thread(self._overtaken, str(exc), fresh)
         else:
+            if self.after_save is not None:
+                self.after_save()
             app.call_from_thread(self.dismiss, logged)
         # Any other refusal, or a database that cannot be written, is the app's message
         # (desk_work); the dialog stays as typed.

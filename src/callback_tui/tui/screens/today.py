@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -15,7 +16,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from callback_tui.domain.hours import Calendar
 from callback_tui.store import queries
-from callback_tui.store.errors import ServiceError
+from callback_tui.store.errors import DeskError, ServiceError
 from callback_tui.store.queries import Queue, QueueRow, Section
 from callback_tui.tui import display
 from callback_tui.tui.screens.common import ListScreen, app_of
@@ -106,25 +107,21 @@ class TodayScreen(ListScreen):
         self.queue = queue
         clinic = app_of(self).clinic
         self._show_header(queue)
-        table = self.query_one(DataTable)
-        keep = self.current_row()
-        table.clear()
-        self._rows = {}
-        for row in queue.rows:
-            key = str(row.id)
-            self._rows[key] = row
-            table.add_row(
-                display.when(row, queue.day, clinic.calendar),
-                display.literal(row.patient, "bold"),
-                display.literal(row.client),
-                Text(clinic.profile.label(row.reason)),
-                Text(str(row.attempts), justify="right"),
-                Text(row.owner, style="cyan" if row.section is Section.POOL else ""),
-                display.marks(row),
-                key=key,
-            )
-        if keep is not None and str(keep.id) in self._rows:
-            table.move_cursor(row=table.get_row_index(str(keep.id)))
+        self._rows = {str(row.id): row for row in queue.rows}
+        self.show_rows(
+            {
+                key: (
+                    display.when(row, queue.day, clinic.calendar),
+                    display.literal(row.patient, "bold"),
+                    display.literal(row.client),
+                    Text(clinic.profile.label(row.reason)),
+                    Text(str(row.attempts), justify="right"),
+                    Text(row.owner, style="cyan" if row.section is Section.POOL else ""),
+                    display.marks(row),
+                )
+                for key, row in self._rows.items()
+            }
+        )
         self.set_class(not queue.rows, "-empty")
         self.filled()
         pools = " or ".join(queue.pools)
@@ -133,7 +130,7 @@ class TodayScreen(ListScreen):
             + (f", and nothing waiting in the {pools} pool." if pools else ".")
             + "   a: add a callback · w: switch initials"
         )
-        self.refresh_bindings()
+        self.refresh_keys()
         if queue.initials not in self._offered:
             self._offered.add(queue.initials)
             self.call_after_refresh(self._find_unsaved, queue.initials)  # after the paint
@@ -207,17 +204,29 @@ class TodayScreen(ListScreen):
         if row is None:
             return
 
+        app = app_of(self)
+        initials, day = self.initials, app.clinic.clock.today()
+        fresh: list[Queue] = []
+
+        def read_after_save() -> None:
+            """In the dialog's saving worker: the rows as the save left them."""
+            with suppress(DeskError):  # the reload below reads again, and says what is wrong
+                fresh.append(queries.today(app.database, initials, day, app.clinic.calendar))
+
         def logged(result: Logged | None) -> None:
             if result is not None:
-                self.notify(outcome_summary(result, app_of(self).clinic.calendar), markup=False)
+                self.notify(outcome_summary(result, app.clinic.calendar), markup=False)
                 if result.draft is not None and result.draft.id is not None:
                     self._edit(result.draft.id)  # the concern, ready for more words
-            # Even when nothing was logged here: the dialog may have met another desk's change.
-            self.reload()
+            if fresh and fresh[0].initials == self.initials:
+                self._show(QueueLoaded(fresh[0]))  # painted with the dialog's close
+            else:
+                # Nothing logged here: the dialog may have met another desk's change.
+                self.reload()
 
         member = self.queue.member if self.queue else None
         caller = member.name if member else self.initials
-        self.app.push_screen(OutcomeScreen(row, self.initials, caller), logged)
+        self.app.push_screen(OutcomeScreen(row, self.initials, caller, read_after_save), logged)
 
     def action_claim(self) -> None:
         row = self.current_row()
