@@ -254,6 +254,10 @@ def _print_rows(rows: list[dict[str, Any]], columns: Sequence[str], fmt: str) ->
         )
         writer.writeheader()
         writer.writerows({k: cell(v) for k, v in row.items()} for row in rows)
+    elif not sys.stdout.isatty():
+        # Piped or redirected: one line per row, columns aligned, for scripts and `grep`.
+        # (Rich would lay out the same; it takes longer than the query for a long list.)
+        _print_aligned(rows, columns)
     else:
         from rich.console import Console
         from rich.table import Table
@@ -268,9 +272,30 @@ def _print_rows(rows: list[dict[str, Any]], columns: Sequence[str], fmt: str) ->
             table.add_column(column, no_wrap=not wide_text, overflow="fold")
         for row in rows:
             table.add_row(*(Text(_shown(row.get(c))) for c in columns))
-        # Piped or redirected output keeps one line per row instead of wrapping at 80.
-        width = None if sys.stdout.isatty() else 1_000
-        Console(markup=False, highlight=False, width=width).print(table)
+        Console(markup=False, highlight=False).print(table)
+
+
+def _print_aligned(rows: list[dict[str, Any]], columns: Sequence[str]) -> None:
+    """A header and a line per row, each column as wide as its widest cell."""
+    cells = [list(columns), *([_shown(row.get(c)) for c in columns] for row in rows)]
+    widths = [max(_columns(line[index]) for line in cells) for index in range(len(columns))]
+    for line in cells:
+        padded = (
+            cell + " " * (width - _columns(cell)) for cell, width in zip(line, widths, strict=True)
+        )
+        print(" ".join(padded).rstrip())
+
+
+def _columns(text: str) -> int:
+    """How many terminal columns `text` takes: wide (East Asian) characters take two."""
+    if text.isascii():
+        return len(text)
+    import unicodedata
+
+    return sum(
+        0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        for ch in text
+    )
 
 
 # -- commands ---------------------------------------------------------------------------

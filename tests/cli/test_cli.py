@@ -299,3 +299,12 @@ def test_incidents_list_open_and_json(run: Run, tmp_path: Path) -> None:
         "Jordan [i]Lee[/i]",
     )
     assert incident["what_happened"] == "Waited [b]40[/b] minutes.\nLeft upset."
+
+
+def test_a_piped_table_keeps_its_columns_aligned_with_wide_names(run: Run) -> None:
+    ok(run("staff", "add", "AB", "李小龍", "--role", "assistant"))
+    ok(run("staff", "add", "CD", "Zoë Ng", "--role", "doctor"))
+    header, wide, accented = ok(run("staff", "list")).splitlines()
+    assert header.split() == ["initials", "name", "role"]
+    # The role column starts at one terminal column on every line (李小龍 takes six).
+    assert header.index("role") == wide.index("assistant") + 3 == accented.index("doctor")

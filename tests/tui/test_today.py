@@ -279,7 +279,10 @@ async def test_a_saved_call_leaves_the_other_rows_in_place_and_the_cursor_below(
 ) -> None:
     for hour, patient in ((9, "Biscuit"), (10, "Pepper"), (11, "Mango")):
         add_visit(
-            desk, patient=patient, client=f"{patient} Owner", occurred_at=f"2026-11-23 {hour:02d}:00"
+            desk,
+            patient=patient,
+            client=f"{patient} Owner",
+            occurred_at=f"2026-11-23 {hour:02d}:00",
         )
     app = make()
     async with app.run_test(size=SIZE) as pilot:
