@@ -78,6 +78,7 @@ class Callback(SQLModel, table=True):
     __table_args__ = (
         Index("ix_callback_queue", "status", "due_date"),
         Index("ix_callback_owner_queue", "owner", "status", "due_date"),
+        Index("ix_callback_owner_closed", "owner", "closed_at"),
         Index("ix_callback_source", "source_id", "kind", unique=True),
     )
 
