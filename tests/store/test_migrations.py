@@ -29,6 +29,10 @@ FIXTURE = Path(__file__).parents[1] / "fixtures" / "callback-0.1.0.db"
 wrong number's task done, a second incident), before migrations existed. Never regenerate it:
 it stands for the files clinics have."""
 
+FIXTURE_020 = Path(__file__).parents[1] / "fixtures" / "callback-0.2.0.db"
+"""Made by callback-tui 0.2.0 (commit 2b6e875, schema 0003) from its demo clinic, with a call
+spoken to and a missed one logged. Never regenerate it either."""
+
 TABLES_010 = (
     "staff", "client", "patient", "callback", "attempt", "note", "note_amendment", "task",
     "incident", "search_term", "event",
@@ -75,6 +79,29 @@ def test_a_010_file_upgrades_with_every_row_and_event_intact(old_file: Path) -> 
         database.dispose()
     kept = [b for b in list_backups(old_file) if "upgrade" in b.path.name]
     assert len(kept) == 1 and contents(kept[0].path) == before
+
+
+def test_a_020_file_upgrades_with_every_row_and_event_intact(tmp_path: Path) -> None:
+    copy = tmp_path / "clinic" / "callback.db"
+    copy.parent.mkdir()
+    shutil.copy(FIXTURE_020, copy)
+    with sqlite3.connect(copy) as connection:
+        assert schema.revision_of(connection) == "0003"
+    tables = [*TABLES_010]
+    before = {table: rows(copy, table) for table in tables}  # events with their hashes
+    assert len(before["event"]) > 100
+
+    database = open_database(str(copy))
+    try:
+        assert {table: rows(copy, table) for table in tables} == before
+        with sqlite3.connect(copy) as connection:
+            assert schema.revision_of(connection) == schema.HEAD
+            indexes = {row[1] for row in connection.execute("PRAGMA index_list(callback)")}
+        assert "ix_callback_owner_closed" in indexes
+        result = verify(database)
+        assert result.ok and result.events == len(before["event"])
+    finally:
+        database.dispose()
 
 
 def test_the_upgraded_file_refuses_changes_to_its_audit_trail(old_file: Path) -> None:
