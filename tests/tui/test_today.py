@@ -320,3 +320,26 @@ async def test_a_save_before_the_write_side_has_loaded_waits_for_it(
         assert shown(app) == []
     done = callback(desk, first.id)  # type: ignore[arg-type]
     assert (done.status, done.attempts) == ("completed", 1)
+
+
+async def test_closed_dialogs_leave_no_widgets_behind(desk: FrontDesk, make: MakeApp) -> None:
+    """Textual keeps removed widgets alive through their watches (see tui/watches.py)."""
+    import gc
+
+    from textual.widget import Widget
+
+    add_visit(desk)
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for _ in range(6):
+            await pilot.press("enter")
+            assert isinstance(app.screen, OutcomeScreen)
+            await pilot.press("escape")
+            await settle(pilot)
+        app._let_go_of_removed_widgets()
+        gc.collect()
+        gone = [w for w in gc.get_objects() if isinstance(w, Widget) and not w.is_attached]
+        kinds = {type(widget).__name__ for widget in gone}
+        assert sum(isinstance(widget, TextArea) for widget in gone) <= 1, kinds
+        assert sum(type(widget).__name__ == "FooterKey" for widget in gone) <= 12, kinds

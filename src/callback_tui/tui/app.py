@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Iterable
 from concurrent.futures import Future
@@ -19,11 +20,15 @@ from callback_tui.config import Clinic
 from callback_tui.store.engine import ChangeWatcher, Database
 from callback_tui.store.errors import DamagedFile, DeskError
 from callback_tui.tui.messages import DataChanged
+from callback_tui.tui.watches import drop_detached_watches, drop_style_caches
 from callback_tui.tui.workers import desk_work, show_desk_error
 
 if TYPE_CHECKING:
     from callback_tui.store.queries import Queue
     from callback_tui.store.services import FrontDesk
+
+WATCHES_PRUNED_EVERY = 5.0
+"""Seconds between two looks for watches left by removed widgets."""
 
 FIRST_QUEUE_WAIT = 0.5
 """Seconds the first screen waits for the queue read at start before reading it itself."""
@@ -57,6 +62,9 @@ class WriteSide:
         # Whatever goes wrong here happens again, in words, at the write that needs it.
         with suppress(Exception):
             self.get()
+        # What is loaded by now (Textual, SQLAlchemy, the tables) lives as long as the app:
+        # kept out of the collector's full passes, which then walk only what the day makes.
+        gc.freeze()
 
 
 class CallbackApp(App[None]):
@@ -100,6 +108,10 @@ class CallbackApp(App[None]):
         self._first_queue: tuple[str, date, Future[Queue]] | None = None
         if initials:
             self._read_first_queue(initials)
+
+    def _let_go_of_removed_widgets(self) -> None:
+        drop_detached_watches(self)
+        drop_style_caches()
 
     # -- the first queue ------------------------------------------------------------------
 
@@ -147,6 +159,8 @@ class CallbackApp(App[None]):
 
         if self._watcher is not None:
             self.set_interval(self.clinic.settings.refresh_seconds, self._check_watcher)
+        # Closed dialogs' widgets leave watches and caches behind (see tui/watches.py).
+        self.set_interval(WATCHES_PRUNED_EVERY, self._let_go_of_removed_widgets)
         if self.start_initials:
             self.push_screen(TodayScreen(self.start_initials))
             return

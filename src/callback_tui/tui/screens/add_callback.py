@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Checkbox, Footer, Input, Select, Static, TextArea
+from textual.widgets import Checkbox, Input, Select, Static, TextArea
 
 from callback_tui.domain.intake import Problems, VisitForm
 from callback_tui.domain.vocab import Priority, Role, Source
@@ -21,6 +21,7 @@ from callback_tui.tui.screens.common import (
     show_errors,
     steady_cursors,
 )
+from callback_tui.tui.widgets.footer import Footer
 from callback_tui.tui.workers import desk_work
 
 TEXT_FIELDS = (

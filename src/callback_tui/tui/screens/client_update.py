@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, OptionList, Select, Static
+from textual.widgets import OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from callback_tui.domain import phones
@@ -21,6 +21,7 @@ from callback_tui.store.search import Found
 from callback_tui.store.services import NewNote
 from callback_tui.tui import display
 from callback_tui.tui.screens.common import FieldError, app_of, show_errors
+from callback_tui.tui.widgets.footer import Footer
 from callback_tui.tui.workers import desk_work
 
 NO_CALLBACK = "none"

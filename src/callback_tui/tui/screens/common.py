@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
-from rich.text import Text
 from textual import on
 from textual.binding import Binding
 from textual.coordinate import Coordinate
@@ -80,18 +79,6 @@ def steady_cursors(node: DOMNode) -> None:
             widget.cursor_blink = False
 
 
-def _same(cell: object, before: object) -> bool:
-    """Whether a cell would look the same (rich Text compares only its words and spans)."""
-    if isinstance(cell, Text) and isinstance(before, Text):
-        return (cell.plain, cell.style, cell.spans, cell.justify) == (
-            before.plain,
-            before.style,
-            before.spans,
-            before.justify,
-        )
-    return cell == before
-
-
 class ListScreen(Screen[None]):
     """A full screen around one DataTable whose row keys name what each row shows.
 
@@ -111,7 +98,6 @@ class ListScreen(Screen[None]):
         # header-wide first paint left behind a modal).
         super().__init__(classes="-loading")
         self._keys_shown: tuple[bool | None, ...] | None = None
-        self._cells: dict[str, tuple[object, ...]] = {}
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -158,29 +144,22 @@ class ListScreen(Screen[None]):
             self.refresh_bindings()
 
     def show_rows(self, rows: Mapping[str, tuple[object, ...]]) -> None:
-        """Put `rows` (cells by row key, in order) in the table, keeping the cursor's row.
+        """Put `rows` (cells by row key, in order) in the table, keeping the cursor's row,
+        or its place when that row has gone (a call saved: on to the next).
 
-        When the rows are those shown less some, the others stay in place and only changed
-        cells are redrawn: a saved call takes its row off the list without a rebuild.
+        The table is rebuilt, not patched: its render caches are keyed by its count of
+        changes, so a patched table re-renders every row anyway and only piles up stale
+        cache entries, which `clear` lets go of.
         """
         table = self.query_one(DataTable)
-        shown = self._cells
-        keep = self.current_key()
-        kept = [key for key in shown if key in rows]
-        if table.row_count == len(shown) and kept == list(rows):
-            for key in [key for key in shown if key not in rows]:
-                table.remove_row(key)
-            for key, cells in rows.items():
-                for column, cell, before in zip(self.COLUMNS, cells, shown[key], strict=True):
-                    if not _same(cell, before):
-                        table.update_cell(key, column.lower(), cell)
-        else:
-            table.clear()
-            for key, cells in rows.items():
-                table.add_row(*cells, key=key)
-        self._cells = dict(rows)
+        keep, place = self.current_key(), table.cursor_row
+        table.clear()
+        for key, cells in rows.items():
+            table.add_row(*cells, key=key)
         if keep is not None and keep in rows:
             table.move_cursor(row=table.get_row_index(keep))
+        elif rows:  # its row has left the list: the next one takes its place
+            table.move_cursor(row=min(place, len(rows) - 1))
 
     def action_cursor_down(self) -> None:
         self.query_one(DataTable).action_cursor_down()

@@ -9,13 +9,14 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from callback_tui.domain import phones
 from callback_tui.store import search
 from callback_tui.store.search import Found
 from callback_tui.tui import display
 from callback_tui.tui.screens.common import app_of, steady_cursors
+from callback_tui.tui.widgets.footer import Footer
 from callback_tui.tui.workers import desk_work
 
 

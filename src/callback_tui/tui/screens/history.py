@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from callback_tui.domain import phones
 from callback_tui.store import history
@@ -19,6 +19,7 @@ from callback_tui.store.history import Entry, EntryKind, History
 from callback_tui.store.search import Found
 from callback_tui.tui import display
 from callback_tui.tui.screens.common import ListScreen, app_of
+from callback_tui.tui.widgets.footer import Footer
 from callback_tui.tui.workers import desk_work
 
 _STATUS_STYLE = {

@@ -14,9 +14,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from callback_tui.tui.screens.common import ListScreen
+from callback_tui.tui.widgets.footer import Footer
 from callback_tui.tui.workers import desk_work
 
 

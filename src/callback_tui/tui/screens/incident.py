@@ -17,7 +17,6 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import (
     Checkbox,
-    Footer,
     Input,
     RadioButton,
     RadioSet,
@@ -42,6 +41,7 @@ from callback_tui.tui.screens.common import (
     steady_cursors,
 )
 from callback_tui.tui.screens.inbox import Inbox
+from callback_tui.tui.widgets.footer import Footer
 from callback_tui.tui.workers import desk_work
 
 NOTE_KINDS = {

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Static, TextArea
+from textual.widgets import Static, TextArea
 
 from callback_tui.domain import phones
 from callback_tui.domain.vocab import NoteOrigin
@@ -28,6 +28,7 @@ from callback_tui.store.services import NewNote
 from callback_tui.tui import display
 from callback_tui.tui.screens.common import FieldError, app_of, show_errors, steady_cursors
 from callback_tui.tui.widgets.confirm import Confirm
+from callback_tui.tui.widgets.footer import Footer
 from callback_tui.tui.workers import desk_work, show_desk_error
 
 Write = Literal["autosave", "save", "finalize", "amend"]

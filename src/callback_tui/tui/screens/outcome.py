@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Checkbox, Footer, Input, RadioButton, RadioSet, Static, TextArea
+from textual.widgets import Checkbox, Input, RadioButton, RadioSet, Static, TextArea
 
 from callback_tui.domain import phones
 from callback_tui.domain.scripts import SpokenScript, fill
@@ -25,6 +25,7 @@ from callback_tui.store.queries import QueueRow
 from callback_tui.store.services import CallOutcome, Logged
 from callback_tui.tui.screens.common import FieldError, app_of, show_errors, steady_cursors
 from callback_tui.tui.widgets.confirm import Confirm
+from callback_tui.tui.widgets.footer import Footer
 from callback_tui.tui.workers import desk_work
 
 OUTCOME_KEYS: dict[str, Outcome] = {

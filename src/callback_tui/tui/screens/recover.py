@@ -8,12 +8,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from callback_tui.store.notes import NoteView
 from callback_tui.tui import display
 from callback_tui.tui.screens.common import app_of
+from callback_tui.tui.widgets.footer import Footer
 
 
 class RecoverScreen(ModalScreen[int | None]):

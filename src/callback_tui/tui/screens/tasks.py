@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from callback_tui.store import tasks
@@ -22,6 +22,7 @@ from callback_tui.tui.screens.common import (
     steady_cursors,
 )
 from callback_tui.tui.screens.inbox import Inbox
+from callback_tui.tui.widgets.footer import Footer
 from callback_tui.tui.workers import desk_work
 
 PLACES = {"t": "Tasks", "i": "Incidents board"}

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from callback_tui.domain.hours import Calendar
 from callback_tui.store import queries
@@ -20,6 +20,7 @@ from callback_tui.store.errors import DeskError, ServiceError
 from callback_tui.store.queries import Queue, QueueRow, Section
 from callback_tui.tui import display
 from callback_tui.tui.screens.common import ListScreen, app_of
+from callback_tui.tui.widgets.footer import Footer
 from callback_tui.tui.workers import desk_work
 
 if TYPE_CHECKING:

@@ -8,11 +8,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from callback_tui.store.queries import StaffMember
 from callback_tui.tui.screens.common import FieldError, load_staff, show_errors, steady_cursors
+from callback_tui.tui.widgets.footer import Footer
 
 NOBODY = (
     "No staff yet. Add people first, for example:\n"
