@@ -75,9 +75,9 @@ def run_app(db: str) -> None:
             self.app.exit()
 
     today.TodayScreen = Measured  # type: ignore[misc]  # the app pushes the one it finds here
-    CallbackApp(open_database(db), clinic, initials="AB", watch=False, backups=True).run(
-        headless=True, size=(120, 36)
-    )
+    CallbackApp(
+        open_database(db), clinic, initials="AB", watch=False, backups=True, freeze_heap=True
+    ).run(headless=True, size=(120, 36))
 
 
 if __name__ == "__main__":

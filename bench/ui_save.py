@@ -118,7 +118,7 @@ async def run_saves(db: Path, saves: int) -> tuple[list[float], list[float]]:
     settings = Settings(timezone="America/Chicago")
     clinic = load_clinic(settings, FixedClock(tz=zone("America/Chicago"), instant=NOW))
     database = open_database(str(db))
-    app = Timed(database, clinic, initials="AB", watch=False)
+    app = Timed(database, clinic, initials="AB", watch=False, freeze_heap=True)  # as the CLI
     from_save: list[float] = []
     from_enter: list[float] = []
     try:

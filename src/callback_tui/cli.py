@@ -307,7 +307,7 @@ def run_tui(args: argparse.Namespace) -> int:
     initials = _known_initials(database, args.initials)
     from callback_tui.tui.app import CallbackApp
 
-    CallbackApp(database, clinic, initials=initials, backups=True).run()
+    CallbackApp(database, clinic, initials=initials, backups=True, freeze_heap=True).run()
     return 0
 
 
@@ -323,7 +323,7 @@ def run_demo(args: argparse.Namespace) -> int:
         try:
             build_demo(_desk(database, clinic))
             initials = _known_initials(database, args.initials)
-            CallbackApp(database, clinic, initials=initials, demo=True).run()
+            CallbackApp(database, clinic, initials=initials, demo=True, freeze_heap=True).run()
         finally:
             database.dispose()
     return 0

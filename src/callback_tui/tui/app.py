@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from contextlib import suppress
 from datetime import date
@@ -45,8 +45,11 @@ class WriteSide:
         self._desk: FrontDesk | None = None
         self._lock = threading.Lock()
 
-    def start(self) -> None:
-        threading.Thread(target=self._load_quietly, name="write-side", daemon=True).start()
+    def start(self, then: Callable[[], object] | None = None) -> None:
+        """Load it in the background; `then` runs in that thread once it is loaded."""
+        threading.Thread(
+            target=self._load_quietly, args=(then,), name="write-side", daemon=True
+        ).start()
 
     def get(self) -> FrontDesk:
         with self._lock:
@@ -58,13 +61,12 @@ class WriteSide:
                 self._desk = desk
             return self._desk
 
-    def _load_quietly(self) -> None:
+    def _load_quietly(self, then: Callable[[], object] | None) -> None:
         # Whatever goes wrong here happens again, in words, at the write that needs it.
         with suppress(Exception):
             self.get()
-        # What is loaded by now (Textual, SQLAlchemy, the tables) lives as long as the app:
-        # kept out of the collector's full passes, which then walk only what the day makes.
-        gc.freeze()
+        if then is not None:
+            then()
 
 
 class CallbackApp(App[None]):
@@ -92,9 +94,13 @@ class CallbackApp(App[None]):
         watch: bool = True,
         blink: bool = True,
         backups: bool = False,
+        freeze_heap: bool = False,
     ) -> None:
         """`backups`: make the day's backup of the file once the queue is painted (the real
-        app does; tests and the demo's throw-away file do not)."""
+        app does; tests and the demo's throw-away file do not). `freeze_heap`: once the write
+        side is loaded, keep what is loaded so far out of the collector's full passes (the
+        real app: a process with one app in it; never in a test process, where every app's
+        objects would stay for good)."""
         super().__init__()
         self.database = database
         self.clinic = clinic
@@ -105,6 +111,7 @@ class CallbackApp(App[None]):
         self._watcher = ChangeWatcher(database) if watch else None
         self._backups = backups and database.path is not None
         self._painted = False
+        self._freeze_heap = freeze_heap
         self._first_queue: tuple[str, date, Future[Queue]] | None = None
         if initials:
             self._read_first_queue(initials)
@@ -193,7 +200,10 @@ class CallbackApp(App[None]):
             self.call_after_refresh(self._after_first_paint)
 
     def _after_first_paint(self) -> None:
-        self._write_side.start()
+        # What is loaded by then (Textual, SQLAlchemy, the tables) lives as long as the app:
+        # frozen, it is left out of the collector's full passes, which then walk only what
+        # the day makes (their pauses were the slowest saves).
+        self._write_side.start(then=gc.freeze if self._freeze_heap else None)
         if self._backups:
             self._start_daily_backup()
 
