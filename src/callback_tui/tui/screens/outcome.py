@@ -57,7 +57,7 @@ class OutcomeScreen(ModalScreen[Logged | None]):
         row: QueueRow,
         initials: str,
         caller: str,
-        after_save: Callable[[], None] | None = None,
+        after_save: Callable[[], Callable[[], None] | None] | None = None,
     ) -> None:
         super().__init__(classes="modal")
         self.row = row
@@ -65,8 +65,9 @@ class OutcomeScreen(ModalScreen[Logged | None]):
         self.caller = caller
         """The caller's name, as the script says it."""
         self.after_save = after_save
-        """Run in the saving worker once the call is committed, before the dialog closes: the
-        queue beneath reads its rows there, and shows them in the same paint as the close."""
+        """Run in the saving worker once the call is committed; what it returns runs on the
+        screen just before the dialog closes. The queue beneath reads its rows in the first
+        and shows them in the second, so one paint shows the dialog gone and the rows new."""
         self.closed: str | None = None
         """Why no call can be saved any more (closed at another desk), once a reload said so."""
 
@@ -234,9 +235,14 @@ class OutcomeScreen(ModalScreen[Logged | None]):
             fresh = queries.callback_row(app.database, row.id)
             app.call_from_thread(self._overtaken, str(exc), fresh)
         else:
-            if self.after_save is not None:
-                self.after_save()
-            app.call_from_thread(self.dismiss, logged)
+            then = self.after_save() if self.after_save is not None else None
+
+            def close() -> None:
+                if then is not None:
+                    then()
+                self.dismiss(logged)
+
+            app.call_from_thread(close)
         # Any other refusal, or a database that cannot be written, is the app's message
         # (desk_work); the dialog stays as typed.
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from contextlib import suppress
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -207,21 +207,29 @@ class TodayScreen(ListScreen):
 
         app = app_of(self)
         initials, day = self.initials, app.clinic.clock.today()
-        fresh: list[Queue] = []
+        shown: list[Queue] = []
 
-        def read_after_save() -> None:
-            """In the dialog's saving worker: the rows as the save left them."""
-            with suppress(DeskError):  # the reload below reads again, and says what is wrong
-                fresh.append(queries.today(app.database, initials, day, app.clinic.calendar))
+        def read_after_save() -> Callable[[], None] | None:
+            """In the dialog's saving worker: the rows as the save left them, to show under
+            the dialog just before it closes (one paint shows both)."""
+            try:
+                fresh = queries.today(app.database, initials, day, app.clinic.calendar)
+            except DeskError:
+                return None  # the reload below reads again, and says what is wrong
+
+            def show() -> None:
+                if fresh.initials == self.initials:
+                    self._show(QueueLoaded(fresh))
+                    shown.append(fresh)
+
+            return show
 
         def logged(result: Logged | None) -> None:
             if result is not None:
                 self.notify(outcome_summary(result, app.clinic.calendar), markup=False)
                 if result.draft is not None and result.draft.id is not None:
                     self._edit(result.draft.id)  # the concern, ready for more words
-            if fresh and fresh[0].initials == self.initials:
-                self._show(QueueLoaded(fresh[0]))  # painted with the dialog's close
-            else:
+            if not shown:
                 # Nothing logged here: the dialog may have met another desk's change.
                 self.reload()
 
