@@ -343,3 +343,35 @@ async def test_closed_dialogs_leave_no_widgets_behind(desk: FrontDesk, make: Mak
         kinds = {type(widget).__name__ for widget in gone}
         assert sum(isinstance(widget, TextArea) for widget in gone) <= 1, kinds
         assert sum(type(widget).__name__ == "FooterKey" for widget in gone) <= 12, kinds
+
+
+async def test_the_footer_rebuilds_only_when_a_key_changes(
+    desk: FrontDesk, make: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from callback_tui.tui.widgets.footer import Footer
+
+    rebuilt: list[str] = []
+    recompose = Footer.recompose
+
+    async def counted(self: Footer) -> None:
+        rebuilt.append(self.screen.__class__.__name__)
+        await recompose(self)
+
+    monkeypatch.setattr(Footer, "recompose", counted)
+    add_visit(desk, patient="Biscuit", occurred_at="2026-11-23 09:00")
+    add_visit(desk, patient="Pepper", client="Ana Ruiz", occurred_at="2026-11-23 10:00")
+    add_visit(
+        desk, patient="Mango", client="Sam Ortiz", reason="surgery", occurred_at="2026-11-23 11:00"
+    )
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert [row[5] for row in shown(app)][:2] == ["AB", "AB"]
+        before = len(rebuilt)
+        await pilot.press("down", "up", "down", "up")  # AB's own rows: the same keys apply
+        await settle(pilot)
+        assert len(rebuilt) == before
+        pool = [row[5] for row in shown(app)].index("SA")
+        await pilot.press(*["down"] * pool)  # a pool row: c (claim) lights up
+        await settle(pilot)
+        assert len(rebuilt) == before + 1
