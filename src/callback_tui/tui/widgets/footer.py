@@ -24,6 +24,9 @@ class Footer(TextualFooter):
         self._keys_shown: tuple[object, ...] | None = None
 
     def bindings_changed(self, screen: Screen[Any]) -> None:
+        if not (screen.app.app_focus and self.is_attached and screen is self.screen):
+            super().bindings_changed(screen)  # it rebuilds nothing now: nothing to remember
+            return
         keys = tuple(
             (binding.key, binding.action, binding.description, binding.show, enabled, tooltip)
             for _node, binding, enabled, tooltip in screen.active_bindings.values()
