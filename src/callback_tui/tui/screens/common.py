@@ -97,7 +97,6 @@ class ListScreen(Screen[None]):
         # The table stays hidden until its first load has filled it (no empty flash, and no
         # header-wide first paint left behind a modal).
         super().__init__(classes="-loading")
-        self._keys_shown: tuple[bool | None, ...] | None = None
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -129,19 +128,7 @@ class ListScreen(Screen[None]):
 
     @on(DataTable.RowHighlighted)
     def _moved(self) -> None:
-        self.refresh_keys()
-
-    def refresh_keys(self) -> None:
-        """Show which keys apply to the highlighted row, when that has changed: the footer
-        rebuilds itself on every refresh, the costliest part of moving down a long list."""
-        state = tuple(
-            self.check_action(binding.action, ())
-            for binding in self.BINDINGS
-            if isinstance(binding, Binding)
-        )
-        if state != self._keys_shown:
-            self._keys_shown = state
-            self.refresh_bindings()
+        self.refresh_bindings()  # the footer rebuilds only if a key's state changed
 
     def show_rows(self, rows: Mapping[str, tuple[object, ...]]) -> None:
         """Put `rows` (cells by row key, in order) in the table, keeping the cursor's row,

@@ -131,7 +131,7 @@ class TodayScreen(ListScreen):
             + (f", and nothing waiting in the {pools} pool." if pools else ".")
             + "   a: add a callback · w: switch initials"
         )
-        self.refresh_keys()
+        self.refresh_bindings()
         if queue.initials not in self._offered:
             self._offered.add(queue.initials)
             self.call_after_refresh(self._find_unsaved, queue.initials)  # after the paint
