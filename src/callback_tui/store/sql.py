@@ -142,12 +142,6 @@ def document(value: Any) -> Any:
     return value
 
 
-def columns(*names: str, table: str | None = None) -> str:
-    """A select list from fixed column names (never from input): `t.a, t.b`."""
-    prefix = f"{table}." if table else ""
-    return ", ".join(f"{prefix}{name}" for name in names)
-
-
 def chunks(values: Iterable[Any], size: int = 500) -> Iterable[list[Any]]:
     """Values in slices small enough for one `IN (…)` on every backend."""
     batch: list[Any] = []
