@@ -15,7 +15,7 @@ from callback_tui.config import Clinic, ConfigError, load_clinic, load_settings,
 from callback_tui.domain.datafile import DataFileError
 from callback_tui.domain.text import printable
 from callback_tui.domain.vocab import Role, Status
-from callback_tui.store.engine import Database, open_database
+from callback_tui.store.engine import Database, open_database, sqlite_file
 from callback_tui.store.errors import DeskError
 from callback_tui.store.schema import EXPORTED
 
@@ -514,19 +514,13 @@ def _database_file(args: argparse.Namespace) -> Path:
     target = resolve_db(getattr(args, "db", None))
     if "://" not in target:
         return Path(target).expanduser()
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
-
-    try:
-        url = make_url(target)
-    except ArgumentError:
-        raise UserError(f"{target}: not a database URL") from None
-    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-        return Path(str(url.database)).expanduser()
-    raise UserError(
-        f"{url.render_as_string(hide_password=True)}: backup and restore work on SQLite"
-        " database files only (use the database server's own backups)"
-    )
+    found = sqlite_file(target)  # a URL that is no URL is refused there, by name
+    if found is None:
+        raise UserError(
+            f"{Database(url=target).label}: backup and restore work on SQLite database files"
+            " only (use the database server's own backups)"
+        )
+    return found
 
 
 def run_backup(args: argparse.Namespace) -> int:

@@ -199,7 +199,7 @@ def open_database(
     """
     if not target.strip():
         raise StoreError("no database given: name a file path or a database URL")
-    path = _sqlite_file(target)
+    path = sqlite_file(target)
     if path is not None:
         _check_file(path, create=create)
         database = Database(path=path)
@@ -214,7 +214,7 @@ def open_database(
     return database
 
 
-def _sqlite_file(target: str) -> Path | None:
+def sqlite_file(target: str) -> Path | None:
     """The SQLite file `target` names (a path, or an `sqlite:///` URL); None otherwise."""
     if "://" not in target:
         return None if target == ":memory:" else Path(target).expanduser()
