@@ -75,8 +75,10 @@ def create_schema(database: Database) -> None:
     """A new file: today's tables, their guards, and the revision they are at."""
     with database.writer.begin() as connection:
         raw = connection.connection.dbapi_connection
-        found = schema.revision_of(raw) if isinstance(raw, sqlite3.Connection) else None
-        if found is not None or (not isinstance(raw, sqlite3.Connection) and revision(connection)):
+        found = (
+            schema.revision_of(raw) if isinstance(raw, sqlite3.Connection) else revision(connection)
+        )
+        if found is not None:
             return  # another desk created it while this one waited for the lock
         SQLModel.metadata.create_all(connection)
         if connection.dialect.name == "sqlite":
