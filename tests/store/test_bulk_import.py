@@ -14,10 +14,8 @@ from callback_tui.config import Clinic
 from callback_tui.domain.intake import VisitForm
 from callback_tui.store import audit, queries
 from callback_tui.store.engine import Database, open_database
-from callback_tui.store.search import patient_terms
 from callback_tui.store.services import FrontDesk
-from callback_tui.store.tables import TABLES, Client, Patient, SearchTerm
-from callback_tui.store.visit_desk import search_terms
+from callback_tui.store.tables import TABLES, SearchTerm
 from tests.conftest import visit_fields
 
 RECORDED_AT = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
@@ -127,15 +125,3 @@ def test_a_bulk_import_leaves_what_one_visit_at_a_time_does(
     finally:
         bulk.database.dispose()
         single.database.dispose()
-
-
-@given(
-    client=st.sampled_from(["Jordan Lee", "O'Brien-Ng", "Zoë  Ångström", "ÉMILE d'Arc", "李 小龍"]),
-    patient=st.text(max_size=12),
-)
-def test_an_import_finds_its_patients_by_the_words_a_new_card_is_found_by(
-    client: str, patient: str
-) -> None:
-    owner = Client(id=1, name=client, phone="+13125550142", phone_digits="3125550142")
-    pet = Patient(id=2, client_id=1, name=patient)
-    assert search_terms(client, "3125550142", patient) == patient_terms(owner, pet)

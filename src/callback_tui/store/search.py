@@ -34,7 +34,13 @@ class Found:
 
 
 def patient_terms(client: Client, patient: Patient) -> set[str]:
-    return text.terms(client.name) | text.terms(patient.name) | {client.phone_digits}
+    return terms_of(client.name, client.phone_digits, patient.name)
+
+
+def terms_of(client_name: str, phone_digits: str, patient_name: str) -> set[str]:
+    """What a patient is found by: the words of both names and the phone's digits (given
+    as values: an import makes thousands, and an object costs more than its terms)."""
+    return text.terms(client_name) | text.terms(patient_name) | {phone_digits}
 
 
 def query_words(query: str) -> list[str]:

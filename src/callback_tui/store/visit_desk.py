@@ -15,10 +15,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel, col, select
 from sqlmodel.sql.expression import Select
 
-from callback_tui.domain import phones, rules, text
+from callback_tui.domain import phones, rules
 from callback_tui.domain.intake import VisitForm
 from callback_tui.store.errors import Invalid
-from callback_tui.store.search import patient_terms
+from callback_tui.store.search import patient_terms, terms_of
 from callback_tui.store.tables import Callback, Client, Patient, SearchTerm
 from callback_tui.store.unit import Desk, Work, new_row
 
@@ -71,12 +71,6 @@ def _patient_key(client_id: int, form: VisitForm) -> tuple[int, str]:
 
 def _new_patient(client_id: int | None, form: VisitForm) -> dict[str, Any]:
     return {"client_id": client_id, "name": form.patient, "species": form.species}
-
-
-def search_terms(client_name: str, phone_digits: str, patient_name: str) -> set[str]:
-    """`search.patient_terms` of a client and patient known by their values, not objects
-    (an import makes thousands, and an object costs more than its terms)."""
-    return text.terms(client_name) | text.terms(patient_name) | {phone_digits}
 
 
 def _callback(
@@ -231,7 +225,7 @@ class VisitDesk(Desk):
         terms = [
             {"term": term, "patient_id": patient["id"]}
             for index, patient in new.items()
-            for term in search_terms(cards[index].name, cards[index].phone_digits, patient["name"])
+            for term in terms_of(cards[index].name, cards[index].phone_digits, patient["name"])
         ]
         if terms:
             work.session.execute(insert(SearchTerm.__table__), terms)  # type: ignore[attr-defined]
