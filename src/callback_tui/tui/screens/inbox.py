@@ -84,20 +84,15 @@ class Inbox(ListScreen, Generic[Row]):
 
     @on(RowsLoaded)
     def _loaded(self, message: RowsLoaded) -> None:
-        table = self.query_one(DataTable)
-        keep = self.current_key()
         rows: list[Row] = message.rows  # type: ignore[assignment]
         self.rows = rows
-        table.clear()
-        self._by_key = {}
-        previous: Row | None = None
-        for row in rows:
-            key = str(row.id)
-            self._by_key[key] = row
-            table.add_row(*self.cells(row, previous), key=key)
-            previous = row
-        if keep in self._by_key:
-            table.move_cursor(row=table.get_row_index(keep))
+        self._by_key = {str(row.id): row for row in rows}
+        self.show_rows(
+            {
+                str(row.id): tuple(self.cells(row, previous))
+                for row, previous in zip(rows, [None, *rows], strict=False)
+            }
+        )
         self.query_one("#counts", Static).update(self.counts(rows))
         self.set_class(not rows, "-empty")
         self.filled()

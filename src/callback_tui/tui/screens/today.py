@@ -207,7 +207,7 @@ class TodayScreen(ListScreen):
 
         app = app_of(self)
         initials, day = self.initials, app.clinic.clock.today()
-        shown: list[Queue] = []
+        shown = False
 
         def read_after_save() -> Callable[[], None] | None:
             """In the dialog's saving worker: the rows as the save left them, to show under
@@ -218,9 +218,10 @@ class TodayScreen(ListScreen):
                 return None  # the reload below reads again, and says what is wrong
 
             def show() -> None:
+                nonlocal shown
                 if fresh.initials == self.initials:
                     self._show(QueueLoaded(fresh))
-                    shown.append(fresh)
+                    shown = True
 
             return show
 
