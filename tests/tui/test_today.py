@@ -304,8 +304,10 @@ async def test_a_save_before_the_write_side_has_loaded_waits_for_it(
     from callback_tui.store import services
 
     made = services.FrontDesk.__init__
+    loads: list[FrontDesk] = []
 
     def slow(self: FrontDesk, *args: object) -> None:
+        loads.append(self)
         time.sleep(0.5)  # a slow machine importing SQLAlchemy
         made(self, *args)  # type: ignore[arg-type]
 
@@ -320,6 +322,7 @@ async def test_a_save_before_the_write_side_has_loaded_waits_for_it(
         assert shown(app) == []
     done = callback(desk, first.id)  # type: ignore[arg-type]
     assert (done.status, done.attempts) == ("completed", 1)
+    assert len(loads) == 1  # the save waited for the load under way, not made its own
 
 
 async def test_closed_dialogs_leave_no_widgets_behind(desk: FrontDesk, make: MakeApp) -> None:
