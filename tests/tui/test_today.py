@@ -308,7 +308,7 @@ async def test_a_save_before_the_write_side_has_loaded_waits_for_it(
 
     def slow(self: FrontDesk, *args: object) -> None:
         loads.append(self)
-        time.sleep(0.5)  # a slow machine importing SQLAlchemy
+        time.sleep(2.0)  # a slow machine importing SQLAlchemy
         made(self, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(services.FrontDesk, "__init__", slow)
