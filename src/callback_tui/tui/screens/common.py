@@ -134,9 +134,10 @@ class ListScreen(Screen[None]):
         """Put `rows` (cells by row key, in order) in the table, keeping the cursor's row,
         or its place when that row has gone (a call saved: on to the next).
 
-        The table is rebuilt, not patched: its render caches are keyed by its count of
+        The table is rebuilt, not patched: DataTable keys its render caches by its count of
         changes, so a patched table re-renders every row anyway and only piles up stale
-        cache entries, which `clear` lets go of.
+        cache entries, which `clear` lets go of. (widgets/table.py's Table keeps its own
+        renders by content, so rows that did not change are not rendered again.)
         """
         table = self.query_one(DataTable)
         keep, place = self.current_key(), table.cursor_row

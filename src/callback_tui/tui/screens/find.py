@@ -17,6 +17,7 @@ from callback_tui.store.search import Found
 from callback_tui.tui import display
 from callback_tui.tui.screens.common import app_of, steady_cursors
 from callback_tui.tui.widgets.footer import Footer
+from callback_tui.tui.widgets.table import Table
 from callback_tui.tui.workers import desk_work
 
 
@@ -49,7 +50,7 @@ class FindPatient(ModalScreen[Found | None]):
         with Vertical(id="dialog"):
             yield Static(self.title_text, classes="title", markup=False)
             yield Input(placeholder="Name (any word) or phone number, then enter", id="query")
-            yield DataTable(cursor_type="row", id="results")
+            yield Table(cursor_type="row", id="results")
             yield Static("", id="nothing", markup=False)
         yield Footer()
 

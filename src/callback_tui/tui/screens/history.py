@@ -20,6 +20,7 @@ from callback_tui.store.search import Found
 from callback_tui.tui import display
 from callback_tui.tui.screens.common import ListScreen, app_of
 from callback_tui.tui.widgets.footer import Footer
+from callback_tui.tui.widgets.table import Table
 from callback_tui.tui.workers import desk_work
 
 _STATUS_STYLE = {
@@ -70,7 +71,7 @@ class HistoryScreen(ListScreen):
             yield Static("", classes="who", id="client", markup=False)
             yield Static("", classes="counts", id="consent", markup=False)
         yield Static("", id="patients", markup=False)
-        yield DataTable(cursor_type="row", zebra_stripes=True, id="timeline")
+        yield Table(cursor_type="row", zebra_stripes=True, id="timeline")
         yield Footer()
 
     def reload(self) -> None:

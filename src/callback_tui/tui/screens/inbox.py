@@ -14,10 +14,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from callback_tui.tui.screens.common import ListScreen
 from callback_tui.tui.widgets.footer import Footer
+from callback_tui.tui.widgets.table import Table
 from callback_tui.tui.workers import desk_work
 
 
@@ -61,7 +62,7 @@ class Inbox(ListScreen, Generic[Row]):
         with Horizontal(id="topbar"):
             yield Static(self.heading(), classes="who", markup=False)
             yield Static("", classes="counts", id="counts", markup=False)
-        yield DataTable(cursor_type="row", zebra_stripes=True)
+        yield Table(cursor_type="row", zebra_stripes=True)
         yield Static(self.EMPTY, id="empty", markup=False)
         yield Footer()
 

@@ -21,6 +21,7 @@ from callback_tui.store.queries import Queue, QueueRow, Section
 from callback_tui.tui import display
 from callback_tui.tui.screens.common import ListScreen, app_of
 from callback_tui.tui.widgets.footer import Footer
+from callback_tui.tui.widgets.table import Table
 from callback_tui.tui.workers import desk_work
 
 if TYPE_CHECKING:
@@ -78,7 +79,7 @@ class TodayScreen(ListScreen):
             yield Static("", classes="who", id="who", markup=False)
             yield Static("", classes="day", id="day", markup=False)
             yield Static("", classes="counts", id="counts", markup=False)
-        yield DataTable(cursor_type="row", zebra_stripes=True, id="queue")
+        yield Table(cursor_type="row", zebra_stripes=True, id="queue")
         yield Static("", id="empty", markup=False)
         yield Footer(compact=True)  # every key of the morning fits on one line
 

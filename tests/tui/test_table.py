@@ -1,0 +1,98 @@
+"""The queue's table paints exactly as Textual's DataTable does, reload after reload."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.segment import Segment
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.widgets import DataTable
+
+from callback_tui.tui.widgets.table import Table
+
+COLUMNS = ("When", "Patient", "Client", "Tries")
+
+
+def rows(names: list[str]) -> dict[str, tuple[Text, ...]]:
+    return {
+        name: (
+            Text("09:00"),
+            Text(name, style="bold"),
+            Text.assemble(("Lee ", "italic"), "Jordan"),
+            Text(str(len(name)), justify="right"),
+        )
+        for name in names
+    }
+
+
+class Pair(App[None]):
+    """A DataTable and a Table one above the other, filled alike."""
+
+    CSS = "DataTable { height: 1fr; }"
+
+    def compose(self) -> ComposeResult:
+        yield DataTable(cursor_type="row", zebra_stripes=True, id="plain")
+        yield Table(cursor_type="row", zebra_stripes=True, id="cached")
+
+    def fill(self, names: list[str]) -> None:
+        for table in self.query(DataTable):
+            if not table.columns:
+                for column in COLUMNS:
+                    table.add_column(column, key=column)
+            table.clear()
+            for key, cells in rows(names).items():
+                table.add_row(*cells, key=key)
+
+
+def painted(table: DataTable[Any]) -> list[list[tuple[str, str, dict[str, Any]]]]:
+    """Each line: its segments' text, style (less its meta) and meta (where a click lands)."""
+
+    def seen(segment: Segment) -> tuple[str, str, dict[str, Any]]:
+        style = segment.style
+        if style is None:
+            return (segment.text, "", {})
+        return (segment.text, str(style.clear_meta_and_links()), style.meta)
+
+    return [
+        [seen(segment) for segment in table.render_line(y)]
+        for y in range(table.scrollable_content_region.height)
+    ]
+
+
+async def test_every_line_matches_datatable_before_and_after_reloads() -> None:
+    app = Pair()
+    async with app.run_test(size=(60, 30)) as pilot:
+        plain, cached = app.query_one("#plain", DataTable), app.query_one("#cached", Table)
+        app.set_focus(None)  # a focused table paints its header brighter: neither is
+        names = [f"Pet {n}" for n in range(20)]
+        for step in range(4):
+            app.fill(names)
+            plain.move_cursor(row=step)
+            cached.move_cursor(row=step)
+            await pilot.pause()
+            assert painted(cached) == painted(plain), f"after reload {step}"
+            names = [*names[1:], "Max"] if step % 2 == 0 else ["Luna", *names[2:]]
+        # A row's content changed under the same key: painted anew, not from the cache.
+        app.fill(["Pet 1", "Pet 2 and a much longer name"])
+        await pilot.pause()
+        assert painted(cached) == painted(plain)
+        assert "much longer" in "".join(text for text, _, _ in painted(cached)[2])
+
+
+async def test_a_click_after_rows_moved_up_lands_on_the_row_now_shown() -> None:
+    app = Pair()
+    async with app.run_test(size=(60, 30)) as pilot:
+        cached = app.query_one("#cached", Table)
+        app.fill(["Biscuit", "Max", "Luna"])
+        await pilot.pause()
+        painted(cached)  # rendered, and cached, with Max on the second row
+        app.fill(["Max", "Luna"])  # Biscuit's call was saved: Max moves up
+        await pilot.pause()
+        lines = painted(cached)
+        first_row = next(line for line in lines[1:] if any("Max" in text for text, _, _ in line))
+        assert {meta.get("row") for _, _, meta in first_row if meta} == {0}
+        await pilot.click(cached, offset=(3, 2))  # second line of the body: Luna
+        await pilot.pause()
+        assert cached.cursor_row == 1
+        assert cached.coordinate_to_cell_key(cached.cursor_coordinate).row_key.value == "Luna"
