@@ -39,3 +39,14 @@ def command(*args: str) -> list[str]:
 def environment(**extra: str) -> dict[str, str]:
     """This process's environment with the clock pinned to the generator's NOW."""
     return {**os.environ, "CALLBACK_TUI_NOW": NOW.isoformat(), **extra}
+
+
+def compiled() -> None:
+    """Byte-compile callback-tui as an installed package is: an editable install under
+    PYTHONDONTWRITEBYTECODE would otherwise compile every module at every start, a cost
+    the floor (Textual, installed compiled) does not pay and a clinic's install does not."""
+    import compileall
+
+    import callback_tui
+
+    compileall.compile_dir(Path(callback_tui.__file__).parent, quiet=1)

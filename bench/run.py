@@ -26,6 +26,7 @@ sys.path.insert(0, str(HERE))
 import taskwarrior  # noqa: E402
 import terminal  # noqa: E402
 import ui_save  # noqa: E402
+from entry import compiled  # noqa: E402
 from generate import generate  # noqa: E402
 from importing import measure as measure_import  # noqa: E402
 from search import measure as measure_search  # noqa: E402
@@ -48,17 +49,6 @@ def cold_start(*args: str) -> tuple[float, int]:
     if not line.startswith("READY"):
         raise RuntimeError(f"{args[0]} did not start: {line!r}")
     return elapsed, int(line.split()[1])
-
-
-def compiled() -> None:
-    """Byte-compile callback-tui as an installed package is: an editable install under
-    PYTHONDONTWRITEBYTECODE would otherwise compile every module at every start, a cost
-    the floor (Textual, installed compiled) does not pay and a clinic's install does not."""
-    import compileall
-
-    import callback_tui
-
-    compileall.compile_dir(Path(callback_tui.__file__).parent, quiet=1)
 
 
 def main() -> None:

@@ -26,7 +26,7 @@ HERE = Path(__file__).parent
 OUT = HERE / "out"
 sys.path.insert(0, str(HERE))
 
-from entry import command, environment  # noqa: E402
+from entry import command, compiled, environment  # noqa: E402
 from generate import generate  # noqa: E402
 
 SIZE = (36, 120)
@@ -109,4 +109,5 @@ def report(figures: dict[str, float]) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=7)
+    compiled()
     report(measure(parser.parse_args().rounds))

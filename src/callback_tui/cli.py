@@ -36,8 +36,9 @@ class UserError(Exception):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(commands=not opens_the_app(words))
+    args = parser.parse_args(words)
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
         return handler(args)
@@ -53,7 +54,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
-def build_parser() -> argparse.ArgumentParser:
+OPENING_OPTIONS = ("--db", "--settings", "--initials")
+"""The options of the plain start; each takes a value."""
+
+
+def opens_the_app(words: Sequence[str]) -> bool:
+    """True for the plain start, `callback-tui [--db X] [--settings F] [--initials AB]`,
+    well formed: it is parsed without building the command parsers (a tenth of the time
+    to the painted queue). Anything else, help and mistakes included, gets the full parser."""
+    words = list(words)
+    while words:
+        name, equals, _value = words.pop(0).partition("=")
+        if name not in OPENING_OPTIONS:
+            return False
+        if not equals:
+            if not words or words[0].startswith("-"):
+                return False  # a value is missing: the full parser says so
+            words.pop(0)
+    return True
+
+
+def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
+    """The command line; `commands=False` leaves out every command (see opens_the_app)."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--db",
@@ -77,15 +99,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--initials", metavar="AB", help="start on this person's queue")
     parser.set_defaults(handler=run_tui)
-    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    if not commands:
+        return parser
+    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
 
-    demo = commands.add_parser(
+    demo = subparsers.add_parser(
         "demo", parents=[common], help="open the app on a fresh demo clinic (a temporary database)"
     )
     demo.add_argument("--initials", metavar="AB", help="start on this person's queue")
     demo.set_defaults(handler=run_demo)
 
-    staff = commands.add_parser("staff", parents=[common], help="add or list staff")
+    staff = subparsers.add_parser("staff", parents=[common], help="add or list staff")
     staff_commands = staff.add_subparsers(title="staff commands", metavar="ACTION", required=True)
     add = staff_commands.add_parser("add", parents=[common], help="add a person")
     add.add_argument("initials", help="2-4 letters, unique")
@@ -99,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--format", choices=FORMATS, default="table")
     listing.set_defaults(handler=run_staff_list)
 
-    imp = commands.add_parser(
+    imp = subparsers.add_parser(
         "import", parents=[common], help="create callbacks from a visits / messages CSV"
     )
     imp.add_argument("file", type=Path)
@@ -115,7 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imp.set_defaults(handler=run_import)
 
-    lst = commands.add_parser("list", parents=[common], help="the queue, for printing or scripts")
+    lst = subparsers.add_parser("list", parents=[common], help="the queue, for printing or scripts")
     lst.add_argument("--date", type=_day, metavar="YYYY-MM-DD", help="whose list (default today)")
     lst.add_argument("--initials", metavar="AB", help="one person's queue, with their pools")
     lst.add_argument(
@@ -128,7 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
         noun: str, help: str, handler: Callable[[argparse.Namespace], int]
     ) -> argparse.ArgumentParser:
         """`NOUN list [--format …]`, for the records that have nothing but a listing yet."""
-        group = commands.add_parser(noun, parents=[common], help=f"list {noun}")
+        group = subparsers.add_parser(noun, parents=[common], help=f"list {noun}")
         actions = group.add_subparsers(title=f"{noun} commands", metavar="ACTION", required=True)
         lister = actions.add_parser("list", parents=[common], help=help)
         lister.add_argument("--format", choices=FORMATS, default="table")
@@ -144,14 +168,14 @@ def build_parser() -> argparse.ArgumentParser:
     incident_list = list_command("incidents", "incidents, oldest first", run_incidents_list)
     incident_list.add_argument("--open", action="store_true", help="only those still open")
 
-    exp = commands.add_parser("export", parents=[common], help="every record, as JSON or CSV")
+    exp = subparsers.add_parser("export", parents=[common], help="every record, as JSON or CSV")
     exp.add_argument("--format", choices=("json", "csv"), default="json")
     exp.add_argument("--table", choices=EXPORTED, default="callbacks", help="with csv: which table")
     exp.add_argument("--from", dest="first", type=_day, metavar="YYYY-MM-DD")
     exp.add_argument("--to", dest="last", type=_day, metavar="YYYY-MM-DD")
     exp.set_defaults(handler=run_export)
 
-    bak = commands.add_parser(
+    bak = subparsers.add_parser(
         "backup", parents=[common], help="copy the database file now, or list the copies"
     )
     bak.add_argument(
@@ -164,13 +188,13 @@ def build_parser() -> argparse.ArgumentParser:
     bak.add_argument("--format", choices=FORMATS, help="with --list (default table)")
     bak.set_defaults(handler=run_backup)
 
-    res = commands.add_parser(
+    res = subparsers.add_parser(
         "restore", parents=[common], help="put a backup in place of the database"
     )
     res.add_argument("file", metavar="FILE", help="the backup to restore")
     res.set_defaults(handler=run_restore)
 
-    ver = commands.add_parser(
+    ver = subparsers.add_parser(
         "verify", parents=[common], help="check the file and that the audit trail is unbroken"
     )
     ver.set_defaults(handler=run_verify)

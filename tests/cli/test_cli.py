@@ -308,3 +308,35 @@ def test_a_piped_table_keeps_its_columns_aligned_with_wide_names(run: Run) -> No
     assert header.split() == ["initials", "name", "role"]
     # The role column starts at one terminal column on every line (李小龍 takes six).
     assert header.index("role") == wide.index("assistant") + 3 == accented.index("doctor")
+
+
+@pytest.mark.parametrize(
+    ("words", "plain"),
+    [
+        ([], True),
+        (["--initials", "AB"], True),
+        (["--db", "x.db", "--settings=s.toml", "--initials=AB"], True),
+        (["--db"], False),  # the value is missing: the full parser says so
+        (["--db", "--initials", "AB"], False),
+        (["--help"], False),
+        (["--version"], False),
+        (["list"], False),
+        (["--db", "x.db", "lsit"], False),  # a mistyped command is named as one
+        (["--initials", "AB", "demo"], False),
+    ],
+)
+def test_only_the_plain_start_skips_the_command_parsers(words: list[str], plain: bool) -> None:
+    from callback_tui.cli import build_parser, opens_the_app
+
+    assert opens_the_app(words) is plain
+    if plain:  # parsed the same either way
+        lean = build_parser(commands=False).parse_args(words)
+        assert lean == build_parser().parse_args(words)
+
+
+def test_a_start_with_a_missing_value_or_a_mistyped_command_is_told_off(run: Run) -> None:
+    missing = run("--db")
+    assert missing.returncode == 2
+    assert "COMMAND" in missing.stderr and "--db: expected one argument" in missing.stderr
+    typo = run("--initials", "AB", "lsit")
+    assert typo.returncode == 2 and "invalid choice: 'lsit'" in typo.stderr
