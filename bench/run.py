@@ -79,7 +79,7 @@ def main() -> None:
         "memory_vs_floor_1y": one_kib / floor_kib,
         "list_vs_taskwarrior": taskwarrior.measure(args.rounds),
         "terminal": terminal.measure(args.rounds),
-        "ui_save": ui_save.measure(),
+        "ui_save": ui_save.measure_apart(),
         "search_10y": measure_search(sets["10y"]),
         "import": measure_import(),
     }

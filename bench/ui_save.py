@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import sqlite3
 import statistics
+import subprocess
 import sys
 import time
 from contextlib import closing
@@ -180,7 +182,28 @@ def report(figures: dict[str, float]) -> None:
     )
 
 
+def measure_apart(saves: int = SAVES) -> dict[str, float]:
+    """`measure`, in a process of its own, as the app runs: not beside the data sets and
+    figures of a whole benchmark run, which every collection would walk too."""
+    done = subprocess.run(
+        [sys.executable, __file__, "--saves", str(saves), "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"bench/ui_save.py failed:\n{done.stderr}")
+    figures: dict[str, float] = json.loads(done.stdout.splitlines()[-1])
+    return figures
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--saves", type=int, default=SAVES)
-    report(measure(parser.parse_args().saves))
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args()
+    figures = measure(args.saves)
+    if args.json:
+        print(json.dumps(figures))
+    else:
+        report(figures)

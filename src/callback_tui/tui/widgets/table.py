@@ -57,6 +57,7 @@ class Table(DataTable[Any]):
     def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
         """Widen the columns for new rows, measuring each text only once per content."""
         console = self.app.console
+        screen_width = console.width  # a measure is at most the screen's width
         columns = self.ordered_columns
         others: list[RowKey] = []
         for row_key in new_rows:
@@ -70,7 +71,7 @@ class Table(DataTable[Any]):
                 continue
             for column, cell, content in zip(columns, cells, contents, strict=True):
                 assert content is not None
-                known = (content, console.width)  # a measure is at most the screen's width
+                known = (content, screen_width)
                 width = self._widths.get(known)
                 if width is None:
                     width = self._widths[known] = measure(console, cell, 1)
