@@ -71,7 +71,8 @@ def shown(app: object) -> list[list[str]]:
 
 
 async def settle(pilot: Pilot[None]) -> None:
-    """Let workers start and finish, their messages land and the screen repaint.
+    """Let workers start and finish, their messages land, typed keys reach the screens
+    they wait for (tui/keys.py), and the screen repaint.
 
     Under load a worker may not have started yet when we look, so wait for what the
     screen shows, not only for the workers that happen to exist (up to 10 s).
@@ -81,7 +82,8 @@ async def settle(pilot: Pilot[None]) -> None:
         with contextlib.suppress(WorkerCancelled):
             await pilot.app.workers.wait_for_complete()
         await pilot.pause()
-        if _loaded(pilot.app) and not pilot.app.workers:
+        keys = getattr(pilot.app, "keys", None)
+        if _loaded(pilot.app) and not pilot.app.workers and (keys is None or keys.idle):
             break
         await pilot.pause(0.05)
     await pilot.pause()

@@ -12,6 +12,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding
@@ -20,6 +21,7 @@ from textual.screen import Screen
 from callback_tui.config import Clinic
 from callback_tui.store.engine import ChangeWatcher, Database
 from callback_tui.store.errors import DamagedFile, DeskError
+from callback_tui.tui.keys import KeyGate
 from callback_tui.tui.messages import DataChanged
 from callback_tui.tui.watches import drop_detached_watches, drop_style_caches
 from callback_tui.tui.workers import desk_work, show_desk_error
@@ -122,12 +124,19 @@ class CallbackApp(App[None]):
         self._painted = False
         self._freeze_heap = freeze_heap
         self._first_queue: tuple[str, date, Future[Queue]] | None = None
+        self.keys = KeyGate(self)
+        """Typed keys, one at a time (tui/keys.py); screens hold it while they fill in."""
         if initials:
             self._read_first_queue(initials)
 
     def _let_go_of_removed_widgets(self) -> None:
         drop_detached_watches(self)
         drop_style_caches()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not (event.is_forwarded or self.keys.admit(event)):
+            return  # a key from the terminal that waits its turn (tui/keys.py)
+        await super().on_event(event)
 
     def pop_screen(self) -> AwaitComplete:
         """Close the screen on top; once the one beneath is painted, let go of its widgets

@@ -13,6 +13,8 @@ still reaches Textual and ends the app as before.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
+from dataclasses import dataclass
 from functools import wraps
 from typing import Concatenate, ParamSpec, TypeVar
 
@@ -21,6 +23,7 @@ from textual.dom import DOMNode
 from textual.worker import Worker
 
 from callback_tui.store.errors import DeskError
+from callback_tui.tui.keys import KeyGate
 
 P = ParamSpec("P")
 Node = TypeVar("Node", bound=DOMNode)
@@ -42,20 +45,56 @@ def reporting(node: DOMNode, run: Callable[[], None]) -> Callable[[], None]:
 
 
 def desk_work(
-    *, group: str, exclusive: bool = False
+    *, group: str, exclusive: bool = False, holds_keys: bool = False
 ) -> Callable[[Callable[Concatenate[Node, P], None]], Callable[Concatenate[Node, P], Worker[None]]]:
-    """`@work(thread=True)` for the screens: a DeskError it raises is shown, not raised."""
+    """`@work(thread=True)` for the screens: a DeskError it raises is shown, not raised.
+
+    `holds_keys`: keys typed meanwhile wait until the worker is done (tui/keys.py): for a
+    save that closes its screen, whose next keys belong to the screen beneath.
+    """
 
     def decorate(
         method: Callable[Concatenate[Node, P], None],
     ) -> Callable[Concatenate[Node, P], Worker[None]]:
         @wraps(method)
         def body(node: Node, *args: P.args, **kwargs: P.kwargs) -> None:
-            reporting(node, lambda: method(node, *args, **kwargs))()
+            held = kwargs.pop(HOLD, None)
+            try:
+                reporting(node, lambda: method(node, *args, **kwargs))()
+            finally:
+                if isinstance(held, Held):
+                    # Through the gate's own app: a closed dialog no longer has one.
+                    with suppress(RuntimeError):  # the app has closed: nothing to release
+                        held.gate.app.call_from_thread(held.gate.release, held.token)
 
-        return work(thread=True, group=group, exclusive=exclusive)(body)
+        started = work(thread=True, group=group, exclusive=exclusive)(body)
+        if not holds_keys:
+            return started
+
+        def start(node: Node, /, *args: P.args, **kwargs: P.kwargs) -> Worker[None]:
+            gate = key_gate(node)
+            kwargs[HOLD] = Held(gate, gate.hold())
+            return started(node, *args, **kwargs)
+
+        return start
 
     return decorate
+
+
+HOLD = "_callback_tui_key_hold"
+"""The keyword that carries a worker's key hold from its start to its end."""
+
+
+@dataclass(frozen=True)
+class Held:
+    gate: KeyGate
+    token: object
+
+
+def key_gate(node: DOMNode) -> KeyGate:
+    """The app's gate for typed keys (any app built here has one)."""
+    gate = getattr(node.app, "keys", None)
+    return gate if isinstance(gate, KeyGate) else KeyGate(node.app)
 
 
 def show_desk_error(node: DOMNode, error: DeskError) -> None:

@@ -175,7 +175,7 @@ class AddCallbackScreen(ModalScreen[int | None]):
         show_errors(self, {})
         self._save(form)
 
-    @desk_work(group="write", exclusive=True)
+    @desk_work(group="write", exclusive=True, holds_keys=True)
     def _save(self, form: VisitForm) -> None:
         app = app_of(self)
         try:

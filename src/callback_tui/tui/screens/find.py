@@ -46,6 +46,9 @@ class FindPatient(ModalScreen[Found | None]):
     def loaded(self) -> bool:
         return self.searched == self.query_one(Input).value
 
+    ready_for_keys = True
+    """Typing goes on while the results catch up (tui/keys.py)."""
+
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static(self.title_text, classes="title", markup=False)

@@ -74,10 +74,16 @@ class IncidentScreen(Screen[None]):
         """The clinic's office manager, when it has just one (step 2 starts with them)."""
         self.patient_id: int | None = None
         """The patient on file picked with ctrl+f (step 1)."""
+        self._filled = False
+        """The step's fields are on screen with what was kept in them (keys wait till then)."""
 
     @property
     def loaded(self) -> bool:
         return self.incident_id is None or self.view is not None
+
+    @property
+    def ready_for_keys(self) -> bool:
+        return self._filled
 
     @property
     def step(self) -> Step:
@@ -126,6 +132,7 @@ class IncidentScreen(Screen[None]):
         self.query_one("#title", Static).update(title)
         self.query_one("#progress", Static).update(self._progress())
         self.query_one("#facts", Static).update(self._facts())
+        self._filled = False
         form = self.query_one("#form", VerticalScroll)
         form.remove_children()
         form.mount_all(list(self._fields(step)))
@@ -281,6 +288,7 @@ class IncidentScreen(Screen[None]):
                 if button:
                     button.first(RadioButton).value = True
         self._shown = self._values()
+        self._filled = True
         steady_cursors(self)
         first = self.query("#form Input, #form TextArea, #form RadioSet")
         if first:
@@ -395,7 +403,7 @@ class IncidentScreen(Screen[None]):
             return
         self._keep_worker(values, then_leave)
 
-    @desk_work(group="incident-write", exclusive=True)
+    @desk_work(group="incident-write", exclusive=True, holds_keys=True)
     def _keep_worker(self, values: dict[str, str], then_leave: bool) -> None:
         app = app_of(self)
         problem = self._keep_now(values)
@@ -419,7 +427,7 @@ class IncidentScreen(Screen[None]):
             return str(exc)
         return None
 
-    @desk_work(group="incident-write", exclusive=True)
+    @desk_work(group="incident-write", exclusive=True, holds_keys=True)
     def _write(
         self, step: Step, values: dict[str, str], occurred_at: datetime | None = None
     ) -> None:

@@ -224,7 +224,7 @@ class OutcomeScreen(ModalScreen[Logged | None]):
         self._save(self.row, entry)
 
     # The row goes with the entry: a reload may replace self.row while this runs.
-    @desk_work(group="write", exclusive=True)
+    @desk_work(group="write", exclusive=True, holds_keys=True)
     def _save(self, row: QueueRow, entry: CallOutcome) -> None:
         app = app_of(self)
         try:

@@ -152,7 +152,7 @@ class TaskDoneScreen(ModalScreen[bool]):
     def _submitted(self, event: Input.Submitted) -> None:
         self._save(event.value)
 
-    @desk_work(group="write", exclusive=True)
+    @desk_work(group="write", exclusive=True, holds_keys=True)
     def _save(self, note: str) -> None:
         app = app_of(self)
         try:

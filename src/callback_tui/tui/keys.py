@@ -1,0 +1,144 @@
+"""Typed keys, taken one at a time: none lost, none ahead of what the one before it did.
+
+Textual hands each key from the terminal to the focused widget's queue and goes straight on
+to the next, so a fast typist's keys run ahead of their effects: after `enter`, the `n` that
+was meant for the Log call dialog reaches the queue's table before the dialog exists; after
+`tab`, the space meant for the next checkbox lands in the text area the tab is leaving.
+
+`KeyGate` lets the app take a key only once everything the one before it set off has settled
+(every widget's messages handled, the screen on top mounted and its after-paint work done)
+and the screen on top is ready for keys (its rows or fields filled in: a screen says so with
+`ready_for_keys`, else `loaded`, else it is ready). The others wait, in order. Work that
+decides where the next keys go, such as a save that closes a dialog, holds the gate closed
+until it is done (`hold` / `release`).
+
+Nothing waits for ever: a key is let through after WAIT_LIMIT whatever the screen is doing
+(a stuck keyboard is worse than a race).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from typing import TYPE_CHECKING, Any
+
+from textual import events
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+WAIT_LIMIT = 2.0
+"""Seconds a key waits at most: for the one before it to settle, or for the screen."""
+POLL = 0.002
+"""Seconds between looks, once a few immediate looks found the app still busy."""
+
+
+class KeyGate:
+    """One key at a time (see the module's docstring)."""
+
+    def __init__(self, app: App[Any]) -> None:
+        self.app = app
+        self.waiting: deque[events.Key] = deque()
+        self._in_hand = False
+        """A key was let through and what it set off has not settled yet."""
+        self._since = 0.0
+        """When the key in hand was let through, or the first waiting key began to wait."""
+        self._holds: dict[object, float] = {}
+        """Holds in force, by token, with when each was taken."""
+        self._passed: events.Key | None = None
+        self._watcher: asyncio.Task[None] | None = None
+
+    # -- the app's side -------------------------------------------------------------------
+
+    def admit(self, key: events.Key) -> bool:
+        """Whether `key`, fresh from the terminal, may be handled now; if not, it waits."""
+        if key is self._passed:
+            self._passed = None
+        elif self.waiting or self._in_hand or not self._open():
+            if not self.waiting:
+                self._since = self._now()
+            self.waiting.append(key)
+            self._watch()
+            return False
+        self._in_hand = True
+        self._since = self._now()
+        self._watch()
+        return True
+
+    # -- the screens' side ----------------------------------------------------------------
+
+    def hold(self) -> object:
+        """Keep keys waiting until `release(token)` (a save that will close its dialog, say).
+
+        A hold lapses after WAIT_LIMIT even if never released (its worker cancelled before
+        it ran, say): keys are never stopped for good."""
+        token = object()
+        self._holds[token] = self._now()
+        return token
+
+    def release(self, token: object) -> None:
+        self._holds.pop(token, None)
+        self._watch()
+
+    @property
+    def idle(self) -> bool:
+        """No key in hand and none waiting."""
+        return not (self._in_hand or self.waiting)
+
+    # -- inside ---------------------------------------------------------------------------
+
+    def _now(self) -> float:
+        return asyncio.get_running_loop().time()
+
+    def _watch(self) -> None:
+        if self._watcher is None or self._watcher.done():
+            self._watcher = asyncio.create_task(self._run())
+
+    async def _run(self) -> None:
+        looks = 0
+        while self._in_hand or self.waiting:
+            await asyncio.sleep(0 if looks < 20 else POLL)
+            looks += 1
+            overdue = self._now() - self._since > WAIT_LIMIT
+            if self._in_hand and (overdue or self._settled()):
+                self._in_hand = False
+                self._since = self._now()
+            if not self._in_hand and self.waiting and (overdue or self._open()):
+                self._passed = self.waiting.popleft()
+                self._in_hand = True  # until the app takes it (admit), and it settles
+                self._since = self._now()
+                self.app.post_message(self._passed)
+                looks = 0
+
+    def _open(self) -> bool:
+        """Whether the screen on top may take a key now."""
+        if self._holds:
+            now = self._now()
+            for token, since in list(self._holds.items()):
+                if now - since > WAIT_LIMIT:
+                    del self._holds[token]
+            if self._holds:
+                return False
+        try:
+            screen = self.app.screen
+        except Exception:  # no screen yet, or the app is closing: nothing to wait for
+            return True
+        ready = getattr(screen, "ready_for_keys", getattr(screen, "loaded", True))
+        return bool(ready) and self._settled()
+
+    def _settled(self) -> bool:
+        """Whether every message sent so far has been handled, and the screen is painted."""
+        app = self.app
+        try:
+            screen = app.screen
+        except Exception:
+            return True
+        if not screen.is_mounted or screen._callbacks:
+            return False
+        return all(
+            pump._message_queue.empty()
+            and pump._pending_message is None
+            and not pump._next_callbacks
+            for pump in (app, *app._registry)
+            if not pump._closed
+        )

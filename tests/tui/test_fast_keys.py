@@ -1,0 +1,130 @@
+"""Keys typed faster than the screens open: none is lost, none lands in the wrong place."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session, select
+from textual import events
+from textual.app import App
+from textual.keys import _character_to_key
+
+from callback_tui.store.services import FrontDesk
+from callback_tui.store.tables import Attempt, Callback, Note
+from callback_tui.tui.screens.incident import IncidentScreen
+from callback_tui.tui.screens.today import TodayScreen
+from tests.conftest import add_visit
+from tests.tui.conftest import SIZE, MakeApp, settle
+
+
+def type_fast(app: App[None], *keys: str) -> None:
+    """Send `keys` as a terminal does when a person types quickly: all at once, in order,
+    without waiting for the app to finish with one before the next arrives."""
+    driver = app._driver
+    assert driver is not None
+    for key in keys:
+        name = _character_to_key(key) if len(key) == 1 and not key.isalnum() else key
+        event = events.Key(name, key if len(key) == 1 else None)
+        event.set_sender(app)
+        driver.send_message(event)
+
+
+def attempts(desk: FrontDesk) -> list[Attempt]:
+    with Session(desk.database.engine) as session:
+        return list(session.exec(select(Attempt)))
+
+
+async def test_enter_n_ctrl_s_typed_at_once_logs_no_answer(desk: FrontDesk, make: MakeApp) -> None:
+    add_visit(desk, patient="Biscuit")
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        type_fast(app, "enter", "n", "ctrl+s")
+        await settle(pilot)
+    assert [a.outcome for a in attempts(desk)] == ["no_answer"]
+
+
+async def test_enter_s_typed_notes_ctrl_s_at_once(desk: FrontDesk, make: MakeApp) -> None:
+    add_visit(desk, patient="Biscuit")
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        type_fast(app, "enter", "s", *"Eating well", "tab", "space", "ctrl+s")
+        await settle(pilot)
+    (attempt,) = attempts(desk)
+    assert (attempt.outcome, attempt.notes) == ("spoke", "Eating well")
+    with Session(desk.database.engine) as session:
+        callback = session.exec(select(Callback)).one()
+        (draft,) = session.exec(select(Note))  # the tab and space ticked "Concern for doctor"
+    assert callback.status == "completed"
+    assert draft.status == "draft" and "Eating well" in draft.body
+
+
+async def test_save_then_enter_at_once_opens_the_next_call(desk: FrontDesk, make: MakeApp) -> None:
+    add_visit(desk, patient="Biscuit")
+    add_visit(desk, patient="Luna", client="Maria Gonzalez", phone="(312) 555-0102")
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        # The second enter belongs to the queue once the first call is saved, not to the
+        # dialog's notes while the save is still being written.
+        type_fast(app, "enter", "s", "ctrl+s", "enter", "l", "ctrl+s")
+        await settle(pilot)
+    logged = sorted((a.outcome, a.notes) for a in attempts(desk))
+    assert logged == [("left_message", ""), ("spoke", "")]
+
+
+async def test_words_typed_as_the_incident_form_opens_land_in_its_first_field(
+    desk: FrontDesk, make: MakeApp
+) -> None:
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        type_fast(app, "i", *"Mrs Ortiz")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, IncidentScreen)
+        assert screen.focused is not None
+        assert getattr(screen.focused, "value", None) == "Mrs Ortiz"
+
+
+async def test_escape_and_keys_at_once_go_to_the_screen_beneath(
+    desk: FrontDesk, make: MakeApp
+) -> None:
+    add_visit(desk, patient="Biscuit")
+    add_visit(desk, patient="Luna", client="Maria Gonzalez", phone="(312) 555-0102")
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        type_fast(app, "enter", "escape", "j", "enter", "n", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)
+    (attempt,) = attempts(desk)
+    with Session(desk.database.engine) as session:
+        tried = session.get(Callback, attempt.callback_id)
+    assert tried is not None and attempt.outcome == "no_answer"
+    assert tried.patient_id != first_patient(desk)
+
+
+def first_patient(desk: FrontDesk) -> int:
+    with Session(desk.database.engine) as session:
+        return min(c.patient_id for c in session.exec(select(Callback)))
+
+
+async def test_a_hold_never_released_stops_keys_only_for_a_while(
+    desk: FrontDesk, make: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from callback_tui.tui import keys
+
+    monkeypatch.setattr(keys, "WAIT_LIMIT", 0.2)
+    add_visit(desk, patient="Biscuit")
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.keys.hold()  # say, a worker cancelled before it could release it
+        type_fast(app, "enter")
+        await pilot.pause(0.05)
+        assert isinstance(app.screen, TodayScreen) and app.keys.waiting
+        await pilot.pause(0.5)
+        await settle(pilot)
+        assert not isinstance(app.screen, TodayScreen)  # the Log call dialog opened
+        assert app.keys.idle
