@@ -23,14 +23,28 @@ from collections import deque
 from typing import TYPE_CHECKING, Any
 
 from textual import events
+from textual.css.query import NoMatches
 
 if TYPE_CHECKING:
     from textual.app import App
+    from textual.screen import Screen
 
 WAIT_LIMIT = 2.0
 """Seconds a key waits at most: for the one before it to settle, or for the screen."""
 POLL = 0.002
 """Seconds between looks, once a few immediate looks found the app still busy."""
+
+
+def ready_for_keys(screen: Screen[Any]) -> bool:
+    """Whether `screen` has what it shows (rows, filled fields) and may take keys."""
+    if not screen.is_mounted:
+        return False
+    try:
+        if hasattr(type(screen), "ready_for_keys"):
+            return bool(screen.ready_for_keys)  # type: ignore[attr-defined]
+        return bool(getattr(screen, "loaded", True))
+    except NoMatches:  # its widgets are not all there yet
+        return False
 
 
 class KeyGate:
@@ -123,8 +137,7 @@ class KeyGate:
             screen = self.app.screen
         except Exception:  # no screen yet, or the app is closing: nothing to wait for
             return True
-        ready = getattr(screen, "ready_for_keys", getattr(screen, "loaded", True))
-        return bool(ready) and self._settled()
+        return ready_for_keys(screen) and self._settled()
 
     def _settled(self) -> bool:
         """Whether every message sent so far has been handled, and the screen is painted."""

@@ -70,34 +70,16 @@ class OutcomeScreen(ModalScreen[Logged | None]):
         and shows them in the second, so one paint shows the dialog gone and the rows new."""
         self.closed: str | None = None
         """Why no call can be saved any more (closed at another desk), once a reload said so."""
+        self.overtaken = False
+        """Another desk changed the callback while this was open (the queue beneath is old)."""
 
     def compose(self) -> ComposeResult:
-        clinic = app_of(self).clinic
-        row = self.row
-        known = clinic.profile.reasons.get(row.reason)
-        script = fill(
-            clinic.scripts,
-            known.script if known else "general",
-            {
-                "client": row.client,
-                "patient": row.patient,
-                "caller": self.caller,
-                "clinic": clinic.settings.clinic_name,
-                "clinic_phone": clinic.settings.clinic_phone,
-            },
-        )
         with Vertical(id="dialog"):
-            title = Text("Log call · ", style="bold")
-            title.append(row.patient)
-            if row.species:
-                title.append(f" ({row.species})")
-            title.append(" · ")
-            title.append(row.client)
-            yield Static(title, classes="title")
+            yield Static(self._title(), classes="title", id="title")
             yield Static(self._facts(), classes="facts", id="facts")
             yield Static("", id="notice", markup=False)
             with VerticalScroll(id="script"):
-                yield Static(_script_text(script), markup=False)
+                yield Static(self._script(), id="script-text", markup=False)
             with Horizontal(id="entry"):
                 with RadioSet(id="outcome"):
                     for key, outcome in OUTCOME_KEYS.items():
@@ -127,6 +109,33 @@ class OutcomeScreen(ModalScreen[Logged | None]):
                     yield FieldError("duration")
                     yield FieldError("justification")
         yield Footer()
+
+    def _title(self) -> Text:
+        row = self.row
+        title = Text("Log call · ", style="bold")
+        title.append(row.patient)
+        if row.species:
+            title.append(f" ({row.species})")
+        title.append(" · ")
+        title.append(row.client)
+        return title
+
+    def _script(self) -> Text:
+        clinic = app_of(self).clinic
+        row = self.row
+        known = clinic.profile.reasons.get(row.reason)
+        script = fill(
+            clinic.scripts,
+            known.script if known else "general",
+            {
+                "client": row.client,
+                "patient": row.patient,
+                "caller": self.caller,
+                "clinic": clinic.settings.clinic_name,
+                "clinic_phone": clinic.settings.clinic_phone,
+            },
+        )
+        return _script_text(script)
 
     def _facts(self) -> Text:
         row = self.row
@@ -160,6 +169,33 @@ class OutcomeScreen(ModalScreen[Logged | None]):
         steady_cursors(self)
         self.set_class(self.row.do_not_call, "-do-not-call")
         self.query_one(RadioSet).focus()
+
+    def reuse(
+        self,
+        row: QueueRow,
+        initials: str,
+        caller: str,
+        after_save: Callable[[], Callable[[], None] | None] | None = None,
+    ) -> None:
+        """Ready for another call, as if new (the app keeps one dialog: see app.push_kept)."""
+        self.row, self.initials, self.caller, self.after_save = row, initials, caller, after_save
+        self.closed, self.overtaken = None, False
+        self.query_one("#title", Static).update(self._title())
+        self.query_one("#facts", Static).update(self._facts())
+        self.query_one("#script-text", Static).update(self._script())
+        self.query_one("#script", VerticalScroll).scroll_home(animate=False)
+        notice = self.query_one("#notice", Static)
+        notice.update("")
+        notice.remove_class("-warning", "-error")
+        show_errors(self, {})
+        clear_choice(self.query_one(RadioSet))
+        self.query_one("#notes", TextArea).load_text("")
+        for box in self.query(Checkbox):
+            box.value = False
+        for field in self.query(Input):
+            field.value = ""
+        self.set_class(row.do_not_call, "-do-not-call")
+        self.set_focus(self.query_one(RadioSet))
 
     def action_pick(self, key: str) -> None:
         outcome = OUTCOME_KEYS[key]
@@ -248,6 +284,7 @@ class OutcomeScreen(ModalScreen[Logged | None]):
 
     def _overtaken(self, refusal: str, fresh: QueueRow | None) -> None:
         """Another desk got there first: show the callback as it is now, under what was typed."""
+        self.overtaken = True
         show_errors(self, {})
         before, self.row = self.row, fresh or self.row
         self.query_one("#facts", Static).update(self._facts())
@@ -281,6 +318,14 @@ class OutcomeScreen(ModalScreen[Logged | None]):
         notice.set_class(not error, "-warning")
         notice.set_class(error, "-error")
         notice.scroll_visible()
+
+
+def clear_choice(choices: RadioSet) -> None:
+    """No button pressed, as a new set starts (a set will not let go of its choice itself)."""
+    with choices.prevent(RadioButton.Changed, RadioSet.Changed):
+        for button in choices.query(RadioButton):
+            button.value = False
+    choices._pressed_button = None
 
 
 def minutes(typed: str) -> int | None:

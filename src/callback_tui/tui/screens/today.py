@@ -231,13 +231,17 @@ class TodayScreen(ListScreen):
                 self.notify(outcome_summary(result, app.clinic.calendar), markup=False)
                 if result.draft is not None and result.draft.id is not None:
                     self._edit(result.draft.id)  # the concern, ready for more words
-            if not shown:
-                # Nothing logged here: the dialog may have met another desk's change.
+            if not shown and (result is not None or dialog.overtaken):
+                # Logged, but its rows were not read in the save; or not logged here because
+                # another desk changed the callback: the rows shown are old. (A dialog closed
+                # with nothing done leaves them as they were: nothing to read again.)
                 self.reload()
 
         member = self.queue.member if self.queue else None
         caller = member.name if member else self.initials
-        self.app.push_screen(OutcomeScreen(row, self.initials, caller, read_after_save), logged)
+        dialog = app.push_kept(
+            OutcomeScreen, row, self.initials, caller, read_after_save, callback=logged
+        )
 
     def action_claim(self) -> None:
         row = self.current_row()

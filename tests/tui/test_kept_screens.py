@@ -1,0 +1,87 @@
+"""Dialogs the desk opens all day are built once and kept: each opening is as good as new."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlmodel import Session, select
+from textual.widgets import Checkbox, Input, RadioSet, Static, TextArea
+
+from callback_tui.store.services import FrontDesk
+from callback_tui.store.tables import Attempt
+from callback_tui.tui.screens.outcome import OutcomeScreen
+from callback_tui.tui.screens.today import TodayScreen
+from tests.conftest import add_visit
+from tests.tui.conftest import SIZE, MakeApp, settle, shown
+
+
+async def test_the_call_dialog_is_kept_and_comes_back_empty_for_the_next_row(
+    desk: FrontDesk, make: MakeApp
+) -> None:
+    add_visit(desk, patient="Biscuit")
+    add_visit(desk, patient="Luna", client="Maria Gonzalez", phone="(312) 555-0102")
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        first = app.screen
+        assert isinstance(first, OutcomeScreen)
+        patient = first.row.patient
+        await pilot.press("ctrl+s")  # nothing picked: refused, with the field's error shown
+        await settle(pilot)
+        assert str(first.query_one("#error-outcome", Static).render())
+        await pilot.press("n", *"No pickup", "tab", "tab", "space", "tab", "space")  # booked, ID
+        first.query_one("#duration", Input).value = "3"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)
+
+        today = app.screen
+        assert isinstance(today, TodayScreen)
+        # Tried once, Biscuit stays on the list, now after Luna: go up to Luna.
+        assert [cells[1] for cells in shown(app)] == ["Luna", "Biscuit"]
+        await pilot.press("k", "enter")
+        again = app.screen
+        assert again is first  # the same dialog, kept
+        assert again.row.patient != patient
+        assert patient not in str(again.query_one("#title", Static).render())
+        assert again.row.patient in str(again.query_one("#title", Static).render())
+        assert again.query_one(RadioSet).pressed_button is None
+        assert again.query_one("#notes", TextArea).text == ""
+        assert not any(box.value for box in again.query(Checkbox))
+        assert all(field.value == "" for field in again.query(Input))
+        assert not str(again.query_one("#error-outcome", Static).render())
+        assert app.focused is again.query_one(RadioSet)
+        await pilot.press("s", "ctrl+s")
+        await settle(pilot)
+    with Session(desk.database.engine) as session:
+        logged = [(a.outcome, a.notes, a.duration_minutes) for a in session.exec(select(Attempt))]
+    assert sorted(logged) == [("no_answer", "No pickup", 3), ("spoke", "", None)]
+
+
+async def test_a_dialog_closed_with_nothing_done_reads_nothing_again(
+    desk: FrontDesk, make: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from callback_tui.store import queries
+
+    add_visit(desk, patient="Biscuit")
+    reads: list[str] = []
+    read_today = queries.today
+
+    def counted(*args: Any, **kwargs: Any) -> queries.Queue:
+        reads.append("today")
+        return read_today(*args, **kwargs)
+
+    monkeypatch.setattr(queries, "today", counted)
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        before = len(reads)
+        await pilot.press("enter", "escape")
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)
+        assert len(reads) == before  # escape is instant: the rows shown are still right
+        await pilot.press("enter", "s", "ctrl+s")
+        await settle(pilot)
+        assert len(reads) == before + 1  # a save reads the queue once, in the save
