@@ -200,7 +200,8 @@ class TodayScreen(ListScreen):
     # -- actions --------------------------------------------------------------------------
 
     def action_log_call(self) -> None:
-        from callback_tui.tui.screens.outcome import OutcomeScreen
+        from callback_tui.domain import ladder
+        from callback_tui.tui.screens.outcome import OutcomeScreen, confirm_early
 
         row = self.current_row()
         if row is None:
@@ -228,7 +229,13 @@ class TodayScreen(ListScreen):
 
         def logged(result: Logged | None) -> None:
             if result is not None:
-                self.notify(outcome_summary(result, app.clinic.calendar), markup=False)
+                said = outcome_summary(result, app.clinic.calendar)
+                if result.early and not result.counted and result.callback.next_attempt_at:
+                    said += (
+                        " That window was tried already: this call does not count toward"
+                        f" the {app.clinic.policy.max_attempts} tries."
+                    )
+                self.notify(said, markup=False)
                 if result.draft is not None and result.draft.id is not None:
                     self._edit(result.draft.id)  # the concern, ready for more words
             if not shown:
@@ -237,7 +244,23 @@ class TodayScreen(ListScreen):
 
         member = self.queue.member if self.queue else None
         caller = member.name if member else self.initials
-        self.app.push_screen(OutcomeScreen(row, self.initials, caller, read_after_save), logged)
+
+        def call(early: bool) -> None:
+            screen = OutcomeScreen(row, self.initials, caller, read_after_save, early=early)
+            self.app.push_screen(screen, logged)
+
+        now = app.clinic.clock.now()
+        if not ladder.waits(row.next_attempt_at, now):
+            call(early=False)
+            return
+
+        # Each try belongs in another window: calling sooner is the person's explicit choice.
+        def answered(yes: bool | None) -> None:
+            if yes:
+                call(early=True)
+
+        when = ladder.next_try_words(row.next_attempt_at, now, app.clinic.calendar)
+        self.app.push_screen(confirm_early(f"{when}."), answered)
 
     def action_claim(self) -> None:
         row = self.current_row()
