@@ -9,6 +9,7 @@ import time
 import msgspec
 import pytest
 from sqlmodel import Session, func, select
+from textual.pilot import Pilot
 from textual.widgets import TextArea
 
 from callback_tui.config import load_clinic
@@ -393,15 +394,20 @@ def last_attempt_event(desk: FrontDesk) -> Event:
     return found
 
 
+async def missed_at_nine(pilot: Pilot[None], outcome: str = "n") -> None:
+    """Log a miss on the first row at 09:00: its next try is then from 12:00."""
+    await settle(pilot)
+    await pilot.press("enter", outcome, "ctrl+s")
+    await settle(pilot)
+
+
 async def test_enter_before_the_next_window_asks_and_y_logs_an_early_call(
     desk: FrontDesk, make: MakeApp
 ) -> None:
     (first,) = add_visit(desk)
     app = make()
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("enter", "b", "ctrl+s")  # busy at 09:00: next try from 12:00
-        await settle(pilot)
+        await missed_at_nine(pilot, "b")
         assert shown(app)[0][0] == "next 12:00"
 
         await pilot.press("enter")
@@ -432,9 +438,7 @@ async def test_an_early_miss_keeps_the_next_try_and_says_it_does_not_count(
     (first,) = add_visit(desk)
     app = make()
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("enter", "n", "ctrl+s")
-        await settle(pilot)
+        await missed_at_nine(pilot)
         await pilot.press("enter", "y", "b", "ctrl+s")  # called again early: busy
         await settle(pilot)
         assert [row[0] for row in shown(app)] == ["next 12:00"]
@@ -454,9 +458,7 @@ async def test_keys_typed_fast_on_a_row_waiting_for_its_window_log_nothing(
     add_visit(desk)
     app = make()
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("enter", "n", "ctrl+s")
-        await settle(pilot)
+        await missed_at_nine(pilot)
         # The habit of a quick retry: the question takes the n, and nothing is logged.
         await pilot.press("enter", "n", "ctrl+s")
         await settle(pilot)

@@ -3,7 +3,7 @@ call (one the person confirmed before that) counts for."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -11,34 +11,33 @@ from callback_tui.config import Clinic
 from callback_tui.domain.ladder import Decision, decide, next_try_words, too_early_words, waits
 from callback_tui.domain.vocab import Outcome, Priority, Status
 from tests.conftest import local
+from tests.unit.test_ladder import shown
 
 
-def early(
+def call(
     clinic: Clinic,
     outcome: Outcome,
     at: str,
     earlier: list[str],
-    next_try: str,
     *,
+    next_try: str | None = None,
     counted: int | None = None,
     priority: Priority = Priority.ROUTINE,
+    clinical: bool = True,
 ) -> Decision:
-    """`outcome` at `at`, called before the next try `next_try` the earlier misses set."""
+    """`outcome` at `at` after the misses `earlier` (`counted` of them tries), called before
+    the next try `next_try` when one is given."""
     return decide(
         outcome,
         local(at),
         [local(t) for t in earlier],
         priority=priority,
-        clinical=True,
+        clinical=clinical,
         policy=clinic.policy,
         calendar=clinic.calendar,
-        counted=len(earlier) if counted is None else counted,
-        early_of=local(next_try),
+        counted=counted,
+        early_of=local(next_try) if next_try else None,
     )
-
-
-def shown(clinic: Clinic, instant: datetime | None) -> str | None:
-    return None if instant is None else clinic.calendar.local(instant).strftime("%a %d %H:%M")
 
 
 # -- when the next try opens --------------------------------------------------------------
@@ -54,15 +53,7 @@ def test_the_wait_ends_exactly_at_the_window_start() -> None:
 
 def test_the_refusal_names_the_next_window_and_the_last_try(clinic: Clinic) -> None:
     # Missed yesterday afternoon and at 09:12 this morning: the evening is left.
-    decision = decide(
-        Outcome.NO_ANSWER,
-        local("2026-11-24 09:12"),
-        [local("2026-11-23 12:30")],
-        priority=Priority.ROUTINE,
-        clinical=True,
-        policy=clinic.policy,
-        calendar=clinic.calendar,
-    )
+    decision = call(clinic, Outcome.NO_ANSWER, "2026-11-24 09:12", ["2026-11-23 12:30"])
     assert decision.next_attempt_at == local("2026-11-24 17:00")
     words = too_early_words(
         decision.next_attempt_at,
@@ -125,7 +116,8 @@ def test_an_urgent_quick_retry_is_named_by_its_time_alone(clinic: Clinic) -> Non
 def test_an_early_miss_in_a_window_tried_keeps_the_next_try_and_is_not_counted(
     clinic: Clinic, outcome: Outcome
 ) -> None:
-    decision = early(clinic, outcome, "2026-11-24 10:30", ["2026-11-24 09:10"], "2026-11-24 12:00")
+    morning = ["2026-11-24 09:10"]
+    decision = call(clinic, outcome, "2026-11-24 10:30", morning, next_try="2026-11-24 12:00")
     assert decision == Decision(
         status=Status.OPEN, next_attempt_at=local("2026-11-24 12:00"), counted=False
     )
@@ -135,29 +127,22 @@ def test_quick_misses_in_one_afternoon_never_close_it_as_unreached(clinic: Clini
     # Missed this morning and at 12:30: the evening is next. Two more calls this afternoon,
     # both early, both missed: still two tries, and the evening still to come.
     tried = ["2026-11-24 09:10", "2026-11-24 12:30"]
-    second = early(clinic, Outcome.BUSY, "2026-11-24 13:00", tried, "2026-11-24 17:00", counted=2)
-    third = early(
+    evening = "2026-11-24 17:00"
+    second = call(clinic, Outcome.BUSY, "2026-11-24 13:00", tried, next_try=evening, counted=2)
+    third = call(
         clinic,
         Outcome.NO_ANSWER,
         "2026-11-24 13:20",
         [*tried, "2026-11-24 13:00"],
-        "2026-11-24 17:00",
+        next_try=evening,
         counted=2,
     )
     for decision in (second, third):
         assert (decision.status, decision.counted) == (Status.OPEN, False)
         assert shown(clinic, decision.next_attempt_at) == "Tue 24 17:00"
     # The evening try, on time, is the third of three: now it closes.
-    last = decide(
-        Outcome.NO_ANSWER,
-        local("2026-11-24 17:05"),
-        [local(t) for t in [*tried, "2026-11-24 13:00", "2026-11-24 13:20"]],
-        priority=Priority.ROUTINE,
-        clinical=True,
-        policy=clinic.policy,
-        calendar=clinic.calendar,
-        counted=2,
-    )
+    all_four = [*tried, "2026-11-24 13:00", "2026-11-24 13:20"]
+    last = call(clinic, Outcome.NO_ANSWER, "2026-11-24 17:05", all_four, counted=2)
     assert (last.status, last.counted, last.escalate) == (Status.UNREACHED, True, True)
     assert last.closing_note and "after 3 unsuccessful attempts" in last.closing_note
 
@@ -165,12 +150,12 @@ def test_quick_misses_in_one_afternoon_never_close_it_as_unreached(clinic: Clini
 def test_an_early_miss_in_a_window_not_tried_is_a_try_of_its_own(clinic: Clinic) -> None:
     # Urgent: missed at 11:55, retried after 15 minutes at 12:10; called at 12:05 instead,
     # already in the afternoon window: that is a new window, so it counts and moves on.
-    decision = early(
+    decision = call(
         clinic,
         Outcome.NO_ANSWER,
         "2026-11-24 12:05",
         ["2026-11-24 11:55"],
-        "2026-11-24 12:10",
+        next_try="2026-11-24 12:10",
         priority=Priority.URGENT,
     )
     assert (decision.status, decision.counted) == (Status.OPEN, True)
@@ -178,8 +163,9 @@ def test_an_early_miss_in_a_window_not_tried_is_a_try_of_its_own(clinic: Clinic)
 
 
 def test_an_early_miss_outside_every_window_is_not_counted(clinic: Clinic) -> None:
-    decision = early(
-        clinic, Outcome.NO_ANSWER, "2026-11-24 19:30", ["2026-11-24 17:20"], "2026-11-25 08:00"
+    evening = ["2026-11-24 17:20"]
+    decision = call(
+        clinic, Outcome.NO_ANSWER, "2026-11-24 19:30", evening, next_try="2026-11-25 08:00"
     )
     assert (decision.counted, shown(clinic, decision.next_attempt_at)) == (False, "Wed 25 08:00")
 
@@ -195,22 +181,16 @@ def test_an_early_miss_outside_every_window_is_not_counted(clinic: Clinic) -> No
 def test_an_early_call_that_reaches_someone_does_what_it_always_does(
     clinic: Clinic, outcome: Outcome, expected: Decision
 ) -> None:
-    decision = early(clinic, outcome, "2026-11-24 10:30", ["2026-11-24 09:10"], "2026-11-24 12:00")
+    morning = ["2026-11-24 09:10"]
+    decision = call(clinic, outcome, "2026-11-24 10:30", morning, next_try="2026-11-24 12:00")
     assert decision == expected
 
 
 def test_the_limit_counts_the_tries_it_is_told(clinic: Clinic) -> None:
-    # Four misses on record, one of them an early repeat: the on-time evening miss is the
-    # third try, not the fifth.
+    # Three misses on record, one of them an early repeat: the on-time evening miss is the
+    # third try, not the fourth.
     earlier = ["2026-11-23 09:00", "2026-11-23 09:30", "2026-11-23 12:10"]
-    decision = decide(
-        Outcome.NO_ANSWER,
-        local("2026-11-23 17:00"),
-        [local(t) for t in earlier],
-        priority=Priority.ROUTINE,
-        clinical=False,
-        policy=clinic.policy,
-        calendar=clinic.calendar,
-        counted=2,
+    decision = call(
+        clinic, Outcome.NO_ANSWER, "2026-11-23 17:00", earlier, counted=2, clinical=False
     )
     assert decision.closing_note == "Closed as unreached after 3 unsuccessful attempts."
