@@ -447,6 +447,8 @@ def run_list(args: argparse.Namespace) -> int:
     if args.format == "table":
         for record in records:
             record["due_at"] = record["due_at"][5:16].replace("T", " ")
+            if record["next_attempt_at"]:  # after a miss, as Today marks it: not before then
+                record["due_at"] = f"next {record['due_at']}"
         columns: Sequence[str] = (
             "id", "due_at", "section", "patient", "client", "reason", "owner", "attempts", "status",
         )  # fmt: skip

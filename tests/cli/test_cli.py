@@ -276,6 +276,26 @@ def test_tasks_list_mine_all_and_json(run: Run, tmp_path: Path) -> None:
     assert len(json.loads(ok(run("export")))["tasks"]) == 1
 
 
+def test_list_marks_a_missed_callback_with_its_next_try(run: Run, tmp_path: Path) -> None:
+    staffed(run)
+    (tmp_path / "visits.csv").write_text(VISITS)
+    ok(run("import", "visits.csv"))
+    with desk_at(tmp_path, "2026-11-24 09:00") as desk:
+        row = next(
+            r
+            for r in queries.callbacks(desk.database, day=date(2026, 11, 24))
+            if r.patient == "Biscuit"
+        )
+        desk.callbacks.log_outcome("AB", row.id, row.version, CallOutcome(Outcome.NO_ANSWER))
+
+    (listed,) = [line for line in ok(run("list")).splitlines() if "Biscuit" in line]
+    assert "next 11-24 12:00" in listed  # as Today shows it: not to be called before then
+    (luna,) = [line for line in ok(run("list")).splitlines() if "Luna" in line]
+    assert "next" not in luna and "11-23 08:00" in luna
+    (record,) = [r for r in json.loads(ok(run("list", "--format", "json"))) if r["id"] == row.id]
+    assert record["next_attempt_at"] == record["due_at"] == "2026-11-24T12:00:00-06:00"
+
+
 def test_incidents_list_open_and_json(run: Run, tmp_path: Path) -> None:
     staffed(run)
     assert ok(run("incidents", "list")).strip().splitlines()[1:] == []

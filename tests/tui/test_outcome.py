@@ -79,7 +79,14 @@ async def test_a_save_refused_for_the_other_desks_call_keeps_the_entry_and_saves
         assert "attempts 1" in shown_text(pilot, "#facts")  # the callback as it is now
         assert [a[0] for a in attempts(desk)] == ["CD"]
 
+        # CD's miss set the next try: a call now must be confirmed as an early one.
         await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, Confirm)
+        assert app.screen.detail.startswith(
+            "Next try is from 12:00 (afternoon window); this callback was tried at 09:00"
+        )
+        await pilot.press("y")
         await settle(pilot)
         assert isinstance(app.screen, TodayScreen)
     assert attempts(desk) == [

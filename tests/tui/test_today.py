@@ -9,6 +9,7 @@ import time
 import msgspec
 import pytest
 from sqlmodel import Session, func, select
+from textual.pilot import Pilot
 from textual.widgets import TextArea
 
 from callback_tui.config import load_clinic
@@ -379,3 +380,87 @@ async def test_the_footer_rebuilds_only_when_a_key_changes(
         await pilot.press(*["down"] * pool)  # a pool row: c (claim) lights up
         await settle(pilot)
         assert len(rebuilt) == before + 1
+
+
+# -- retries in the same window -------------------------------------------------------------
+
+
+def last_attempt_event(desk: FrontDesk) -> Event:
+    with Session(desk.database.engine) as session:
+        found = session.exec(
+            select(Event).where(Event.action == "attempt.logged").order_by(Event.id.desc())  # type: ignore[union-attr]
+        ).first()
+    assert found is not None and found.after is not None
+    return found
+
+
+async def missed_at_nine(pilot: Pilot[None], outcome: str = "n") -> None:
+    """Log a miss on the first row at 09:00: its next try is then from 12:00."""
+    await settle(pilot)
+    await pilot.press("enter", outcome, "ctrl+s")
+    await settle(pilot)
+
+
+async def test_enter_before_the_next_window_asks_and_y_logs_an_early_call(
+    desk: FrontDesk, make: MakeApp
+) -> None:
+    (first,) = add_visit(desk)
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await missed_at_nine(pilot, "b")
+        assert shown(app)[0][0] == "next 12:00"
+
+        await pilot.press("enter")
+        assert isinstance(app.screen, Confirm)
+        assert app.screen.detail.startswith("Next try is from 12:00 (afternoon window).\n")
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)
+        assert count(desk, Attempt) == 1  # no means nothing is written
+
+        await pilot.press("enter")
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("y")
+        assert isinstance(app.screen, OutcomeScreen)
+        await pilot.press("s", *"Client called in: eating", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)
+        assert shown(app) == []
+    done = callback(desk, first.id)  # type: ignore[arg-type]
+    assert (done.status, done.attempts) == ("completed", 2)
+    event = last_attempt_event(desk)
+    assert (event.actor, event.after["outcome"], event.after["early"]) == ("AB", "spoke", True)  # type: ignore[index]
+
+
+async def test_an_early_miss_keeps_the_next_try_and_says_it_does_not_count(
+    desk: FrontDesk, make: MakeApp
+) -> None:
+    (first,) = add_visit(desk)
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await missed_at_nine(pilot)
+        await pilot.press("enter", "y", "b", "ctrl+s")  # called again early: busy
+        await settle(pilot)
+        assert [row[0] for row in shown(app)] == ["next 12:00"]
+        assert shown(app)[0][4] == "2"
+        said = [str(n.message) for n in app._notifications]
+        assert said[-1] == (
+            "Busy: next try Tue 12:00. That window was tried already: this call does not count"
+            " toward the 3 tries."
+        )
+    kept = callback(desk, first.id)  # type: ignore[arg-type]
+    assert (kept.status, kept.attempts, kept.misses) == ("open", 2, 1)
+
+
+async def test_keys_typed_fast_on_a_row_waiting_for_its_window_log_nothing(
+    desk: FrontDesk, make: MakeApp
+) -> None:
+    add_visit(desk)
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await missed_at_nine(pilot)
+        # The habit of a quick retry: the question takes the n, and nothing is logged.
+        await pilot.press("enter", "n", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)
+    assert count(desk, Attempt) == 1

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from typing import TypeGuard
 
 from callback_tui.domain.hours import Calendar
 from callback_tui.domain.vocab import Outcome, Priority, Status
@@ -28,6 +29,8 @@ class Decision:
     escalate: bool = False
     """Ask the case doctor / clinical team to take over an unreached clinical callback."""
     closing_note: str | None = None
+    counted: bool = False
+    """Whether the call is one of the tries toward the unreached limit."""
 
 
 def is_miss(outcome: Outcome, policy: Policy) -> bool:
@@ -46,23 +49,109 @@ def decide(
     clinical: bool,
     policy: Policy,
     calendar: Calendar,
+    counted: int | None = None,
+    early_of: datetime | None = None,
 ) -> Decision:
-    """Apply one outcome, logged at `at`, after the unsuccessful attempts `earlier_misses`."""
+    """Apply one outcome, logged at `at`, after the unsuccessful attempts `earlier_misses`.
+
+    `counted` is how many of those count toward the unreached limit (all of them when not
+    given). `early_of` is the next try the person chose not to wait for: a miss then is a
+    try of its own only in a window not tried yet (see `new_window`).
+    """
     if outcome is Outcome.WRONG_NUMBER:
         return Decision(status=Status.OPEN, wrong_number=True)
     if not is_miss(outcome, policy):
         return Decision(status=Status.COMPLETED)
+    if early_of is not None and not new_window(at, earlier_misses, calendar):
+        return Decision(status=Status.OPEN, next_attempt_at=early_of)
     misses = [*earlier_misses, at]
-    if len(misses) >= policy.max_attempts:
-        note = f"Closed as unreached after {len(misses)} unsuccessful attempts" + (
+    tries = (len(earlier_misses) if counted is None else counted) + 1
+    if tries >= policy.max_attempts:
+        note = f"Closed as unreached after {tries} unsuccessful attempts" + (
             "; escalated to the case doctor." if clinical else "."
         )
-        return Decision(status=Status.UNREACHED, escalate=clinical, closing_note=note)
-    if priority is Priority.URGENT and len(misses) == 1:
+        return Decision(status=Status.UNREACHED, escalate=clinical, closing_note=note, counted=True)
+    if priority is Priority.URGENT and tries == 1:
         return Decision(
-            status=Status.OPEN, next_attempt_at=at + timedelta(minutes=policy.urgent_retry_minutes)
+            status=Status.OPEN,
+            next_attempt_at=at + timedelta(minutes=policy.urgent_retry_minutes),
+            counted=True,
         )
-    return Decision(status=Status.OPEN, next_attempt_at=next_attempt(at, misses, calendar))
+    return Decision(
+        status=Status.OPEN, next_attempt_at=next_attempt(at, misses, calendar), counted=True
+    )
+
+
+def new_window(at: datetime, earlier_misses: Sequence[datetime], calendar: Calendar) -> bool:
+    """Whether a call at `at` falls in a call window no earlier miss used.
+
+    The procedure wants each try in a different time window, so that a client who cannot
+    answer at 9 a.m. gets a chance at 5 p.m.; after three such tries (a setting) the callback
+    closes as unreached. A second call in a window already tried (the person may call again early:
+    the client asked for it, or called in) gives the client no new chance, so when it
+    misses it is kept as a call but is not one of those tries. Outside every window it is
+    no window's try either.
+    """
+    window = calendar.window_of(at)
+    return window is not None and window not in {calendar.window_of(m) for m in earlier_misses}
+
+
+def waits(next_at: datetime | None, now: datetime) -> TypeGuard[datetime]:
+    """Whether the next try (`next_at`, set after a miss) is still ahead at `now`.
+
+    Until then a call repeats a window already tried: it needs the person's say-so.
+    """
+    return next_at is not None and now < next_at
+
+
+def next_try_words(next_at: datetime, now: datetime, calendar: Calendar) -> str:
+    """When the next try is, as the desk says it: "Next try is from 17:00 (evening window)"."""
+    local = calendar.local(next_at)
+    words = f"Next try is from {local:%H:%M}"
+    day = _day_words(local.date(), calendar.local(now).date(), future=True)
+    if day:
+        words += f" {day}"
+    window = _opening_window(next_at, calendar)
+    if window is not None:
+        words += f" ({window} window)"
+    return words
+
+
+def too_early_words(
+    next_at: datetime, last_try: datetime | None, now: datetime, calendar: Calendar
+) -> str:
+    """Why a call now is refused: "Next try is from 17:00 (evening window); this callback
+    was tried at 09:12 this morning." """
+    words = next_try_words(next_at, now, calendar)
+    if last_try is not None:
+        local = calendar.local(last_try)
+        day = _day_words(local.date(), calendar.local(now).date(), future=False)
+        if not day:
+            day = "this " + (
+                "morning" if local.hour < 12 else "afternoon" if local.hour < 17 else "evening"
+            )
+        words += f"; this callback was tried at {local:%H:%M} {day}"
+    return words + "."
+
+
+def _day_words(day: date, today: date, *, future: bool) -> str:
+    """Nothing for today; "tomorrow" or "yesterday" next to it; else "on Mon 30 Nov"."""
+    if day == today:
+        return ""
+    if day == today + timedelta(days=1 if future else -1):
+        return "tomorrow" if future else "yesterday"
+    return f"on {day:%a %d %b}"
+
+
+def _opening_window(instant: datetime, calendar: Calendar) -> str | None:
+    """The call window that opens exactly at `instant`, if one does (an urgent item's quick
+    retry falls inside a window, and is named by its time alone)."""
+    for window, start in calendar.window_starts(instant - timedelta(minutes=1), days=1):
+        if start == instant:
+            return window
+        if start > instant:
+            break
+    return None
 
 
 def next_attempt(at: datetime, misses: Sequence[datetime], calendar: Calendar) -> datetime:

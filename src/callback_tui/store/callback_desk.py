@@ -18,7 +18,7 @@ from callback_tui.domain.vocab import (
     Role,
     Status,
 )
-from callback_tui.store.errors import Invalid, ServiceError
+from callback_tui.store.errors import Invalid, ServiceError, TooEarly
 from callback_tui.store.tables import Attempt, Callback, Client, Note, Task
 from callback_tui.store.unit import (
     long_text,
@@ -40,6 +40,9 @@ class CallOutcome:
     concern_for_doctor: bool = False
     identity_verified: bool = False
     dnc_justification: str = ""
+    early: bool = False
+    """The person confirmed a call before the callback's next try (the client asked to be
+    called now, or called in): without it such a call is refused (TooEarly)."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,11 @@ class Logged:
     attempt: Attempt
     draft: Note | None
     tasks: tuple[Task, ...]
+    early: bool = False
+    """Made before the callback's next try, as the person confirmed."""
+    counted: bool = False
+    """One of the tries toward the unreached limit (an early miss in a window already tried
+    is not)."""
 
 
 class CallbackDesk(VisitDesk):
@@ -71,7 +79,12 @@ class CallbackDesk(VisitDesk):
         return callback
 
     def log_outcome(self, actor: str, callback_id: int, version: int, entry: CallOutcome) -> Logged:
-        """Record one call and apply the attempt ladder, as one transaction."""
+        """Record one call and apply the attempt ladder, as one transaction.
+
+        Before the callback's next try (set by a miss) a call is refused with TooEarly,
+        unless the person confirmed an early call (`entry.early`): its attempt's event then
+        says so, with who made it.
+        """
         problems: dict[str, str] = {}
         notes = long_text(entry.notes, "notes", problems)
         justification = " ".join(entry.dnc_justification.split())
@@ -86,6 +99,17 @@ class CallbackDesk(VisitDesk):
             assert client is not None
             if callback.status != Status.OPEN:
                 raise ServiceError(f"this callback is already {callback.status}")
+            earlier = work.session.exec(
+                select(Attempt.at, Attempt.outcome).where(Attempt.callback_id == callback_id)
+            ).all()
+            calendar = self.clinic.calendar
+            early = False
+            if ladder.waits(callback.next_attempt_at, work.now):
+                if not entry.early:
+                    last_try = max((at for at, _ in earlier), default=None)
+                    next_try = callback.next_attempt_at
+                    raise TooEarly(ladder.too_early_words(next_try, last_try, work.now, calendar))
+                early = True
             if client.do_not_call and not justification:
                 problems["justification"] = (
                     "the client asked not to be called: record the urgent clinical need"
@@ -108,9 +132,6 @@ class CallbackDesk(VisitDesk):
                 raise Invalid(problems)
 
             before = snapshot(callback)
-            earlier = work.session.exec(
-                select(Attempt.at, Attempt.outcome).where(Attempt.callback_id == callback_id)
-            ).all()
             policy = self.clinic.policy
             misses = [at for at, outcome in earlier if ladder.is_miss(Outcome(outcome), policy)]
             reason = self.clinic.profile.reasons.get(callback.reason)
@@ -121,7 +142,9 @@ class CallbackDesk(VisitDesk):
                 priority=Priority(callback.priority),
                 clinical=reason.clinical if reason else True,
                 policy=policy,
-                calendar=self.clinic.calendar,
+                calendar=calendar,
+                counted=callback.misses,
+                early_of=callback.next_attempt_at if early else None,
             )
             attempt = Attempt(
                 callback_id=callback_id,
@@ -136,14 +159,14 @@ class CallbackDesk(VisitDesk):
                 dnc_justification=justification or None,
                 notes=notes,
             )
-            work.record("attempt.logged", attempt)
+            work.record("attempt.logged", attempt, also={"early": True} if early else None)
 
             callback.attempts += 1
-            callback.misses += int(ladder.is_miss(entry.outcome, policy))
+            callback.misses += int(decision.counted)
             callback.status = decision.status.value
             callback.next_attempt_at = decision.next_attempt_at
             if decision.next_attempt_at is not None:
-                settled = rules.settle(decision.next_attempt_at, self.clinic.calendar)
+                settled = rules.settle(decision.next_attempt_at, calendar)
                 callback.due_at, callback.due_date = settled.at, settled.day
             if decision.status is not Status.OPEN:
                 callback.closed_at = work.now
@@ -193,4 +216,11 @@ class CallbackDesk(VisitDesk):
                     updated_at=work.now,
                 )
                 work.record("note.drafted", draft)
-        return Logged(callback=callback, attempt=attempt, draft=draft, tasks=tuple(tasks))
+        return Logged(
+            callback=callback,
+            attempt=attempt,
+            draft=draft,
+            tasks=tuple(tasks),
+            early=early,
+            counted=decision.counted,
+        )

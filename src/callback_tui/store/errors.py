@@ -43,6 +43,14 @@ class NotFound(ServiceError):
     pass
 
 
+class TooEarly(ServiceError):
+    """A call before the callback's next try: each try belongs in a different time window.
+
+    The message names the next window and the last try. Nothing was written; the person may
+    confirm an early call (`CallOutcome.early`) when the client asked for one.
+    """
+
+
 class NoteIsFinal(ServiceError):
     """The note was finalized (here or at another desk): it takes amendments only."""
 

@@ -21,6 +21,7 @@ from callback_tui.store.errors import (
     NotFound,
     ServiceError,
     StaleVersion,
+    TooEarly,
 )
 from callback_tui.store.note_desk import NewNote, NoteDesk, NoteRef
 from callback_tui.store.staff_desk import StaffDesk
@@ -43,6 +44,7 @@ __all__ = [
     "NoteRef",
     "ServiceError",
     "StaleVersion",
+    "TooEarly",
 ]
 
 

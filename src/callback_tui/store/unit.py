@@ -54,15 +54,25 @@ class Work:
     """The real time, for the audit trail: a pinned clock never moves it."""
     _last_hash: str | None = field(default=None, repr=False)
 
-    def record(self, action: str, row: SQLModel, before: dict[str, Any] | None = None) -> None:
+    def record(
+        self,
+        action: str,
+        row: SQLModel,
+        before: dict[str, Any] | None = None,
+        *,
+        also: dict[str, Any] | None = None,
+    ) -> None:
         """Append the audit event for a change to `row` (flushed, so it has its id).
 
-        Each event is chained to the one before it (see store/chain.py). Writes on SQLite
-        hold the file's write lock from their first statement, so the chain has one tail.
+        `also` adds facts about the change that are no column of the row (an early call's
+        override) to the event's `after`. Each event is chained to the one before it (see
+        store/chain.py). Writes on SQLite hold the file's write lock from their first
+        statement, so the chain has one tail.
         """
         self.session.add(row)
         self.session.flush()
-        event = self._chained(action, type(row), row_values(row), before)
+        after = row_values(row) if also is None else {**row_values(row), **also}
+        event = self._chained(action, type(row), after, before)
         self.session.add(Event(**event.values()))
 
     def insert_many(self, kind: type[SQLModel], rows: Sequence[dict[str, Any]]) -> None:

@@ -136,24 +136,26 @@ class CallbackApp(App[None]):
         drop_detached_watches(self)
         drop_style_caches()
 
-    def push_kept(self, kind: type[S], *args: Any, callback: Callable[[Any], None]) -> S:
-        """Open a `kind` screen made with `args`, reusing the one kept from the last time.
+    def push_kept(
+        self, kind: type[S], *args: Any, callback: Callable[[Any], None], **kwargs: Any
+    ) -> S:
+        """Open a `kind` screen made with these arguments, reusing the one kept from before.
 
         Building a dialog (its forty widgets, their styles) costs a third of a second; showing
         a kept one again, a tenth of that. So the screens a desk opens all day are built once,
-        and their `reuse(*args)` makes the kept one as `kind(*args)` would be, mounted.
+        and their `reuse(...)` makes the kept one as `kind(...)` would be, mounted.
         """
         name = f"kept-{kind.__name__}"
         if not self.is_screen_installed(name):
-            screen = kind(*args)
+            screen = kind(*args, **kwargs)
             self.install_screen(screen, name)
         else:
             screen = cast(S, self.get_screen(name))
             if screen in self.screen_stack:  # open already, under another: a new one on top
-                screen = kind(*args)
+                screen = kind(*args, **kwargs)
                 self.push_screen(screen, callback)
                 return screen
-            screen.reuse(*args)  # type: ignore[attr-defined]  # every kept kind has one
+            screen.reuse(*args, **kwargs)  # type: ignore[attr-defined]  # each kept kind has it
         self.push_screen(name, callback)
         return screen
 

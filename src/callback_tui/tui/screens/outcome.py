@@ -20,7 +20,7 @@ from callback_tui.domain import phones
 from callback_tui.domain.scripts import SpokenScript, fill
 from callback_tui.domain.vocab import Outcome, Status
 from callback_tui.store import queries
-from callback_tui.store.errors import Invalid, NotFound, StaleVersion
+from callback_tui.store.errors import Invalid, NotFound, StaleVersion, TooEarly
 from callback_tui.store.queries import QueueRow
 from callback_tui.store.services import CallOutcome, Logged
 from callback_tui.tui.screens.common import FieldError, app_of, show_errors, steady_cursors
@@ -58,9 +58,13 @@ class OutcomeScreen(ModalScreen[Logged | None]):
         initials: str,
         caller: str,
         after_save: Callable[[], Callable[[], None] | None] | None = None,
+        *,
+        early: bool = False,
     ) -> None:
         super().__init__(classes="modal")
         self.row = row
+        self.early = early
+        """The person confirmed calling before the callback's next try."""
         self.initials = initials
         self.caller = caller
         """The caller's name, as the script says it."""
@@ -176,9 +180,12 @@ class OutcomeScreen(ModalScreen[Logged | None]):
         initials: str,
         caller: str,
         after_save: Callable[[], Callable[[], None] | None] | None = None,
+        *,
+        early: bool = False,
     ) -> None:
         """Ready for another call, as if new (the app keeps one dialog: see app.push_kept)."""
         self.row, self.initials, self.caller, self.after_save = row, initials, caller, after_save
+        self.early = early
         self.closed, self.overtaken = None, False
         self.query_one("#title", Static).update(self._title())
         self.query_one("#facts", Static).update(self._facts())
@@ -256,6 +263,7 @@ class OutcomeScreen(ModalScreen[Logged | None]):
             dnc_justification=(
                 self.query_one("#justification", Input).value if self.row.do_not_call else ""
             ),
+            early=self.early,
         )
         self._save(self.row, entry)
 
@@ -270,6 +278,8 @@ class OutcomeScreen(ModalScreen[Logged | None]):
         except (StaleVersion, NotFound) as exc:
             fresh = queries.callback_row(app.database, row.id)
             app.call_from_thread(self._overtaken, str(exc), fresh)
+        except TooEarly as exc:  # a miss logged meanwhile at another desk set a next try
+            app.call_from_thread(self._ask_early, str(exc))
         else:
             then = self.after_save() if self.after_save is not None else None
 
@@ -312,6 +322,16 @@ class OutcomeScreen(ModalScreen[Logged | None]):
             " ctrl+s saves it on the callback as it is now, escape discards it."
         )
 
+    def _ask_early(self, refusal: str) -> None:
+        """The save came before the callback's next try: save early only if the person says."""
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.early = True
+                self.action_save()
+
+        self.app.push_screen(confirm_early(refusal), answered)
+
     def _notice(self, message: str, *, error: bool = False) -> None:
         notice = self.query_one("#notice", Static)
         notice.update(message)
@@ -326,6 +346,15 @@ def clear_choice(choices: RadioSet) -> None:
         for button in choices.query(RadioButton):
             button.value = False
     choices._pressed_button = None
+
+
+def confirm_early(when: str) -> Confirm:
+    """The question before a call ahead of the callback's next try; `when` names that try."""
+    return Confirm(
+        "Call again now, before the next window?",
+        f"{when}\nEach try belongs in a different time window. Call now only if the client"
+        " called back or asked to be called at once: the call is kept as an early one.",
+    )
 
 
 def minutes(typed: str) -> int | None:

@@ -200,7 +200,8 @@ class TodayScreen(ListScreen):
     # -- actions --------------------------------------------------------------------------
 
     def action_log_call(self) -> None:
-        from callback_tui.tui.screens.outcome import OutcomeScreen
+        from callback_tui.domain import ladder
+        from callback_tui.tui.screens.outcome import OutcomeScreen, confirm_early
 
         row = self.current_row()
         if row is None:
@@ -228,10 +229,17 @@ class TodayScreen(ListScreen):
 
         def logged(result: Logged | None) -> None:
             if result is not None:
-                self.notify(outcome_summary(result, app.clinic.calendar), markup=False)
+                said = outcome_summary(result, app.clinic.calendar)
+                if result.early and not result.counted and result.callback.next_attempt_at:
+                    said += (
+                        " That window was tried already: this call does not count toward"
+                        f" the {app.clinic.policy.max_attempts} tries."
+                    )
+                self.notify(said, markup=False)
                 if result.draft is not None and result.draft.id is not None:
                     self._edit(result.draft.id)  # the concern, ready for more words
-            if not shown and (result is not None or dialog.overtaken):
+            overtaken = dialog is not None and dialog.overtaken
+            if not shown and (result is not None or overtaken):
                 # Logged, but its rows were not read in the save; or not logged here because
                 # another desk changed the callback: the rows shown are old. (A dialog closed
                 # with nothing done leaves them as they were: nothing to read again.)
@@ -239,9 +247,32 @@ class TodayScreen(ListScreen):
 
         member = self.queue.member if self.queue else None
         caller = member.name if member else self.initials
-        dialog = app.push_kept(
-            OutcomeScreen, row, self.initials, caller, read_after_save, callback=logged
-        )
+        dialog: OutcomeScreen | None = None
+
+        def call(early: bool) -> None:
+            nonlocal dialog
+            dialog = app.push_kept(
+                OutcomeScreen,
+                row,
+                self.initials,
+                caller,
+                read_after_save,
+                early=early,
+                callback=logged,
+            )
+
+        now = app.clinic.clock.now()
+        if not ladder.waits(row.next_attempt_at, now):
+            call(early=False)
+            return
+
+        # Each try belongs in another window: calling sooner is the person's explicit choice.
+        def answered(yes: bool | None) -> None:
+            if yes:
+                call(early=True)
+
+        when = ladder.next_try_words(row.next_attempt_at, now, app.clinic.calendar)
+        self.app.push_screen(confirm_early(f"{when}."), answered)
 
     def action_claim(self) -> None:
         row = self.current_row()
