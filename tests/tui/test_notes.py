@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import msgspec
 from sqlmodel import Session, func, select
+from textual import events
 from textual.pilot import Pilot
 from textual.widgets import TextArea
 
@@ -400,3 +401,33 @@ async def test_a_draft_finalized_at_another_desk_keeps_my_text_as_an_amendment(
     stored = notes.note(desk.database, draft.id)  # type: ignore[arg-type]
     assert stored is not None and stored.body == "Final words."
     assert [(a.author, a.body) for a in stored.amendments] == [("AB", "First words. And mine.")]
+
+
+async def test_undoing_a_big_paste_keeps_the_editor_and_the_autosaved_text(
+    desk: FrontDesk, make: MakeApp
+) -> None:
+    draft = concern(desk, "Started.")
+    pasted = "\n" + "\n".join(
+        f"line {n} of the discharge sheet, read out by the owner" for n in range(60)
+    )
+    app = make("DRW", clinic=quick_autosave(desk.clinic))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(NoteEditor(draft.id, "DRW"))  # type: ignore[arg-type]
+        await settle(pilot)
+        app.post_message(events.Paste(pasted))  # as the terminal delivers it
+        for _ in range(100):  # wait for an autosave tick (at most 5 s)
+            await pilot.pause(0.05)
+            if only_note(desk).body == "Started." + pasted:
+                break
+        assert only_note(desk).body == "Started." + pasted
+        await pilot.press("ctrl+z")
+        assert app.is_running and isinstance(app.screen, NoteEditor)
+        assert editor_text(app) == "Started."
+        await pilot.press("ctrl+y")
+        assert editor_text(app) == "Started." + pasted
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)
+    kept = only_note(desk)
+    assert (kept.body, kept.editing_by) == ("Started." + pasted, None)

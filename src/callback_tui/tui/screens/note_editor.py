@@ -29,6 +29,7 @@ from callback_tui.tui import display
 from callback_tui.tui.screens.common import FieldError, app_of, show_errors, steady_cursors
 from callback_tui.tui.widgets.confirm import Confirm
 from callback_tui.tui.widgets.footer import Footer
+from callback_tui.tui.widgets.text_area import TextBox
 from callback_tui.tui.workers import desk_work, show_desk_error
 
 Write = Literal["autosave", "save", "finalize", "amend"]
@@ -80,10 +81,10 @@ class NoteEditor(Screen[NoteView | None]):
             yield Static("", id="note-head", markup=False)
             yield Static("", id="note-meta", markup=False)
             yield Static("", id="note-hint", markup=False)
-            yield TextArea(id="body", soft_wrap=True, show_line_numbers=False)
+            yield TextBox(id="body", soft_wrap=True, show_line_numbers=False)
             yield FieldError("body")
             yield Static("", id="amendments", markup=False)
-            yield TextArea(
+            yield TextBox(
                 id="amendment",
                 soft_wrap=True,
                 placeholder="Write an amendment here; ctrl+s appends it, dated and signed.",
