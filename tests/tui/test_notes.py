@@ -431,3 +431,30 @@ async def test_undoing_a_big_paste_keeps_the_editor_and_the_autosaved_text(
         assert isinstance(app.screen, TodayScreen)
     kept = only_note(desk)
     assert (kept.body, kept.editing_by) == ("Started." + pasted, None)
+
+
+async def test_enter_does_not_finalize_only_y_does(desk: FrontDesk, make: MakeApp) -> None:
+    draft = concern(desk, "Eating again.")
+    app = make("DRW")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(NoteEditor(draft.id, "DRW"))  # type: ignore[arg-type]
+        await settle(pilot)
+        await pilot.press("ctrl+f")
+        assert isinstance(app.screen, Confirm)
+        keys = app.screen.query("FooterKey")
+        assert [(key.key_display, key.description) for key in keys] == [("y", "Yes"), ("n", "No")]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, Confirm)  # still asking
+        assert app.screen.query_one("#how-to-answer").display
+        assert only_note(desk).status == "draft"
+        await pilot.press("enter", "escape")  # escape declines
+        await settle(pilot)
+        assert isinstance(app.screen, NoteEditor)
+        assert only_note(desk).status == "draft"
+        await pilot.press("ctrl+f", "y")
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)
+    assert (only_note(desk).status, only_note(desk).body) == ("final", "Eating again.")
+    assert note_events(desk)[-1] == ("DRW", "note.finalized")
