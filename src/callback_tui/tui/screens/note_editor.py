@@ -301,22 +301,23 @@ class NoteEditor(Screen[NoteView | None]):
             self.dismiss(None)
             return
         if view.is_final:
-            typed = self.query_one("#amendment", TextArea).text.strip()
-            if not typed:
+            if not self.query_one("#amendment", TextArea).text.strip():
                 self.dismiss(view)
-                return
-
-            def answered(yes: bool | None) -> None:
-                if yes:
-                    self.dismiss(view)
-
-            self.app.push_screen(
-                Confirm("Leave without appending the amendment?", "What you typed is not kept."),
-                answered,
-            )
+            else:
+                self._ask_to_leave(
+                    view, "Leave without appending the amendment?", "What you typed is not kept."
+                )
             return
         if self._unsettled():
-            self._leave_unsettled(view)
+            if self._typed() == self._kept:  # stored so by an older version: nothing new is lost
+                self.dismiss(view)
+            else:
+                self._ask_to_leave(
+                    view,
+                    "Leave without saving?",
+                    "The --- marker lines are still in the note, so it cannot be saved: it stays"
+                    " as it was stored, and what you typed here is not kept.",
+                )
             return
         text = self._typed()
         if not text.strip():
@@ -328,24 +329,14 @@ class NoteEditor(Screen[NoteView | None]):
         self._leaving = True
         self._write("save", text, leave=True)
 
-    def _leave_unsettled(self, view: NoteView) -> None:
-        """Leave a text that cannot be saved (it holds markers): ask if anything would be lost."""
-        if self._typed() == self._kept:  # stored so by an older version: nothing new is lost
-            self.dismiss(view)
-            return
+    def _ask_to_leave(self, view: NoteView, question: str, detail: str) -> None:
+        """Leave without writing, the note as stored, once the person answers yes."""
 
         def answered(yes: bool | None) -> None:
             if yes:
                 self.dismiss(view)
 
-        self.app.push_screen(
-            Confirm(
-                "Leave without saving?",
-                "The --- marker lines are still in the note, so it cannot be saved: it stays"
-                " as it was stored, and what you typed here is not kept.",
-            ),
-            answered,
-        )
+        self.app.push_screen(Confirm(question, detail), answered)
 
     # -- writing --------------------------------------------------------------------------
 
