@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import msgspec
 from sqlmodel import Session, func, select
+from textual import events
 from textual.pilot import Pilot
 from textual.widgets import TextArea
 
 from callback_tui.config import Clinic, load_clinic
+from callback_tui.domain import conflict
 from callback_tui.domain.vocab import Outcome
 from callback_tui.store import notes
 from callback_tui.store.notes import NoteView
@@ -16,7 +18,7 @@ from callback_tui.store.tables import Amendment, Callback, Event, Note
 from callback_tui.tui.screens.client_update import ClientUpdateScreen
 from callback_tui.tui.screens.drafts import DraftsInbox
 from callback_tui.tui.screens.history import HistoryScreen
-from callback_tui.tui.screens.note_editor import MERGE_MARK, NoteEditor
+from callback_tui.tui.screens.note_editor import SETTLE, NoteEditor
 from callback_tui.tui.screens.recover import RecoverScreen
 from callback_tui.tui.screens.today import TodayScreen
 from callback_tui.tui.widgets.confirm import Confirm
@@ -277,25 +279,89 @@ async def test_autosave_keeps_typing_and_the_next_start_offers_it(
     assert note_events(desk)[-1] == ("DRW", "note.saved")
 
 
-async def test_a_draft_changed_at_another_desk_keeps_both_texts(
+async def in_conflict(pilot: Pilot[None], desk: FrontDesk) -> Note:
+    """DRW opens the draft, AB changes it at the other desk, DRW types and saves."""
+    draft = concern(desk, "First words.")
+    await settle(pilot)
+    pilot.app.push_screen(NoteEditor(draft.id, "DRW"))  # type: ignore[arg-type]
+    await settle(pilot)
+    # Meanwhile, at the other desk:
+    desk.notes.save("AB", NoteRef(draft.id, draft.version), "First words. AB adds this.")  # type: ignore[arg-type]
+    await pilot.press("end", *" DRW adds that.", "ctrl+s")
+    await settle(pilot)
+    return draft
+
+
+def body_error(app: object) -> str:
+    return str(app.screen.query_one("#error-body").render())  # type: ignore[attr-defined]
+
+
+async def test_a_draft_changed_at_another_desk_shows_both_texts_until_the_markers_are_deleted(
     desk: FrontDesk, make: MakeApp
 ) -> None:
-    draft = concern(desk, "First words.")
     app = make("DRW")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        app.push_screen(NoteEditor(draft.id, "DRW"))  # type: ignore[arg-type]
-        await settle(pilot)
-        # Meanwhile, at the other desk:
-        desk.notes.save("AB", NoteRef(draft.id, draft.version), "First words. AB adds this.")  # type: ignore[arg-type]
-        await pilot.press("end", *" DRW adds that.", "ctrl+s")
-        await settle(pilot)
-        merged = editor_text(app)
-        assert merged.startswith("First words. AB adds this.")
-        assert MERGE_MARK in merged and merged.endswith("First words. DRW adds that.")
+        await in_conflict(pilot, desk)
+        assert editor_text(app) == conflict.merged(
+            "First words. AB adds this.", "First words. DRW adds that."
+        )
+        assert str(app.screen.query_one("#note-state").render()) == SETTLE
+
+        # Neither saved, nor autosaved, nor finalized while the markers are there.
         await pilot.press("ctrl+s")
         await settle(pilot)
-    assert only_note(desk).body == merged
+        assert body_error(app) == conflict.MARKED
+        app.screen._autosave()  # type: ignore[attr-defined]
+        await settle(pilot)
+        await pilot.press("ctrl+f")
+        assert isinstance(app.screen, NoteEditor)  # no question asked
+        assert body_error(app) == conflict.MARKED
+        assert only_note(desk).body == "First words. AB adds this."
+
+        # Keep both texts: delete the end marker, then the begin marker.
+        await pilot.press("home", "shift+end", "backspace", "backspace")
+        assert body_error(app) == conflict.MARKED  # one marker left
+        await pilot.press("up", "home", "shift+end", "backspace", "backspace")
+        settled = "First words. AB adds this.\n\nFirst words. DRW adds that."
+        assert editor_text(app) == settled
+        assert body_error(app) == ""  # the reason is gone, and so is the message
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert only_note(desk).body == settled
+        await pilot.press("ctrl+f", "y")
+        await settle(pilot)
+    final = only_note(desk)
+    assert (final.status, final.body) == ("final", settled)
+
+
+async def test_leaving_a_conflict_unsettled_asks_and_keeps_the_other_desks_text(
+    desk: FrontDesk, make: MakeApp
+) -> None:
+    app = make("DRW")
+    async with app.run_test(size=SIZE) as pilot:
+        await in_conflict(pilot, desk)
+        await pilot.press("escape")
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("n")
+        assert isinstance(app.screen, NoteEditor)
+        assert conflict.has_markers(editor_text(app))
+        await pilot.press("escape", "y")
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)
+    kept = only_note(desk)
+    assert (kept.status, kept.body) == ("draft", "First words. AB adds this.")
+    assert note_events(desk)[-1] == ("AB", "note.saved")
+
+
+async def test_quitting_with_a_conflict_unsettled_stores_no_markers(
+    desk: FrontDesk, make: MakeApp
+) -> None:
+    app = make("DRW")
+    async with app.run_test(size=SIZE) as pilot:
+        await in_conflict(pilot, desk)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert only_note(desk).body == "First words. AB adds this."
 
 
 async def test_search_and_history_show_one_timeline(desk: FrontDesk, make: MakeApp) -> None:
@@ -400,3 +466,88 @@ async def test_a_draft_finalized_at_another_desk_keeps_my_text_as_an_amendment(
     stored = notes.note(desk.database, draft.id)  # type: ignore[arg-type]
     assert stored is not None and stored.body == "Final words."
     assert [(a.author, a.body) for a in stored.amendments] == [("AB", "First words. And mine.")]
+
+
+async def test_undoing_a_big_paste_keeps_the_editor_and_the_autosaved_text(
+    desk: FrontDesk, make: MakeApp
+) -> None:
+    draft = concern(desk, "Started.")
+    pasted = "\n" + "\n".join(
+        f"line {n} of the discharge sheet, read out by the owner" for n in range(60)
+    )
+    app = make("DRW", clinic=quick_autosave(desk.clinic))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(NoteEditor(draft.id, "DRW"))  # type: ignore[arg-type]
+        await settle(pilot)
+        app.post_message(events.Paste(pasted))  # as the terminal delivers it
+        for _ in range(100):  # wait for an autosave tick (at most 5 s)
+            await pilot.pause(0.05)
+            if only_note(desk).body == "Started." + pasted:
+                break
+        assert only_note(desk).body == "Started." + pasted
+        await pilot.press("ctrl+z")
+        assert app.is_running and isinstance(app.screen, NoteEditor)
+        assert editor_text(app) == "Started."
+        await pilot.press("ctrl+y")
+        assert editor_text(app) == "Started." + pasted
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)
+    kept = only_note(desk)
+    assert (kept.body, kept.editing_by) == ("Started." + pasted, None)
+
+
+async def test_enter_does_not_finalize_only_y_does(desk: FrontDesk, make: MakeApp) -> None:
+    draft = concern(desk, "Eating again.")
+    app = make("DRW")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(NoteEditor(draft.id, "DRW"))  # type: ignore[arg-type]
+        await settle(pilot)
+        await pilot.press("ctrl+f")
+        assert isinstance(app.screen, Confirm)
+        keys = app.screen.query("FooterKey")
+        assert [(key.key_display, key.description) for key in keys] == [("y", "Yes"), ("n", "No")]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, Confirm)  # still asking
+        assert app.screen.query_one("#how-to-answer").display
+        assert only_note(desk).status == "draft"
+        await pilot.press("enter", "escape")  # escape declines
+        await settle(pilot)
+        assert isinstance(app.screen, NoteEditor)
+        assert only_note(desk).status == "draft"
+        await pilot.press("ctrl+f", "y")
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)
+    assert (only_note(desk).status, only_note(desk).body) == ("final", "Eating again.")
+    assert note_events(desk)[-1] == ("DRW", "note.finalized")
+
+
+async def test_a_draft_stored_with_markers_by_an_older_version_cannot_be_finalized(
+    desk: FrontDesk, make: MakeApp
+) -> None:
+    draft = concern(desk, "First words.")
+    marked = conflict.merged("First words.", "Other words.")
+    with Session(desk.database.engine) as session:  # as earlier versions could store it
+        stored = session.get(Note, draft.id)
+        assert stored is not None
+        stored.body = marked
+        session.add(stored)
+        session.commit()
+    before = note_events(desk)
+    app = make("DRW")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(NoteEditor(draft.id, "DRW"))  # type: ignore[arg-type]
+        await settle(pilot)
+        assert editor_text(app) == marked
+        await pilot.press("ctrl+f")
+        assert isinstance(app.screen, NoteEditor)
+        assert body_error(app) == conflict.MARKED
+        await pilot.press("escape")  # nothing typed: nothing to lose, no question
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)
+    assert (only_note(desk).status, only_note(desk).body) == ("draft", marked)
+    assert note_events(desk) == before

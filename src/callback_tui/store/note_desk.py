@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlmodel import select
 
+from callback_tui.domain import conflict
 from callback_tui.domain.vocab import NoteStatus
 from callback_tui.store.errors import Invalid, NoteIsFinal, NotFound, ServiceError
 from callback_tui.store.notes import NewNote as NewNote
@@ -19,6 +20,14 @@ from callback_tui.store.unit import Desk, Work, required_text, snapshot
 
 NOTE_EMPTY = "the note is empty: write what was said before saving"
 AMENDMENT_EMPTY = "the amendment is empty: write the correction before saving"
+
+
+def _note_text(body: str, field: str, why_needed: str) -> str:
+    """The text as kept; refused while it holds a conflict's marker lines (domain/conflict.py)."""
+    clean = required_text(body, field, why_needed)
+    if conflict.has_markers(clean):
+        raise Invalid({field: conflict.MARKED})
+    return clean
 
 
 class NoteDesk(Desk):
@@ -32,7 +41,7 @@ class NoteDesk(Desk):
         An autosave marks the text as not settled by `actor` (offered again after a crash);
         a save settles it. A save that changes nothing writes nothing.
         """
-        clean = required_text(body, "body", NOTE_EMPTY)
+        clean = _note_text(body, "body", NOTE_EMPTY)
         with self.write(actor) as work:
             note, before = self._draft_for_change(work, target)
             editing_by = actor if autosave else None
@@ -51,7 +60,7 @@ class NoteDesk(Desk):
 
     def finalize(self, actor: str, target: NoteRef | NewNote, body: str) -> Note:
         """Save the text and make the note final: from now on it only takes amendments."""
-        clean = required_text(body, "body", NOTE_EMPTY)
+        clean = _note_text(body, "body", NOTE_EMPTY)
         with self.write(actor) as work:
             note, before = self._draft_for_change(work, target)
             note.body = clean
@@ -65,7 +74,7 @@ class NoteDesk(Desk):
 
     def amend(self, actor: str, note_id: int, body: str) -> Amendment:
         """Append a dated, signed amendment to a final note."""
-        clean = required_text(body, "amendment", AMENDMENT_EMPTY)
+        clean = _note_text(body, "amendment", AMENDMENT_EMPTY)
         with self.write(actor) as work:
             note = work.session.get(Note, note_id)
             if note is None:

@@ -22,6 +22,7 @@ from callback_tui.tui.screens.common import (
     steady_cursors,
 )
 from callback_tui.tui.widgets.footer import Footer
+from callback_tui.tui.widgets.text_area import TextBox
 from callback_tui.tui.workers import desk_work
 
 TEXT_FIELDS = (
@@ -92,7 +93,7 @@ class AddCallbackScreen(ModalScreen[int | None]):
                 yield self._row(TEXT_FIELDS[6], TEXT_FIELDS[7])
                 yield Checkbox("The doctor will call (their initials own it)", id="doctor_calls")
                 yield Static("Notes", classes="label", markup=False)
-                yield TextArea(id="notes", soft_wrap=True)
+                yield TextBox(id="notes", soft_wrap=True)
                 yield FieldError("notes")
                 yield Static("", id="preview", markup=False)
         yield Footer()

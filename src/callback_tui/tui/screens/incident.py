@@ -42,6 +42,7 @@ from callback_tui.tui.screens.common import (
 )
 from callback_tui.tui.screens.inbox import Inbox
 from callback_tui.tui.widgets.footer import Footer
+from callback_tui.tui.widgets.text_area import TextBox
 from callback_tui.tui.workers import desk_work
 
 NOTE_KINDS = {
@@ -197,7 +198,7 @@ class IncidentScreen(Screen[None]):
                 radios("found_via", {f.value: f.label for f in FoundVia}),
                 FieldError("found_via"),
                 label("What happened?"),
-                TextArea(id="what_happened", soft_wrap=True, compact=True),
+                TextBox(id="what_happened", soft_wrap=True, compact=True),
                 FieldError("what_happened"),
                 label("Staff involved"),
                 Input(placeholder="initials or names", compact=True, id="staff_involved"),
@@ -214,7 +215,7 @@ class IncidentScreen(Screen[None]):
                 Input(placeholder="initials", compact=True, id="office_manager", max_length=4),
                 FieldError("office_manager"),
                 label("The conversation with the client (when they spoke)"),
-                TextArea(id="conversation", soft_wrap=True, compact=True),
+                TextBox(id="conversation", soft_wrap=True, compact=True),
                 FieldError("conversation"),
                 label("Remedied?"),
                 radios("remedied", YES_NO),
@@ -223,7 +224,7 @@ class IncidentScreen(Screen[None]):
         elif step is Step.ESCALATION:
             widgets += [
                 label("The regional manager's outcome: what was done, and how it ended"),
-                TextArea(id="outcome", soft_wrap=True, compact=True),
+                TextBox(id="outcome", soft_wrap=True, compact=True),
                 FieldError("outcome"),
             ]
         elif step is Step.LEADERSHIP:
@@ -240,7 +241,7 @@ class IncidentScreen(Screen[None]):
                 label("Link"),
                 Input(compact=True, id="link"),
                 label("The public reply (no names, phone numbers or anything about care)"),
-                TextArea(id="reply", soft_wrap=True, compact=True),
+                TextBox(id="reply", soft_wrap=True, compact=True),
                 Static("", id="hits", markup=False),
                 FieldError("reply"),
                 Checkbox("The reply is posted", id="posted"),

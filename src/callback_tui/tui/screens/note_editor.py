@@ -2,6 +2,10 @@
 
 What is typed is kept every few seconds (an autosave, offered again after a crash) and on
 leaving. A final note is shown read-only; the box under it appends a dated amendment.
+
+When the draft changed at another desk meanwhile, both texts are shown, the person's own
+between marker lines (domain/conflict.py). Nothing is saved, autosaved or finalized until
+the person has chosen what to keep and deleted the markers.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Static, TextArea
 
-from callback_tui.domain import phones
+from callback_tui.domain import conflict, phones
 from callback_tui.domain.vocab import NoteOrigin
 from callback_tui.store import notes
 from callback_tui.store.errors import DeskError, Invalid, NoteIsFinal, StaleVersion
@@ -29,11 +33,16 @@ from callback_tui.tui import display
 from callback_tui.tui.screens.common import FieldError, app_of, show_errors, steady_cursors
 from callback_tui.tui.widgets.confirm import Confirm
 from callback_tui.tui.widgets.footer import Footer
+from callback_tui.tui.widgets.text_area import TextBox
 from callback_tui.tui.workers import desk_work, show_desk_error
 
 Write = Literal["autosave", "save", "finalize", "amend"]
 
-MERGE_MARK = "--- your text, not saved: the note changed at the other desk ---"
+SETTLE = (
+    "Changed at the other desk meanwhile: theirs first, yours between the --- lines. Keep"
+    " what you want, delete the --- lines, then ctrl+s (not autosaved till then)."
+)
+"""What the state line says while both texts are shown."""
 
 
 class NoteEditor(Screen[NoteView | None]):
@@ -70,6 +79,8 @@ class NoteEditor(Screen[NoteView | None]):
         self._kept = ""
         """The text as last sent to the database (what a crash would leave)."""
         self._leaving = False
+        self._marked_refused = False
+        """Whether the field error under the note is about a conflict's marker lines."""
 
     @property
     def loaded(self) -> bool:
@@ -80,10 +91,10 @@ class NoteEditor(Screen[NoteView | None]):
             yield Static("", id="note-head", markup=False)
             yield Static("", id="note-meta", markup=False)
             yield Static("", id="note-hint", markup=False)
-            yield TextArea(id="body", soft_wrap=True, show_line_numbers=False)
+            yield TextBox(id="body", soft_wrap=True, show_line_numbers=False)
             yield FieldError("body")
             yield Static("", id="amendments", markup=False)
-            yield TextArea(
+            yield TextBox(
                 id="amendment",
                 soft_wrap=True,
                 placeholder="Write an amendment here; ctrl+s appends it, dated and signed.",
@@ -201,23 +212,43 @@ class NoteEditor(Screen[NoteView | None]):
     def _typed(self) -> str:
         return self.query_one("#body", TextArea).text
 
+    def _unsettled(self) -> bool:
+        """Whether the other desk's change and ours are still both shown, between markers."""
+        return conflict.has_markers(self._typed())
+
+    def _refuse_marked(self) -> None:
+        show_errors(self, {"body": conflict.MARKED})
+        self._marked_refused = True
+
     @on(TextArea.Changed, "#body")
     def _changed(self) -> None:
-        if self.view is not None and not self.view.is_final and self._typed() != self._kept:
+        if self.view is None or self.view.is_final:
+            return
+        if self._unsettled():
+            self._state(SETTLE, style="yellow")
+            return
+        if self._marked_refused:  # the markers are gone: so is the reason it was refused
+            self._marked_refused = False
+            self.query_one("#error-body", FieldError).show(None)
+        if self._typed() != self._kept:
             self._state("Unsaved changes", style="yellow")
 
     def _autosave(self) -> None:
         view = self.view
-        if view is None or view.is_final or self._leaving:
+        if view is None or view.is_final or self._leaving or self._unsettled():
             return
         text = self._typed()
         if text != self._kept and text.strip():
             self._write("autosave", text)
 
     def flush(self) -> None:
-        """Save what is typed now, on this thread (the app is closing)."""
+        """Save what is typed now, on this thread (the app is closing).
+
+        A text still holding a conflict's markers cannot be stored: the note stays as the
+        other desk left it.
+        """
         view = self.view
-        if view is None or view.is_final or not self._typed().strip():
+        if view is None or view.is_final or not self._typed().strip() or self._unsettled():
             return
         self._run("save", self._typed(), leave=False, on_thread=False)
 
@@ -232,6 +263,9 @@ class NoteEditor(Screen[NoteView | None]):
 
     def action_save(self) -> None:
         if self.view is not None and not self.view.is_final:
+            if self._unsettled():
+                self._refuse_marked()
+                return
             self._write("save", self._typed())
 
     def action_amend(self) -> None:
@@ -244,6 +278,9 @@ class NoteEditor(Screen[NoteView | None]):
             return
         if not self._typed().strip():
             show_errors(self, {"body": "The note is empty: write what was said before finalizing."})
+            return
+        if self._unsettled():
+            self._refuse_marked()
             return
 
         def answered(yes: bool | None) -> None:
@@ -264,19 +301,23 @@ class NoteEditor(Screen[NoteView | None]):
             self.dismiss(None)
             return
         if view.is_final:
-            typed = self.query_one("#amendment", TextArea).text.strip()
-            if not typed:
+            if not self.query_one("#amendment", TextArea).text.strip():
                 self.dismiss(view)
-                return
-
-            def answered(yes: bool | None) -> None:
-                if yes:
-                    self.dismiss(view)
-
-            self.app.push_screen(
-                Confirm("Leave without appending the amendment?", "What you typed is not kept."),
-                answered,
-            )
+            else:
+                self._ask_to_leave(
+                    view, "Leave without appending the amendment?", "What you typed is not kept."
+                )
+            return
+        if self._unsettled():
+            if self._typed() == self._kept:  # stored so by an older version: nothing new is lost
+                self.dismiss(view)
+            else:
+                self._ask_to_leave(
+                    view,
+                    "Leave without saving?",
+                    "The --- marker lines are still in the note, so it cannot be saved: it stays"
+                    " as it was stored, and what you typed here is not kept.",
+                )
             return
         text = self._typed()
         if not text.strip():
@@ -287,6 +328,15 @@ class NoteEditor(Screen[NoteView | None]):
             text = self._kept
         self._leaving = True
         self._write("save", text, leave=True)
+
+    def _ask_to_leave(self, view: NoteView, question: str, detail: str) -> None:
+        """Leave without writing, the note as stored, once the person answers yes."""
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.dismiss(view)
+
+        self.app.push_screen(Confirm(question, detail), answered)
 
     # -- writing --------------------------------------------------------------------------
 
@@ -397,8 +447,6 @@ class NoteEditor(Screen[NoteView | None]):
             self.query_one("#amendment", TextArea).load_text(mine)
             self._state("Your text is in the amendment box: ctrl+s appends it.", "yellow")
             return
-        merged = (
-            mine if mine.strip() == fresh.body.strip() else f"{fresh.body}\n\n{MERGE_MARK}\n{mine}"
-        )
-        self._show(fresh, merged)
-        self._state("Merged with the other desk's text: check it, then ctrl+s.", "yellow")
+        self._show(fresh, conflict.merged(fresh.body, mine))
+        if self._unsettled():
+            self._state(SETTLE, "yellow")

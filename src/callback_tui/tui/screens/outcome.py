@@ -26,6 +26,7 @@ from callback_tui.store.services import CallOutcome, Logged
 from callback_tui.tui.screens.common import FieldError, app_of, show_errors, steady_cursors
 from callback_tui.tui.widgets.confirm import Confirm
 from callback_tui.tui.widgets.footer import Footer
+from callback_tui.tui.widgets.text_area import TextBox
 from callback_tui.tui.workers import desk_work
 
 OUTCOME_KEYS: dict[str, Outcome] = {
@@ -92,7 +93,7 @@ class OutcomeScreen(ModalScreen[Logged | None]):
                         )
                 with Vertical(id="details"):
                     yield FieldError("outcome")
-                    yield TextArea(id="notes", soft_wrap=True, show_line_numbers=False)
+                    yield TextBox(id="notes", soft_wrap=True, show_line_numbers=False)
                     yield FieldError("notes")
                     with Horizontal(classes="checks"):
                         yield Checkbox("Concern for doctor", id="concern")
