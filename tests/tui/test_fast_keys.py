@@ -128,3 +128,21 @@ async def test_a_hold_never_released_stops_keys_only_for_a_while(
         await settle(pilot)
         assert not isinstance(app.screen, TodayScreen)  # the Log call dialog opened
         assert app.keys.idle
+
+
+async def test_a_paste_right_after_enter_lands_in_the_dialogs_notes(
+    desk: FrontDesk, make: MakeApp
+) -> None:
+    add_visit(desk, patient="Biscuit")
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        type_fast(app, "enter", "s")
+        paste = events.Paste("Owner says he is eating.")
+        paste.set_sender(app)
+        assert app._driver is not None
+        app._driver.send_message(paste)
+        type_fast(app, "ctrl+s")
+        await settle(pilot)
+    (attempt,) = attempts(desk)
+    assert (attempt.outcome, attempt.notes) == ("spoke", "Owner says he is eating.")

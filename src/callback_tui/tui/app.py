@@ -160,8 +160,9 @@ class CallbackApp(App[None]):
         return screen
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key) and not (event.is_forwarded or self.keys.admit(event)):
-            return  # a key from the terminal that waits its turn (tui/keys.py)
+        typed = event if isinstance(event, events.Key | events.Paste) else None
+        if typed is not None and not (typed.is_forwarded or self.keys.admit(typed)):
+            return  # a key (or a paste) from the terminal that waits its turn (tui/keys.py)
         await super().on_event(event)
 
     def pop_screen(self) -> AwaitComplete:

@@ -52,20 +52,21 @@ class KeyGate:
 
     def __init__(self, app: App[Any]) -> None:
         self.app = app
-        self.waiting: deque[events.Key] = deque()
+        self.waiting: deque[events.Key | events.Paste] = deque()
         self._in_hand = False
         """A key was let through and what it set off has not settled yet."""
         self._since = 0.0
         """When the key in hand was let through, or the first waiting key began to wait."""
         self._holds: dict[object, float] = {}
         """Holds in force, by token, with when each was taken."""
-        self._passed: events.Key | None = None
+        self._passed: events.Key | events.Paste | None = None
         self._watcher: asyncio.Task[None] | None = None
 
     # -- the app's side -------------------------------------------------------------------
 
-    def admit(self, key: events.Key) -> bool:
-        """Whether `key`, fresh from the terminal, may be handled now; if not, it waits."""
+    def admit(self, key: events.Key | events.Paste) -> bool:
+        """Whether `key` (or a paste), fresh from the terminal, may be handled now; if not,
+        it waits."""
         if key is self._passed:
             self._passed = None
         elif self.waiting or self._in_hand or not self._open():
