@@ -10,8 +10,11 @@ from textual.widgets import Checkbox, Input, RadioSet, Static, TextArea
 
 from callback_tui.store.services import FrontDesk
 from callback_tui.store.tables import Attempt
+from callback_tui.tui.screens.add_callback import AddCallbackScreen
+from callback_tui.tui.screens.find import FindPatient
 from callback_tui.tui.screens.outcome import OutcomeScreen
 from callback_tui.tui.screens.today import TodayScreen
+from callback_tui.tui.screens.who import WhoScreen
 from tests.conftest import add_visit
 from tests.tui.conftest import SIZE, MakeApp, settle, shown
 
@@ -85,3 +88,46 @@ async def test_a_dialog_closed_with_nothing_done_reads_nothing_again(
         await pilot.press("enter", "s", "ctrl+s")
         await settle(pilot)
         assert len(reads) == before + 1  # a save reads the queue once, in the save
+
+
+async def test_add_find_and_who_come_back_empty(desk: FrontDesk, make: MakeApp) -> None:
+    add_visit(desk, patient="Biscuit")
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a", *"Jordan", "ctrl+s")  # refused: most fields are missing
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, AddCallbackScreen)
+        assert str(form.query_one("#error-phone", Static).render())
+        await pilot.press("escape", "a")
+        await settle(pilot)
+        assert app.screen is form
+        assert form.query_one("#client", Input).value == ""
+        assert form.query_one("#assisted_by", Input).value == "AB"
+        assert form.query_one("#occurred_at", Input).value == "2026-11-24 09:00"
+        assert not str(form.query_one("#error-phone", Static).render())
+        assert app.focused is form.query_one("#client", Input)
+
+        await pilot.press("escape", "slash", *"Bisc")
+        await settle(pilot)
+        find = app.screen
+        assert isinstance(find, FindPatient) and shown(app)
+        await pilot.press("escape", "slash")
+        await settle(pilot)
+        assert app.screen is find
+        assert find.query_one(Input).value == "" and shown(app) == []
+
+        await pilot.press("escape", "w", *"ZZ", "enter")
+        await settle(pilot)
+        who = app.screen
+        assert isinstance(who, WhoScreen)
+        assert str(who.query_one("#error-initials", Static).render())
+        await pilot.press("escape", "w")
+        await settle(pilot)
+        assert app.screen is who
+        assert who.query_one(Input).value == ""
+        assert not str(who.query_one("#error-initials", Static).render())
+        await pilot.press(*"AB", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)

@@ -240,7 +240,7 @@ class CallbackApp(App[None]):
             else:
                 self.push_screen(TodayScreen(initials))
 
-        self.push_screen(WhoScreen(), start)
+        self.push_kept(WhoScreen, callback=start)
 
     def on_unmount(self) -> None:
         if self._watcher is not None:

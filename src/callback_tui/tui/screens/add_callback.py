@@ -113,10 +113,35 @@ class AddCallbackScreen(ModalScreen[int | None]):
 
     def on_mount(self) -> None:
         steady_cursors(self)
+        self._start()
+
+    def reuse(self, initials: str) -> None:
+        """Empty, as a new form starts (the app keeps one: see app.push_kept)."""
+        self.initials = initials
+        for field in self.query(Input):
+            with field.prevent(Input.Changed):
+                field.value = ""
+        for choice in self.query(Select):
+            with choice.prevent(Select.Changed):
+                if choice.id == "source":
+                    choice.value = Source.VISIT.value
+                elif choice.id == "priority":
+                    choice.value = Priority.ROUTINE.value
+                else:
+                    choice.clear()
+        self.query_one("#doctor_calls", Checkbox).value = False
+        self.query_one("#notes", TextArea).load_text("")
+        self.query_one("#preview", Static).update("")
+        show_errors(self, {})
+        self.query_one("#form", VerticalScroll).scroll_home(animate=False)
+        self._start()
+
+    def _start(self) -> None:
+        """The form's starting values: seen now, assisted by the person at the desk."""
         now = app_of(self).clinic.clock.local_now()
         self.query_one("#occurred_at", Input).value = now.strftime("%Y-%m-%d %H:%M")
         self.query_one("#assisted_by", Input).value = self.initials
-        self.query_one("#client", Input).focus()
+        self.set_focus(self.query_one("#client", Input))
         load_staff(self, self._staff_loaded)
 
     def _staff_loaded(self, staff: list[StaffMember]) -> None:

@@ -136,7 +136,7 @@ def start_client_update(screen: Screen[Any], initials: str, patient_id: int | No
     from callback_tui.tui.screens.find import FindPatient
     from callback_tui.tui.screens.note_editor import NoteEditor
 
-    app = screen.app
+    app = app_of(screen)
 
     def chosen(target: NewNote | None) -> None:
         if target is not None:
@@ -147,6 +147,6 @@ def start_client_update(screen: Screen[Any], initials: str, patient_id: int | No
             app.push_screen(ClientUpdateScreen(patient.patient_id), chosen)
 
     if patient_id is None:
-        app.push_screen(FindPatient("Client update: find the patient"), found)
+        app.push_kept(FindPatient, "Client update: find the patient", callback=found)
     else:
         app.push_screen(ClientUpdateScreen(patient_id), chosen)

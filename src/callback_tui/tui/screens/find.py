@@ -51,7 +51,7 @@ class FindPatient(ModalScreen[Found | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Static(self.title_text, classes="title", markup=False)
+            yield Static(self.title_text, classes="title", id="title", markup=False)
             yield Input(placeholder="Name (any word) or phone number, then enter", id="query")
             yield Table(cursor_type="row", id="results")
             yield Static("", id="nothing", markup=False)
@@ -64,6 +64,18 @@ class FindPatient(ModalScreen[Found | None]):
             table.add_column(column, key=column.lower())
         self.query_one(Input).focus()
         self.searched = ""
+
+    def reuse(self, title: str = "Find a patient") -> None:
+        """Empty, as a new one starts (the app keeps one: see app.push_kept)."""
+        self.title_text = title
+        self.query_one("#title", Static).update(title)
+        self.found, self.searched = [], ""
+        query = self.query_one(Input)
+        with query.prevent(Input.Changed):
+            query.value = ""
+        self.query_one(DataTable).clear()
+        self.query_one("#nothing", Static).update("")
+        self.set_focus(query)
 
     @on(Input.Changed)
     def _typed(self, event: Input.Changed) -> None:

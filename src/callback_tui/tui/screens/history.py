@@ -190,7 +190,7 @@ def open_search(screen: Screen[Any], initials: str, *, replace: bool = False) ->
     """Search, then show the patient's family history (in place of `screen` if `replace`)."""
     from callback_tui.tui.screens.find import FindPatient
 
-    app = screen.app
+    app = app_of(screen)
 
     def found(patient: Found | None) -> None:
         if patient is None:
@@ -201,4 +201,4 @@ def open_search(screen: Screen[Any], initials: str, *, replace: bool = False) ->
         else:
             app.push_screen(view)
 
-    app.push_screen(FindPatient(), found)
+    app.push_kept(FindPatient, callback=found)

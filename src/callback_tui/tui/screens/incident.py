@@ -359,7 +359,7 @@ class IncidentScreen(Screen[None]):
                 self.patient_id = patient.patient_id
                 self.query_one("#subject", Input).value = f"{patient.patient} · {patient.client}"
 
-        self.app.push_screen(FindPatient("Who is it about?"), found)
+        app_of(self).push_kept(FindPatient, "Who is it about?", callback=found)
 
     def action_copy(self) -> None:
         if self.view is not None:

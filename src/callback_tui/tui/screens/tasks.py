@@ -52,6 +52,12 @@ class GoScreen(ModalScreen[str | None]):
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()
 
+    def reuse(self) -> None:
+        """As new (the app keeps one: see app.push_kept)."""
+        places = self.query_one(OptionList)
+        places.highlighted = 0
+        self.set_focus(places)
+
     @on(OptionList.OptionSelected)
     def _picked(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)

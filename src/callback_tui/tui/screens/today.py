@@ -299,7 +299,7 @@ class TodayScreen(ListScreen):
                 self.notify(f"Added {created} callback(s).")
                 self.reload()
 
-        self.app.push_screen(AddCallbackScreen(self.initials), added)
+        app_of(self).push_kept(AddCallbackScreen, self.initials, callback=added)
 
     def action_update(self) -> None:
         from callback_tui.tui.screens.client_update import start_client_update
@@ -335,7 +335,7 @@ class TodayScreen(ListScreen):
             elif key == "i":
                 self.app.push_screen(IncidentsBoard(self.initials))
 
-        self.app.push_screen(GoScreen(), went)
+        app_of(self).push_kept(GoScreen, callback=went)
 
     def action_who(self) -> None:
         from callback_tui.tui.screens.who import WhoScreen
@@ -346,7 +346,7 @@ class TodayScreen(ListScreen):
                 self.query_one(DataTable).clear()
                 self.reload()
 
-        self.app.push_screen(WhoScreen(current=self.initials), switch)
+        app_of(self).push_kept(WhoScreen, current=self.initials, callback=switch)
 
 
 def outcome_summary(result: Logged, calendar: Calendar) -> str:

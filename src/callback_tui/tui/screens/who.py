@@ -30,6 +30,12 @@ class WhoScreen(ModalScreen[str | None]):
         super().__init__(classes="modal")
         self.current = current
         self.staff: list[StaffMember] = []
+        self._read = False
+        """The staff list has been read: typed initials can be checked against it."""
+
+    @property
+    def ready_for_keys(self) -> bool:
+        return self._read
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -45,9 +51,22 @@ class WhoScreen(ModalScreen[str | None]):
         self.query_one(Input).focus()
         load_staff(self, self._loaded)
 
+    def reuse(self, *, current: str | None = None) -> None:
+        """Empty, with the staff read again (the app keeps one: see app.push_kept)."""
+        self.current = current
+        self.staff, self._read = [], False
+        field = self.query_one(Input)
+        with field.prevent(Input.Changed):
+            field.value = ""
+        show_errors(self, {})
+        self.query_one(OptionList).clear_options()
+        self.set_focus(field)
+        load_staff(self, self._loaded)
+
     def _loaded(self, staff: list[StaffMember]) -> None:
-        self.staff = staff
+        self.staff, self._read = staff, True
         people = self.query_one(OptionList)
+        people.clear_options()
         people.add_options(
             Option(
                 Text.assemble((f"{m.initials:<5}", "bold"), m.name, (f"  {m.role.value}", "dim")),
