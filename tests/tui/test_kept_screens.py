@@ -15,7 +15,10 @@ from callback_tui.tui.screens.find import FindPatient
 from callback_tui.tui.screens.outcome import OutcomeScreen
 from callback_tui.tui.screens.today import TodayScreen
 from callback_tui.tui.screens.who import WhoScreen
+from callback_tui.tui.screens.history import HistoryScreen
+from callback_tui.tui.screens.tasks import TasksScreen
 from tests.conftest import add_visit
+from tests.tui.test_tasks import wrong_number
 from tests.tui.conftest import SIZE, MakeApp, settle, shown
 
 
@@ -131,3 +134,36 @@ async def test_add_find_and_who_come_back_empty(desk: FrontDesk, make: MakeApp) 
         await pilot.press(*"AB", "enter")
         await settle(pilot)
         assert isinstance(app.screen, TodayScreen)
+
+
+async def test_history_and_tasks_kept_show_what_they_are_opened_for(
+    desk: FrontDesk, make: MakeApp
+) -> None:
+    add_visit(desk, patient="Biscuit")
+    add_visit(desk, patient="Luna", client="Maria Gonzalez", phone="(312) 555-0102")
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        names = [cells[2] for cells in shown(app)]
+        await pilot.press("h")
+        await settle(pilot)
+        history = app.screen
+        assert isinstance(history, HistoryScreen)
+        assert names[0] in str(history.query_one("#client", Static).render())
+        await pilot.press("escape", "j", "h")
+        await settle(pilot)
+        assert app.screen is history
+        title = str(history.query_one("#client", Static).render())
+        assert names[1] in title and names[0] not in title
+
+        await pilot.press("escape", "g", "t")
+        await settle(pilot)
+        tasks_screen = app.screen
+        assert isinstance(tasks_screen, TasksScreen) and shown(app) == []
+        await pilot.press("escape", "w", *"FD", "enter")
+        await settle(pilot)
+        wrong_number(desk)  # at another desk: a task for the front desk
+        await pilot.press("g", "t")
+        await settle(pilot)
+        assert app.screen is tasks_screen  # kept, and read anew for FD
+        assert [cells[2] for cells in shown(app)] == ["Verify the phone number of Jordan Lee"]

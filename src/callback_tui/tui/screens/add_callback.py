@@ -51,6 +51,7 @@ class AddCallbackScreen(ModalScreen[int | None]):
         self.initials = initials
         self.roles: dict[str, Role] = {}
         """Everyone's role by initials, once loaded: the form checks initials against it."""
+        self._doctors: list[tuple[str, str]] = []
 
     def compose(self) -> ComposeResult:
         clinic = app_of(self).clinic
@@ -147,7 +148,9 @@ class AddCallbackScreen(ModalScreen[int | None]):
     def _staff_loaded(self, staff: list[StaffMember]) -> None:
         self.roles = {member.initials: member.role for member in staff}
         doctors = [(f"{m.initials}  {m.name}", m.initials) for m in staff if m.role is Role.DOCTOR]
-        self.query_one("#doctor", Select).set_options(doctors)
+        if doctors != self._doctors:  # a kept form: the list is rebuilt only when it changed
+            self._doctors = doctors
+            self.query_one("#doctor", Select).set_options(doctors)
 
     # -- reading the form -----------------------------------------------------------------
 

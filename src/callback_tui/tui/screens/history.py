@@ -77,6 +77,14 @@ class HistoryScreen(ListScreen):
     def reload(self) -> None:
         self._load(self.client_id, self.patient_id)
 
+    def reuse(self, client_id: int, initials: str, patient_id: int | None = None) -> None:
+        """Another client's history, read anew, as a new one starts (see app.push_kept)."""
+        self.client_id, self.initials, self.patient_id = client_id, initials, patient_id
+        self.history, self._entries = None, []
+        self.query_one(DataTable).clear()
+        self.add_class("-loading")
+        self.reload()
+
     @desk_work(group="history", exclusive=True)
     def _load(self, client_id: int, patient_id: int | None) -> None:
         self.post_message(

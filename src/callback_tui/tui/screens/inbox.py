@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import Static
+from textual.widgets import DataTable, Static
 
 from callback_tui.tui.screens.common import ListScreen
 from callback_tui.tui.widgets.footer import Footer
@@ -74,6 +74,14 @@ class Inbox(ListScreen, Generic[Row]):
     def on_screen_resume(self) -> None:
         if self.rows is not None:
             self.reload()  # back from a record that may have changed
+
+    def reuse(self, initials: str) -> None:
+        """Empty and reading its rows anew, as a new one starts (see app.push_kept)."""
+        self.initials = initials
+        self.rows, self._by_key = None, {}
+        self.query_one(DataTable).clear()
+        self.add_class("-loading")  # hidden till filled, as at the first opening
+        self.reload()
 
     @desk_work(group="inbox", exclusive=True)
     def _load(self) -> None:

@@ -309,7 +309,7 @@ class TodayScreen(ListScreen):
     def action_drafts(self) -> None:
         from callback_tui.tui.screens.drafts import DraftsInbox
 
-        self.app.push_screen(DraftsInbox(self.initials), lambda _: self.reload())
+        app_of(self).push_kept(DraftsInbox, self.initials, callback=lambda _: self.reload())
 
     def action_history(self) -> None:
         from callback_tui.tui.screens.history import HistoryScreen, open_search
@@ -318,7 +318,9 @@ class TodayScreen(ListScreen):
         if row is None:
             open_search(self, self.initials)
         else:
-            self.app.push_screen(HistoryScreen(row.client_id, self.initials, row.patient_id))
+            app_of(self).push_kept(
+                HistoryScreen, row.client_id, self.initials, row.patient_id, callback=ignore
+            )
 
     def action_search(self) -> None:
         from callback_tui.tui.screens.history import open_search
@@ -329,11 +331,13 @@ class TodayScreen(ListScreen):
         from callback_tui.tui.screens.incident import IncidentsBoard
         from callback_tui.tui.screens.tasks import GoScreen, TasksScreen
 
+        app = app_of(self)
+
         def went(key: str | None) -> None:
             if key == "t":
-                self.app.push_screen(TasksScreen(self.initials), lambda _: self.reload())
+                app.push_kept(TasksScreen, self.initials, callback=lambda _: self.reload())
             elif key == "i":
-                self.app.push_screen(IncidentsBoard(self.initials))
+                app.push_kept(IncidentsBoard, self.initials, callback=ignore)
 
         app_of(self).push_kept(GoScreen, callback=went)
 
@@ -347,6 +351,10 @@ class TodayScreen(ListScreen):
                 self.reload()
 
         app_of(self).push_kept(WhoScreen, current=self.initials, callback=switch)
+
+
+def ignore(_result: object) -> None:
+    """For a screen whose result says nothing to the one beneath."""
 
 
 def outcome_summary(result: Logged, calendar: Calendar) -> str:
