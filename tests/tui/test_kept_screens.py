@@ -12,14 +12,14 @@ from callback_tui.store.services import FrontDesk
 from callback_tui.store.tables import Attempt
 from callback_tui.tui.screens.add_callback import AddCallbackScreen
 from callback_tui.tui.screens.find import FindPatient
+from callback_tui.tui.screens.history import HistoryScreen
 from callback_tui.tui.screens.outcome import OutcomeScreen
+from callback_tui.tui.screens.tasks import TasksScreen
 from callback_tui.tui.screens.today import TodayScreen
 from callback_tui.tui.screens.who import WhoScreen
-from callback_tui.tui.screens.history import HistoryScreen
-from callback_tui.tui.screens.tasks import TasksScreen
 from tests.conftest import add_visit
-from tests.tui.test_tasks import wrong_number
 from tests.tui.conftest import SIZE, MakeApp, settle, shown
+from tests.tui.test_tasks import wrong_number
 
 
 async def test_the_call_dialog_is_kept_and_comes_back_empty_for_the_next_row(
