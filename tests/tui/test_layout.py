@@ -319,3 +319,27 @@ def test_a_wrapped_cell_keeps_all_its_text_and_leaves_the_original_alone() -> No
     assert original.no_wrap
     same, taller = columns.wrapped(original, 40)
     assert same is original and not taller
+
+
+async def test_a_header_painted_before_its_rows_were_measured_is_painted_again() -> None:
+    from rich.text import Text
+    from textual.app import ComposeResult
+
+    from callback_tui.tui.widgets.table import Table
+
+    class One(App[None]):
+        CSS = "Table { height: 1fr; scrollbar-gutter: stable; }"  # a list: its size stays
+
+        def compose(self) -> ComposeResult:
+            yield Table()
+
+    app = One()
+    async with app.run_test(size=SMALL) as pilot:
+        table = app.query_one(Table)
+        table.add_column("When")
+        table.add_column("Patient")
+        table.add_row(Text("next 17:00"), Text("Biscuit"))
+        early = table.render_line(0).text  # painted before the table was idle
+        assert early.startswith(" When  Patient")
+        await pilot.pause()
+        assert table.render_line(0).text.startswith(" When        Patient")

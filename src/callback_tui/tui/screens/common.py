@@ -16,6 +16,7 @@ from callback_tui.store import queries
 from callback_tui.store.queries import StaffMember
 from callback_tui.tui.messages import DataChanged
 from callback_tui.tui.widgets import columns
+from callback_tui.tui.widgets.table import Table
 from callback_tui.tui.workers import reporting
 
 if TYPE_CHECKING:
@@ -132,10 +133,11 @@ class ListScreen(Screen[None]):
             wrapping=[index(column) for column in self.WRAPPED],
         )
 
-    @on(events.Resize)
+    @on(Table.Resized)
     @on(events.ScreenResume)
     def _resized(self) -> None:
-        self.call_after_refresh(self._refit)  # once the table has its new size
+        # A new terminal size, the keys panel opened beside it, back from a dialog.
+        self.call_after_refresh(self._refit)  # once every size is settled
 
     def _refit(self) -> None:
         if self._listed is not None and self._fitted(self._listed) != self._fit:
