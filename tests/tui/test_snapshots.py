@@ -1,4 +1,7 @@
-"""A few pictures of the screens people look at all day (pinned clock, fixed size, no blink)."""
+"""Pictures of the screens people look at all day (pinned clock, fixed sizes, no blink).
+
+Each is taken at 80x24, the smallest reception terminal the desk must work on, and at 120x40.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +16,15 @@ from callback_tui.domain.vocab import Outcome
 from callback_tui.store.services import CallOutcome, FrontDesk, NewNote
 from callback_tui.store.tables import Client
 from tests.conftest import add_visit
-from tests.tui.conftest import SIZE, MakeApp, settle
+from tests.tui.conftest import MakeApp, settle
+
+SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
+
+
+@pytest.fixture(params=list(SIZES.values()), ids=list(SIZES))
+def size(request: pytest.FixtureRequest) -> tuple[int, int]:
+    """The terminal's size: every picture is taken at each of SIZES."""
+    return request.param  # type: ignore[no-any-return]
 
 
 def morning(desk: FrontDesk) -> None:
@@ -54,12 +65,14 @@ async def _settled(pilot: Pilot[Any]) -> None:
     await settle(pilot)
 
 
-def test_today(snap_compare: Any, desk: FrontDesk, make: MakeApp) -> None:
+def test_today(snap_compare: Any, size: tuple[int, int], desk: FrontDesk, make: MakeApp) -> None:
     morning(desk)
-    assert snap_compare(make(), terminal_size=SIZE, run_before=_settled)
+    assert snap_compare(make(), terminal_size=size, run_before=_settled)
 
 
-def test_outcome_modal(snap_compare: Any, desk: FrontDesk, make: MakeApp) -> None:
+def test_outcome_modal(
+    snap_compare: Any, size: tuple[int, int], desk: FrontDesk, make: MakeApp
+) -> None:
     morning(desk)
 
     async def open_modal(pilot: Pilot[Any]) -> None:
@@ -67,11 +80,13 @@ def test_outcome_modal(snap_compare: Any, desk: FrontDesk, make: MakeApp) -> Non
         await pilot.press("down", "enter", "n")
         await settle(pilot)
 
-    assert snap_compare(make(), terminal_size=SIZE, run_before=open_modal)
+    assert snap_compare(make(), terminal_size=size, run_before=open_modal)
 
 
-def test_who_picker(snap_compare: Any, desk: FrontDesk, make: MakeApp) -> None:
-    assert snap_compare(make(initials=None), terminal_size=SIZE, run_before=_settled)
+def test_who_picker(
+    snap_compare: Any, size: tuple[int, int], desk: FrontDesk, make: MakeApp
+) -> None:
+    assert snap_compare(make(initials=None), terminal_size=size, run_before=_settled)
 
 
 def drafts(desk: FrontDesk, clock: FixedClock) -> None:
@@ -102,7 +117,9 @@ def drafts(desk: FrontDesk, clock: FixedClock) -> None:
     desk.notes.save("TR", NewNote(old.patient_id, "DRW"), "Owner called: eating a little.")
 
 
-def test_drafts_inbox(snap_compare: Any, desk: FrontDesk, make: MakeApp, clock: FixedClock) -> None:
+def test_drafts_inbox(
+    snap_compare: Any, size: tuple[int, int], desk: FrontDesk, make: MakeApp, clock: FixedClock
+) -> None:
     drafts(desk, clock)
 
     async def open_inbox(pilot: Pilot[Any]) -> None:
@@ -110,10 +127,12 @@ def test_drafts_inbox(snap_compare: Any, desk: FrontDesk, make: MakeApp, clock: 
         await pilot.press("d")
         await settle(pilot)
 
-    assert snap_compare(make("DRW"), terminal_size=SIZE, run_before=open_inbox)
+    assert snap_compare(make("DRW"), terminal_size=size, run_before=open_inbox)
 
 
-def test_note_editor(snap_compare: Any, desk: FrontDesk, make: MakeApp, clock: FixedClock) -> None:
+def test_note_editor(
+    snap_compare: Any, size: tuple[int, int], desk: FrontDesk, make: MakeApp, clock: FixedClock
+) -> None:
     drafts(desk, clock)
 
     async def open_draft(pilot: Pilot[Any]) -> None:
@@ -123,7 +142,7 @@ def test_note_editor(snap_compare: Any, desk: FrontDesk, make: MakeApp, clock: F
         await pilot.press("enter")
         await settle(pilot)
 
-    assert snap_compare(make("DRW"), terminal_size=SIZE, run_before=open_draft)
+    assert snap_compare(make("DRW"), terminal_size=size, run_before=open_draft)
 
 
 def incident_at(desk: FrontDesk, step: str) -> int:
@@ -174,17 +193,21 @@ def incident_at(desk: FrontDesk, step: str) -> int:
     return made.id  # type: ignore[return-value]
 
 
-def test_incident_step_one(snap_compare: Any, desk: FrontDesk, make: MakeApp) -> None:
+def test_incident_step_one(
+    snap_compare: Any, size: tuple[int, int], desk: FrontDesk, make: MakeApp
+) -> None:
     async def start(pilot: Pilot[Any]) -> None:
         await settle(pilot)
         await pilot.press("i")
         await settle(pilot)
 
-    assert snap_compare(make("FD"), terminal_size=SIZE, run_before=start)
+    assert snap_compare(make("FD"), terminal_size=size, run_before=start)
 
 
 @pytest.mark.parametrize("step", ["office_manager", "escalation", "leadership", "review"])
-def test_incident_steps(snap_compare: Any, desk: FrontDesk, make: MakeApp, step: str) -> None:
+def test_incident_steps(
+    snap_compare: Any, size: tuple[int, int], desk: FrontDesk, make: MakeApp, step: str
+) -> None:
     from callback_tui.tui.screens.incident import IncidentScreen
 
     incident_id = incident_at(desk, step)
@@ -194,12 +217,11 @@ def test_incident_steps(snap_compare: Any, desk: FrontDesk, make: MakeApp, step:
         pilot.app.push_screen(IncidentScreen(incident_id, "OM"))
         await settle(pilot)
 
-    assert snap_compare(make("OM"), terminal_size=SIZE, run_before=open_step)
+    assert snap_compare(make("OM"), terminal_size=size, run_before=open_step)
 
 
-def test_incidents_board(
-    snap_compare: Any, desk: FrontDesk, make: MakeApp, clock: FixedClock
-) -> None:
+def two_incidents(desk: FrontDesk, clock: FixedClock) -> None:
+    """An online review at the escalation step since yesterday, and one just opened."""
     from callback_tui.store.incident_desk import IncidentStart
 
     clock.advance(hours=-30)
@@ -215,9 +237,103 @@ def test_incidents_board(
     )
     clock.advance(hours=1)
 
+
+def test_incidents_board(
+    snap_compare: Any, size: tuple[int, int], desk: FrontDesk, make: MakeApp, clock: FixedClock
+) -> None:
+    two_incidents(desk, clock)
+
     async def open_board(pilot: Pilot[Any]) -> None:
         await settle(pilot)
         await pilot.press("g", "i")
         await settle(pilot)
 
-    assert snap_compare(make("OM"), terminal_size=SIZE, run_before=open_board)
+    assert snap_compare(make("OM"), terminal_size=size, run_before=open_board)
+
+
+def wrong_numbers(desk: FrontDesk, clock: FixedClock) -> None:
+    """Two numbers for the front desk to verify, one of them since yesterday."""
+    clock.advance(hours=-20)
+    (first,) = add_visit(desk, patient="[b]Rex[/b]", client="Jordan Lee-Whitaker")
+    desk.callbacks.log_outcome(
+        "AB",
+        first.id,  # type: ignore[arg-type]
+        first.version,
+        CallOutcome(Outcome.WRONG_NUMBER),
+    )
+    clock.advance(hours=19)
+    (second,) = add_visit(
+        desk,
+        patient="Luna",
+        client="Maria [b]Gonzalez[/b]",
+        phone="312-555-0102",
+        reason="diarrhea",
+    )
+    desk.callbacks.log_outcome(
+        "AB",
+        second.id,  # type: ignore[arg-type]
+        second.version,
+        CallOutcome(Outcome.WRONG_NUMBER),
+    )
+    clock.advance(hours=2)
+
+
+def test_tasks(
+    snap_compare: Any, size: tuple[int, int], desk: FrontDesk, make: MakeApp, clock: FixedClock
+) -> None:
+    wrong_numbers(desk, clock)
+
+    async def open_tasks(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("g", "t")
+        await settle(pilot)
+
+    assert snap_compare(make("FD"), terminal_size=size, run_before=open_tasks)
+
+
+LONG_NOTE = (
+    "Still vomiting after meals, twice since Sunday; eating a little chicken and rice."
+    " Owner asks whether to keep the bland diet another week."
+)
+
+
+def family(desk: FrontDesk, clock: FixedClock) -> None:
+    """Two patients of one client: calls about Biscuit with a long note, Pepper due today."""
+    clock.advance(hours=-48)
+    (first,) = add_visit(desk, patient="Biscuit", occurred_at="2026-11-20 10:00")
+    desk.callbacks.log_outcome(
+        "AB",
+        first.id,  # type: ignore[arg-type]
+        first.version,
+        CallOutcome(Outcome.NO_ANSWER),
+    )
+    clock.advance(hours=24)
+    desk.callbacks.log_outcome(
+        "CD",
+        first.id,  # type: ignore[arg-type]
+        first.version + 1,
+        CallOutcome(Outcome.SPOKE, LONG_NOTE, concern_for_doctor=True),
+    )
+    add_visit(
+        desk,
+        patient="Pepper [the cat]",
+        species="cat",
+        occurred_at="2026-11-23 14:15",
+        reason="urinary",
+    )
+    clock.advance(hours=24)
+
+
+async def open_family_history(pilot: Pilot[Any]) -> None:
+    await settle(pilot)
+    await pilot.press("h")  # Pepper's, the one row left on the list
+    await settle(pilot)
+    await pilot.press("p")  # the whole family
+    await settle(pilot)
+
+
+def test_history(
+    snap_compare: Any, size: tuple[int, int], desk: FrontDesk, make: MakeApp, clock: FixedClock
+) -> None:
+    family(desk, clock)
+    assert snap_compare(make("AB"), terminal_size=size, run_before=open_family_history)

@@ -91,6 +91,9 @@ class CallbackApp(App[None]):
 
     # Absolute, so subclasses defined elsewhere (the benchmarks) find it too.
     CSS_PATH = Path(__file__).with_name("app.tcss")
+    # Classes the screens' styles follow: the desk must work on an 80x24 terminal.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
     TITLE = "callback-tui"
     BINDINGS = [
         Binding("f1", "toggle_keys", "Keys", id="keys", tooltip="Show or hide every key"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
-from textual import on
+from textual import events, on
 from textual.binding import Binding
 from textual.coordinate import Coordinate
 from textual.dom import DOMNode
@@ -15,6 +15,8 @@ from textual.widgets import DataTable, Static
 from callback_tui.store import queries
 from callback_tui.store.queries import StaffMember
 from callback_tui.tui.messages import DataChanged
+from callback_tui.tui.widgets import columns
+from callback_tui.tui.widgets.table import Table
 from callback_tui.tui.workers import reporting
 
 if TYPE_CHECKING:
@@ -92,18 +94,54 @@ class ListScreen(Screen[None]):
     ]
 
     COLUMNS: tuple[str, ...] = ()
+    DROPPED_FIRST: tuple[str, ...] = ()
+    """Columns (by heading) left out, in this order, while the rows are wider than the screen."""
+    WRAPPED: tuple[str, ...] = ()
+    """Columns (by heading) that may be narrowed, their text wrapped (see columns.py)."""
 
     def __init__(self) -> None:
         # The table stays hidden until its first load has filled it (no empty flash, and no
         # header-wide first paint left behind a modal).
         super().__init__(classes="-loading")
+        self._fit = columns.Fit(tuple(range(len(self.COLUMNS))))
+        self._listed: Mapping[str, tuple[object, ...]] | None = None
+        """The rows last shown, to fit them again to a new width."""
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for column in self.COLUMNS:
-            table.add_column(column, key=column.lower())
+        self._add_columns(table)
         table.focus()
         self.reload()
+
+    def _add_columns(self, table: DataTable[Any]) -> None:
+        for index in self._fit.shown:
+            column = self.COLUMNS[index]
+            table.add_column(column, key=column.lower(), width=self._fit.widths.get(index))
+
+    def _fitted(self, rows: Mapping[str, tuple[object, ...]]) -> columns.Fit:
+        """The columns that fit the screen's width with these rows in them."""
+        table = self.query_one(DataTable)
+        # Less the scrollbar's gutter, kept whether or not the rows need it (app.tcss).
+        room = (table.size.width or self.size.width) - table.styles.scrollbar_size_vertical
+        index = self.COLUMNS.index
+        return columns.fit(
+            columns.natural_widths(self.COLUMNS, list(rows.values())),
+            self.COLUMNS,
+            room,
+            table.cell_padding,
+            dropped=[index(column) for column in self.DROPPED_FIRST],
+            wrapping=[index(column) for column in self.WRAPPED],
+        )
+
+    @on(Table.Resized)
+    @on(events.ScreenResume)
+    def _resized(self) -> None:
+        # A new terminal size, the keys panel opened beside it, back from a dialog.
+        self.call_after_refresh(self._refit)  # once every size is settled
+
+    def _refit(self) -> None:
+        if self._listed is not None and self._fitted(self._listed) != self._fit:
+            self.show_rows(self._listed)
 
     def reload(self) -> None:
         """Start loading what the table shows (in a worker); subclasses say what."""
@@ -141,9 +179,17 @@ class ListScreen(Screen[None]):
         """
         table = self.query_one(DataTable)
         keep, place = self.current_key(), table.cursor_row
-        table.clear()
+        self._listed = rows
+        fitted = self._fitted(rows)
+        if fitted == self._fit:
+            table.clear()
+        else:  # another width, or rows that need more room: other columns
+            self._fit = fitted
+            table.clear(columns=True)
+            self._add_columns(table)
         for key, cells in rows.items():
-            table.add_row(*cells, key=key)
+            shown, taller = columns.shown(cells, fitted)
+            table.add_row(*shown, key=key, height=None if taller else 1)
         if keep is not None and keep in rows:
             table.move_cursor(row=table.get_row_index(keep))
         elif rows:  # its row has left the list: the next one takes its place

@@ -19,6 +19,8 @@ class DraftsInbox(Inbox[NoteView]):
     HEADING = "Drafts inbox"
     EMPTY = "No drafts waiting. Concerns raised on calls and client updates for a doctor land here."
     COLUMNS = ("For", "Waiting", "Patient", "Client", "By", "From", "Note")
+    DROPPED_FIRST = ("From", "By")  # narrow: both are in the note's heading
+    WRAPPED = ("Note",)
     ROW_ACTIONS = ("open",)
 
     BINDINGS = [

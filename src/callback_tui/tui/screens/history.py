@@ -45,6 +45,9 @@ class HistoryScreen(ListScreen):
     """One client's timeline; `p` narrows it to the highlighted entry's patient and back."""
 
     COLUMNS = ("When", "What", "Patient", "By", "Status", "Detail")
+    # Narrow: who did it, then the kind of entry (its status tells a call from a note).
+    DROPPED_FIRST = ("By", "What")
+    WRAPPED = ("Detail",)
 
     BINDINGS = [
         Binding("enter", "open", "Open note", id="open", priority=True),
@@ -129,22 +132,22 @@ class HistoryScreen(ListScreen):
         )
         self.query_one("#patients", Static).update(patients)
 
-        table = self.query_one(DataTable)
-        table.clear()
         self._entries = list(found.entries)
+        rows: dict[str, tuple[object, ...]] = {}
         for index, entry in enumerate(found.entries):
             detail = display.literal(entry.detail)
             if entry.reason is not None:
                 detail = Text.assemble(clinic.profile.label(entry.reason) + " ", detail)
-            table.add_row(
+            rows[str(index)] = (
                 Text(display.moment(clinic.calendar, entry.at)),
                 Text(entry.kind.value, style="bold" if entry.kind is EntryKind.NOTE else ""),
                 display.literal(entry.patient),
                 Text(entry.by),
                 Text(entry.status.replace("_", " "), style=_STATUS_STYLE.get(entry.status, "")),
                 detail,
-                key=str(index),
             )
+        self.query_one(DataTable).clear()  # another client's or patient's: from the top
+        self.show_rows(rows)
         self.filled()
         self.refresh_bindings()
 

@@ -95,7 +95,8 @@ class IncidentScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="topbar"):
             yield Static("", classes="who", id="title", markup=False)
-            yield Static("", classes="counts", id="progress", markup=False)
+            yield Static("", classes="counts -full", id="progress", markup=False)
+            yield Static("", classes="counts -brief", id="progress-brief", markup=False)
         yield Static("", id="facts", markup=False)
         yield VerticalScroll(id="form")
         yield Footer()
@@ -132,6 +133,7 @@ class IncidentScreen(Screen[None]):
         title.append(f"incident {self.view.id}" if self.view else "new incident")
         self.query_one("#title", Static).update(title)
         self.query_one("#progress", Static).update(self._progress())
+        self.query_one("#progress-brief", Static).update(self._progress(brief=True))
         self.query_one("#facts", Static).update(self._facts())
         self._filled = False
         form = self.query_one("#form", VerticalScroll)
@@ -140,7 +142,8 @@ class IncidentScreen(Screen[None]):
         self.call_after_refresh(self._fill, dict(self.view.draft) if self.view else {})
         self.refresh_bindings()
 
-    def _progress(self) -> Text:
+    def _progress(self, brief: bool = False) -> Text:
+        """The steps, the current one lit; `brief` names only the current one."""
         out = Text()
         step = self.step
         for number, each in enumerate(WIZARD_STEPS, start=1):
@@ -149,7 +152,8 @@ class IncidentScreen(Screen[None]):
             style = "bold reverse" if each is step else "dim"
             if each is Step.REVIEW and self.view and self.view.found_via != FoundVia.ONLINE_REVIEW:
                 style = "dim strike"
-            out.append(f"{number} {each.label}", style=style)
+            named = each is step or not brief
+            out.append(f"{number} {each.label}" if named else str(number), style=style)
         if step in (Step.CLOSE, Step.CLOSED):
             out.append(f"  {step.label}", style="bold green")
         return out
@@ -504,6 +508,10 @@ class IncidentsBoard(Inbox[IncidentView]):
     HEADING = "Incidents board"
     EMPTY = "No open incidents. i starts one from any screen."
     COLUMNS = ("Opened", "Open for", "Step", "Next", "About", "Found", "What happened")
+    # Narrow: "Open for" says what "Opened" does; how it was found and who acts next are
+    # in the incident.
+    DROPPED_FIRST = ("Opened", "Found", "Next")
+    WRAPPED = ("What happened", "About")
     ROW_ACTIONS = ("open",)
 
     BINDINGS = [

@@ -95,7 +95,7 @@ class OutcomeScreen(ModalScreen[Logged | None]):
                     yield FieldError("outcome")
                     yield TextBox(id="notes", soft_wrap=True, show_line_numbers=False)
                     yield FieldError("notes")
-                    with Horizontal(classes="checks"):
+                    with Horizontal(classes="checks", id="ticks"):
                         yield Checkbox("Concern for doctor", id="concern")
                         yield Checkbox("Appointment booked", id="booked")
                         yield Checkbox("ID verified", id="identity")

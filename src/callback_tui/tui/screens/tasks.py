@@ -74,6 +74,8 @@ class TasksScreen(Inbox[TaskRow]):
 
     EMPTY = "Nothing waiting. Wrong numbers, unreached callbacks and incidents leave tasks here."
     COLUMNS = ("Due", "For", "Task", "About")
+    DROPPED_FIRST = ("For",)  # narrow: all are the person's or their role's
+    WRAPPED = ("Task", "About")
     ROW_ACTIONS = ("done", "open")
 
     BINDINGS = [

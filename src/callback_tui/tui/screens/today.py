@@ -39,6 +39,10 @@ class TodayScreen(ListScreen):
     """One person's queue: overdue first, then due today, then the pools they may work."""
 
     COLUMNS = ("When", "Patient", "Client", "Reason", "Tries", "Owner", "Marks")
+    # Narrow: the count of tries is in the dialog (and "next 17:00" says a try is waiting);
+    # the owner matters only for pool rows, which come last, and `c` is lit only on them.
+    DROPPED_FIRST = ("Tries", "Owner")
+    WRAPPED = ("Reason", "Marks", "Client", "Patient")
 
     BINDINGS = [
         # A priority binding: the table's own (hidden) enter would otherwise hide it in the footer.
@@ -77,7 +81,9 @@ class TodayScreen(ListScreen):
     def compose(self) -> ComposeResult:
         with Horizontal(id="topbar"):
             yield Static("", classes="who", id="who", markup=False)
-            yield Static("", classes="day", id="day", markup=False)
+            yield Static("", classes="pools", id="pools", markup=False)
+            yield Static("", classes="day -full", id="day", markup=False)
+            yield Static("", classes="day -brief", id="day-brief", markup=False)
             yield Static("", classes="counts", id="counts", markup=False)
         yield Table(cursor_type="row", zebra_stripes=True, id="queue")
         yield Static("", id="empty", markup=False)
@@ -168,14 +174,18 @@ class TodayScreen(ListScreen):
     def _show_header(self, queue: Queue) -> None:
         label = Text(queue.initials)
         if queue.member is not None:
-            label.append(f"  {queue.member.name}")
-        if queue.pools:
-            label.append(f"  (pools: {', '.join(queue.pools)})", style="dim")
+            label.append(f"  {queue.member.name}")  # cut first when the screen is narrow
         self.query_one("#who", Static).update(label)
+        pools = self.query_one("#pools", Static)
+        pools.update(f"pools {' '.join(queue.pools)}")
+        pools.display = bool(queue.pools)
         day = Text(queue.day.strftime("%A %d %B %Y"))
+        short = Text(queue.day.strftime("%a %d %b"))  # on a narrow screen
         if app_of(self).demo:
             day.append("  demo clinic: nothing is kept", style="bold yellow")
+            short.append("  demo", style="bold yellow")
         self.query_one("#day", Static).update(day)
+        self.query_one("#day-brief", Static).update(short)
         counts = queue.counts
         summary = Text(f"to do {counts.to_do} · ")
         summary.append(f"overdue {counts.overdue}", style="bold red" if counts.overdue else "")

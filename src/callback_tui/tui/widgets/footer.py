@@ -1,40 +1,162 @@
-"""The key footer: rebuilt only when the keys it shows change, and never keeping the old ones.
+"""The key footer: every key on one line at any width, rebuilt only when what it shows changes.
 
 Textual's footer rebuilds all its keys whenever a screen's bindings are refreshed: every move
 of a list's cursor, every return from a dialog. A rebuild mounts a dozen widgets, which is most
 of what a return to the queue costs; and each rebuild left the old keys alive (see
 tui/watches.py).
+
+On a narrow terminal Textual's footer cuts off the keys at its right end. This one gives up
+the least useful parts first, until every key fits: the spacing, then the command palette's
+key (ctrl+p still opens it), then the long descriptions of the keys at the right end (the
+app's own, then the screen's least used), then those descriptions altogether. The keys
+themselves always stay; f1 lists every key with its full description.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from rich.cells import cell_len
+from textual import events
+from textual.app import ComposeResult
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer as TextualFooter
+from textual.widgets._footer import FooterKey
 
 from callback_tui.tui.watches import drop_detached_watches
 
+SHORT = {
+    "Log call": "Log",
+    "Go to": "Go",
+    "Client update": "Update",
+    "This patient / all": "Patient",
+    "Open note": "Open",
+    "Leave (kept)": "Leave",
+    "Save step": "Save",
+    "Save draft": "Save",
+    "Find patient": "Find",
+    "Copy summary": "Copy",
+    "Close incident": "Close",
+    "Append amendment": "Amend",
+    "Left message": "Left msg",
+    "No answer": "No ans",
+    "Wrong number": "Wrong #",
+}
+"""Shorter descriptions the footer falls back on when the full ones do not fit."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How the footer shows its keys at one width."""
+
+    compact: bool
+    palette: bool
+    descriptions: tuple[str, ...]
+
+
+def key_width(key: str, description: str, compact: bool) -> int:
+    """Cells one key takes in the footer (Textual's footer styles: padding and margins)."""
+    if compact:  # "k desc" and a space after it
+        return cell_len(key) + (1 + cell_len(description) if description else 0) + 1
+    return cell_len(key) + 2 + (cell_len(description) + 1 if description else 0)
+
+
+def plans(
+    keys: Sequence[tuple[str, str]], compact: bool, palette: bool
+) -> Iterator[tuple[Plan, int]]:
+    """Ways to show `keys` ((key, description) pairs, most important first), each with the
+    cells it takes, from the fullest to the barest."""
+    palette_key = ("^p", "palette")
+
+    def width(plan: Plan) -> int:
+        shown = [
+            key_width(key, description, plan.compact)
+            for (key, _full), description in zip(keys, plan.descriptions, strict=True)
+        ]
+        if plan.palette:  # a border on its left; docked to the right
+            shown.append(key_width(*palette_key, plan.compact) + (1 if plan.compact else 2))
+        return sum(shown)
+
+    full = tuple(description for _key, description in keys)
+    steps = [Plan(compact, palette, full), Plan(True, palette, full), Plan(True, False, full)]
+    descriptions = list(full)
+    for index in reversed(range(len(keys))):  # the least important keys give way first
+        short = SHORT.get(descriptions[index])
+        if short is not None:
+            descriptions[index] = short
+            steps.append(Plan(True, False, tuple(descriptions)))
+    for index in reversed(range(len(keys))):
+        if descriptions[index]:
+            descriptions[index] = ""
+            steps.append(Plan(True, False, tuple(descriptions)))
+    for plan in steps:
+        yield plan, width(plan)
+
+
+def fit(keys: Sequence[tuple[str, str]], available: int, compact: bool, palette: bool) -> Plan:
+    """The fullest way to show `keys` in `available` cells (the barest if none fits)."""
+    last: Plan | None = None
+    for plan, width in plans(keys, compact, palette):
+        if width <= available:
+            return plan
+        last = plan
+    assert last is not None
+    return last
+
 
 class Footer(TextualFooter):
-    """Textual's footer, rebuilt only when a key appears, goes, or is dimmed or lit."""
+    """Textual's footer, fitted to its width, rebuilt only when a key appears, goes, is
+    dimmed or lit, or the width changes."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._keys_shown: tuple[object, ...] | None = None
+        self._compact_asked = self.compact
+        self._palette_asked = self.show_command_palette
+
+    def _width(self) -> int:
+        return self.size.width or self.app.size.width
 
     def bindings_changed(self, screen: Screen[Any]) -> None:
         if not (screen.app.app_focus and self.is_attached and screen is self.screen):
             super().bindings_changed(screen)  # it rebuilds nothing now: nothing to remember
             return
-        keys = tuple(
-            (binding.key, binding.action, binding.description, binding.show, enabled, tooltip)
-            for _node, binding, enabled, tooltip in screen.active_bindings.values()
+        keys = (
+            self._width(),
+            *(
+                (binding.key, binding.action, binding.description, binding.show, enabled, tip)
+                for _node, binding, enabled, tip in screen.active_bindings.values()
+            ),
         )
         if keys == self._keys_shown and self.children:
             return
         self._keys_shown = keys
         super().bindings_changed(screen)
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self._keys_shown is not None and self._keys_shown[0] != event.size.width:
+            self.bindings_changed(self.screen)
+
+    def compose(self) -> ComposeResult:
+        widgets: list[Widget] = list(super().compose())
+        keys = [
+            w for w in widgets if isinstance(w, FooterKey) and not w.has_class("-command-palette")
+        ]
+        plan = fit(
+            [(key.key_display, key.description) for key in keys],
+            self._width(),
+            self._compact_asked,
+            self._palette_asked,
+        )
+        self.compact = plan.compact
+        for key, description in zip(keys, plan.descriptions, strict=True):
+            key.description = description
+        for widget in widgets:
+            if plan.palette or not widget.has_class("-command-palette"):
+                yield widget
 
     async def recompose(self) -> None:
         await super().recompose()

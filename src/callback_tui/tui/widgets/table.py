@@ -22,6 +22,7 @@ from rich.style import Style
 from rich.text import Text
 from textual._types import SegmentLines
 from textual.cache import LRUCache
+from textual.message import Message
 from textual.render import measure
 from textual.renderables.styled import Styled
 from textual.widgets import DataTable
@@ -49,6 +50,13 @@ def content_of(cell: object) -> tuple[object, ...] | None:
 class Table(DataTable[Any]):
     """DataTable, with cell renders cached by content (see the module's docstring)."""
 
+    class Resized(Message):
+        """The table's size changed: its columns may fit it differently (a list screen
+        fits them again; see screens/common.py)."""
+
+    def on_resize(self) -> None:
+        self.post_message(self.Resized())
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._renders: LRUCache[tuple[object, ...], SegmentLines] = LRUCache(CACHED_CELLS)
@@ -59,6 +67,7 @@ class Table(DataTable[Any]):
         console = self.app.console
         screen_width = console.width  # a measure is at most the screen's width
         columns = self.ordered_columns
+        widths_before = [column.content_width for column in columns]
         others: list[RowKey] = []
         for row_key in new_rows:
             row = self.rows.get(row_key)
@@ -77,6 +86,12 @@ class Table(DataTable[Any]):
                     width = self._widths[known] = measure(console, cell, 1)
                 column.content_width = max(column.content_width, width)
         super()._update_dimensions(others)
+        if [column.content_width for column in columns] != widths_before:
+            # DataTable keys its renders of the header and of whole lines by its count of
+            # changes, not by the columns' widths: a header painted before the rows were
+            # measured (columns just added) would stay at the headings' widths.
+            self._update_count += 1
+            self.refresh()
 
     def _render_cell(
         self,
