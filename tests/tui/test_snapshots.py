@@ -307,7 +307,7 @@ def family(desk: FrontDesk, clock: FixedClock) -> None:
         first.version,
         CallOutcome(Outcome.NO_ANSWER),
     )
-    clock.advance(hours=24)
+    clock.advance(hours=27)  # Monday 12:00, the next window's start
     desk.callbacks.log_outcome(
         "CD",
         first.id,  # type: ignore[arg-type]
@@ -321,7 +321,7 @@ def family(desk: FrontDesk, clock: FixedClock) -> None:
         occurred_at="2026-11-23 14:15",
         reason="urinary",
     )
-    clock.advance(hours=24)
+    clock.advance(hours=21)
 
 
 async def open_family_history(pilot: Pilot[Any]) -> None:
