@@ -168,9 +168,15 @@ class ListScreen(Screen[None]):
     def _moved(self) -> None:
         self.refresh_bindings()  # the footer rebuilds only if a key's state changed
 
-    def show_rows(self, rows: Mapping[str, tuple[object, ...]]) -> None:
+    def show_rows(
+        self, rows: Mapping[str, tuple[object, ...]], *, on_to_next: bool = False
+    ) -> None:
         """Put `rows` (cells by row key, in order) in the table, keeping the cursor's row,
         or its place when that row has gone (a call saved: on to the next).
+
+        `on_to_next`: the highlighted row was just dealt with (a call logged on it): the
+        cursor keeps its place, where the next row now is, even if that row is still listed
+        further down (tried, and waiting for its next window).
 
         The table is rebuilt, not patched: DataTable keys its render caches by its count of
         changes, so a patched table re-renders every row anyway and only piles up stale
@@ -190,7 +196,7 @@ class ListScreen(Screen[None]):
         for key, cells in rows.items():
             shown, taller = columns.shown(cells, fitted)
             table.add_row(*shown, key=key, height=None if taller else 1)
-        if keep is not None and keep in rows:
+        if keep is not None and keep in rows and not on_to_next:
             table.move_cursor(row=table.get_row_index(keep))
         elif rows:  # its row has left the list: the next one takes its place
             table.move_cursor(row=min(place, len(rows) - 1))

@@ -30,9 +30,11 @@ if TYPE_CHECKING:
 
 
 class QueueLoaded(Message):
-    def __init__(self, queue: Queue) -> None:
+    def __init__(self, queue: Queue, *, on_to_next: bool = False) -> None:
         super().__init__()
         self.queue = queue
+        self.on_to_next = on_to_next
+        """The highlighted row's call was just logged: the cursor moves on (see show_rows)."""
 
 
 class TodayScreen(ListScreen):
@@ -128,7 +130,8 @@ class TodayScreen(ListScreen):
                     display.marks(row),
                 )
                 for key, row in self._rows.items()
-            }
+            },
+            on_to_next=message.on_to_next,
         )
         self.set_class(not queue.rows, "-empty")
         self.filled()
@@ -232,7 +235,7 @@ class TodayScreen(ListScreen):
             def show() -> None:
                 nonlocal shown
                 if fresh.initials == self.initials:
-                    self._show(QueueLoaded(fresh))
+                    self._show(QueueLoaded(fresh, on_to_next=True))
                     shown = True
 
             return show
