@@ -314,7 +314,7 @@ class CallbackApp(App[None]):
 
         initials = self.desk_initials()
         if initials is not None and not isinstance(self.screen, IncidentScreen):
-            self.push_screen(IncidentScreen(None, initials))
+            self.push_kept(IncidentScreen, None, initials, callback=lambda _: None)
 
     # -- leaving --------------------------------------------------------------------------
 

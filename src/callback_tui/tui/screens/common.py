@@ -12,7 +12,7 @@ from textual.cache import LRUCache
 from textual.coordinate import Coordinate
 from textual.dom import DOMNode
 from textual.screen import Screen
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, RadioButton, RadioSet, Static
 
 from callback_tui.store import queries
 from callback_tui.store.queries import StaffMember
@@ -69,6 +69,14 @@ def show_errors(screen: Screen[Any], problems: Mapping[str, str]) -> None:
         target = screen.query(f"#{first}")
         if target:
             target.first().focus()
+
+
+def clear_choice(choices: RadioSet) -> None:
+    """No button pressed, as a new set starts (a set will not let go of its choice itself)."""
+    with choices.prevent(RadioButton.Changed, RadioSet.Changed):
+        for button in choices.query(RadioButton):
+            button.value = False
+    choices._pressed_button = None
 
 
 def steady_cursors(node: DOMNode) -> None:
