@@ -271,7 +271,11 @@ def test_tasks_list_mine_all_and_json(run: Run, tmp_path: Path) -> None:
         "open",
         f"callback:{row.id}",
     )
-    assert task["due_at"] == "2026-11-24T09:30:00-06:00"
+    # Made at 09:30, due by the end of the clinic's day.
+    assert (task["created_at"], task["due_at"]) == (
+        "2026-11-24T09:30:00-06:00",
+        "2026-11-24T18:00:00-06:00",
+    )
     assert "unknown initials 'ZZ'" in refused(run("tasks", "list", "--initials", "ZZ"))
     assert len(json.loads(ok(run("export")))["tasks"]) == 1
 

@@ -81,7 +81,7 @@ class IncidentDesk(Desk):
             role=role.value,
             title=title,
             about=f"incident:{incident.id}",
-            due_at=work.now,
+            due_at=self.due_today(work),
             created_at=work.now,
         )
         work.record("task.created", task)
