@@ -40,6 +40,7 @@ class _Card:
 
     id: int
     name: str
+    phone: str
     phone_digits: str
 
 
@@ -202,7 +203,7 @@ class VisitDesk(Desk):
                 by_key[key] = new[index] = new_row(Client, self._client_values(form))
         work.insert_many(Client, list(new.values()))
         for key, row in by_key.items():
-            known.clients[key] = _Card(row["id"], row["name"], row["phone_digits"])
+            known.clients[key] = _Card(row["id"], row["name"], row["phone"], row["phone_digits"])
             known.loaded_clients.add(row["id"])
         return [known.clients[_client_key(form)] for form in visits], new
 
@@ -225,7 +226,9 @@ class VisitDesk(Desk):
         terms = [
             {"term": term, "patient_id": patient["id"]}
             for index, patient in new.items()
-            for term in terms_of(cards[index].name, cards[index].phone_digits, patient["name"])
+            for term in terms_of(
+                cards[index].name, cards[index].phone, cards[index].phone_digits, patient["name"]
+            )
         ]
         if terms:
             work.session.execute(insert(SearchTerm.__table__), terms)  # type: ignore[attr-defined]
@@ -242,7 +245,8 @@ class VisitDesk(Desk):
         query = select(Client.id, Client.phone, Client.name, Client.phone_digits)
         for found in _on_file(work, query.order_by(col(Client.id)), Client.phone, phones_new):
             key = (found.phone, found.name.casefold())
-            known.clients.setdefault(key, _Card(found.id, found.name, found.phone_digits))
+            card = _Card(found.id, found.name, found.phone, found.phone_digits)
+            known.clients.setdefault(key, card)
 
     def _load_patients(self, work: Work, clients: list[_Card], known: _Known) -> None:
         """Put the patients on file of these clients in `known` (the first of a name)."""
