@@ -110,6 +110,8 @@ def check_file(desk: FrontDesk, path: Path) -> _Checked:
         roles = queries.staff_roles(desk.database)
         forms: list[VisitForm] = []
         seen: dict[str, int] = {}
+        seen_visits: dict[tuple[object, ...], int] = {}
+        """Rows without a source_id, by what tells their visit apart."""
         rows = 0
         for number, record in enumerate(reader, start=1):
             rows = number
@@ -124,8 +126,26 @@ def check_file(desk: FrontDesk, path: Path) -> _Checked:
                     )
                     continue
                 seen[form.source_id] = number
+            else:
+                visit = _visit_of(form)
+                if visit in seen_visits:
+                    problems.append(Problem(number, "-", f"repeats row {seen_visits[visit]}"))
+                    continue
+                seen_visits[visit] = number
             forms.append(form)
     return _Checked(forms, problems, rows, ignored)
+
+
+def _visit_of(form: VisitForm) -> tuple[object, ...]:
+    """A row without a source_id is the same visit as another with the same client, patient,
+    time and reason (as the desk finds the ones imported before)."""
+    return (
+        form.phone,
+        form.client.casefold(),
+        form.patient.casefold(),
+        form.visit.occurred_at,
+        form.visit.reason,
+    )
 
 
 @contextmanager
