@@ -40,7 +40,7 @@ class ImportFailed(Exception):
     """The file was refused whole; nothing was written."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        super().__init__(f"{len(problems)} problem(s); nothing was imported")
+        super().__init__(f"{text.counted(len(problems), 'problem')}; nothing was imported")
         self.problems = problems
 
 
