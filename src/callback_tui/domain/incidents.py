@@ -64,6 +64,74 @@ class FoundVia(StrEnum):
 CLOSERS = frozenset({Role.OFFICE_MANAGER, Role.REGIONAL_MANAGER, Role.OWNER})
 """Who may close an incident."""
 
+NEEDED = {
+    "subject": "who is it about? Find the patient (ctrl+f) or type a name",
+    "found_via": "pick how it was found: in the office, phone or online review",
+    "what_happened": "say what happened",
+    "note_kind": "a communication log or a clinical note",
+    "available": "is the office manager available now?",
+    "office_manager": "who spoke with the client? their initials",
+    "conversation": "write down the conversation with the client",
+    "remedied": "was it remedied? yes or no",
+    "outcome": "write down the outcome",
+    "platform": "where is the review? (Google, Yelp…)",
+    "reply": "write the public reply first",
+    "posted": "tick this once the reply is posted",
+}
+"""What each field of the wizard says while it is still empty (by field id)."""
+
+NOT_DONE = {
+    Step.WHAT_HAPPENED: "what happened is not recorded yet",
+    Step.OFFICE_MANAGER: "the office manager has not spoken with the client yet",
+    Step.ESCALATION: "the regional manager's outcome is not recorded yet",
+    Step.LEADERSHIP: "leadership has not been told yet",
+    Step.REVIEW: "the review reply is not posted yet",
+}
+"""Why an incident at each step cannot be closed yet."""
+
+
+def still_needed(step: Step, values: dict[str, str]) -> dict[str, str]:
+    """The fields of `step` that must still be filled in before it can be completed, with
+    what each one asks for (`values` as the form holds them, by field id)."""
+    wanted: list[str] = []
+    if step is Step.WHAT_HAPPENED:
+        wanted = ["found_via", "what_happened", "note_kind"]
+        if not values.get("patient_id"):
+            wanted.insert(0, "subject")
+    elif step is Step.OFFICE_MANAGER:
+        wanted = ["available"]
+        if values.get("available") == "now":
+            wanted += ["office_manager", "conversation", "remedied"]
+    elif step is Step.ESCALATION:
+        wanted = ["outcome"]
+    elif step is Step.REVIEW:
+        wanted = ["platform", "reply", "posted"]
+    return {field: NEEDED[field] for field in wanted if not values.get(field, "").strip()}
+
+
+def steps_left(step: Step, found_via: str | None, remedied: bool | None) -> list[str]:
+    """The wizard's steps still to do from `step` on, numbered as the header shows them;
+    a step that may not be needed says when it is ("if not remedied")."""
+    if step not in WIZARD_STEPS:
+        return []
+    left: list[str] = []
+    for number, each in enumerate(WIZARD_STEPS, start=1):
+        if WIZARD_STEPS.index(each) < WIZARD_STEPS.index(step):
+            continue
+        label = f"{number} {each.label}"
+        if each is Step.ESCALATION and each is not step:
+            if remedied:
+                continue
+            if remedied is None:
+                label += " (if not remedied)"
+        if each is Step.REVIEW:
+            if found_via and found_via != FoundVia.ONLINE_REVIEW:
+                continue
+            if not found_via:
+                label += " (if found online)"
+        left.append(label)
+    return left
+
 
 @dataclass(frozen=True)
 class Hit:
