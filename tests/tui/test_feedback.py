@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
@@ -346,3 +346,16 @@ async def test_added_today_says_so(desk: FrontDesk, make: MakeApp) -> None:
         await add_by_form(pilot, "urinary", "2026-11-23 16:00")  # 24 hours later
         assert [row[1] for row in shown(app)] == ["Biscuit"]
         assert said(app)[-1] == "Added a callback for Biscuit, due today 16:00."
+
+
+async def test_adding_a_visit_on_file_already_adds_nothing_and_says_so(
+    desk: FrontDesk, make: MakeApp
+) -> None:
+    (on_file,) = add_visit(desk, reason="urinary", occurred_at="2026-11-23 16:00")
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await add_by_form(pilot, "urinary", "2026-11-23 16:00")
+        assert said(app)[-1] == "Nothing added: that visit is on file already."
+    with Session(desk.database.engine) as session:
+        assert [c.id for c in session.exec(select(Callback))] == [on_file.id]

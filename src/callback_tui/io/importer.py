@@ -127,25 +127,13 @@ def check_file(desk: FrontDesk, path: Path) -> _Checked:
                     continue
                 seen[form.source_id] = number
             else:
-                visit = _visit_of(form)
-                if visit in seen_visits:
-                    problems.append(Problem(number, "-", f"repeats row {seen_visits[visit]}"))
+                if form.identity in seen_visits:
+                    repeated = seen_visits[form.identity]
+                    problems.append(Problem(number, "-", f"repeats row {repeated}"))
                     continue
-                seen_visits[visit] = number
+                seen_visits[form.identity] = number
             forms.append(form)
     return _Checked(forms, problems, rows, ignored)
-
-
-def _visit_of(form: VisitForm) -> tuple[object, ...]:
-    """A row without a source_id is the same visit as another with the same client, patient,
-    time and reason (as the desk finds the ones imported before)."""
-    return (
-        form.phone,
-        form.client.casefold(),
-        form.patient.casefold(),
-        form.visit.occurred_at,
-        form.visit.reason,
-    )
 
 
 @contextmanager

@@ -189,6 +189,8 @@ class VisitDesk(Desk):
                 for item in form.planned
             ]
             made.extend(callbacks)
+            # On file from now on, for the visits of later batches to be checked against.
+            known.visits.add(_visit_key(patient_id, form.visit.occurred_at, form.visit.reason))
             if index in new_clients:
                 changes.append(("client.created", Client, new_clients[index]))
             if index in new_patients:
@@ -214,11 +216,17 @@ class VisitDesk(Desk):
         ]
         self._load_visits(work, {p for p in patients if p is not None}, known)
         fresh: list[VisitForm] = []
+        # The visits of `visits` kept so far (earlier batches' are in `known.visits`).
+        taken: set[tuple[str, str, str, datetime, str]] = set()
         for form, patient_id in zip(visits, patients, strict=True):
-            if patient_id is not None:
-                key = _visit_key(patient_id, form.visit.occurred_at, form.visit.reason)
-                if key in known.visits:
+            if form.source_id is None:
+                if form.identity in taken:
                     continue
+                if patient_id is not None:
+                    key = _visit_key(patient_id, form.visit.occurred_at, form.visit.reason)
+                    if key in known.visits:
+                        continue
+            taken.add(form.identity)
             fresh.append(form)
         return fresh
 
@@ -305,13 +313,16 @@ class VisitDesk(Desk):
             known.patients.setdefault((found.client_id, found.name.casefold()), found.id)
 
     def _add_visit(self, work: Work, form: VisitForm) -> tuple[list[Callback], bool]:
-        """One visit's callbacks, a record at a time."""
+        """One visit's callbacks, a record at a time; none when it is on file already (by its
+        source_id, or as the same visit: see `_not_on_file`)."""
         if form.source_id is not None:
             seen = work.session.exec(
                 select(Callback.id).where(Callback.source_id == form.source_id).limit(1)
             ).first()
             if seen is not None:
                 return [], True
+        elif not self._not_on_file(work, [form], _Known()):
+            return [], True
         client = self._client(work, form)
         patient = self._patient(work, client, form)
         made: list[Callback] = []
