@@ -15,8 +15,8 @@ from pathlib import Path
 from day import NOW, TODAY
 from sqlalchemy import insert
 
-from callback_tui.domain.text import terms
 from callback_tui.store.engine import open_database
+from callback_tui.store.search import terms_of
 from callback_tui.store.tables import (
     Attempt,
     Callback,
@@ -109,9 +109,9 @@ def generate(path: Path, years: int, seed: int = 7) -> Path:
             [
                 {"term": term, "patient_id": i + 1}
                 for i, (client, patient) in enumerate(zip(clients, patients, strict=True))
-                for term in terms(client["name"])
-                | terms(patient["name"])
-                | {client["phone_digits"]}
+                for term in terms_of(
+                    client["name"], client["phone"], client["phone_digits"], patient["name"]
+                )
             ],
         )
         rows = []

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from callback_tui import __version__
 from callback_tui.config import Clinic, ConfigError, load_clinic, load_settings, resolve_db
 from callback_tui.domain.datafile import DataFileError
-from callback_tui.domain.text import printable
+from callback_tui.domain.text import counted, printable
 from callback_tui.domain.vocab import Role, Status
 from callback_tui.store.engine import Database, open_database, sqlite_file
 from callback_tui.store.errors import DeskError
@@ -38,7 +38,11 @@ class UserError(Exception):
 def main(argv: Sequence[str] | None = None) -> int:
     words = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser(commands=not opens_the_app(words))
-    args = parser.parse_args(words)
+    try:
+        args = parser.parse_args(words)
+    except OptionError as exc:
+        print(f"{PROG}: error: {printable(str(exc))}", file=sys.stderr)
+        return 2  # a usage mistake, as argparse's own
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
         return handler(args)
@@ -140,7 +144,9 @@ def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
     imp.set_defaults(handler=run_import)
 
     lst = subparsers.add_parser("list", parents=[common], help="the queue, for printing or scripts")
-    lst.add_argument("--date", type=_day, metavar="YYYY-MM-DD", help="whose list (default today)")
+    lst.add_argument(
+        "--date", type=_day("--date"), metavar="YYYY-MM-DD", help="whose list (default today)"
+    )
     lst.add_argument("--initials", metavar="AB", help="one person's queue, with their pools")
     lst.add_argument(
         "--status", default="open", choices=[*(s.value for s in Status), "all"], help="default open"
@@ -171,8 +177,8 @@ def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
     exp = subparsers.add_parser("export", parents=[common], help="every record, as JSON or CSV")
     exp.add_argument("--format", choices=("json", "csv"), default="json")
     exp.add_argument("--table", choices=EXPORTED, default="callbacks", help="with csv: which table")
-    exp.add_argument("--from", dest="first", type=_day, metavar="YYYY-MM-DD")
-    exp.add_argument("--to", dest="last", type=_day, metavar="YYYY-MM-DD")
+    exp.add_argument("--from", dest="first", type=_day("--from"), metavar="YYYY-MM-DD")
+    exp.add_argument("--to", dest="last", type=_day("--to"), metavar="YYYY-MM-DD")
     exp.set_defaults(handler=run_export)
 
     bak = subparsers.add_parser(
@@ -201,11 +207,38 @@ def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
     return parser
 
 
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+class OptionError(UserError):
+    """A value the command line cannot take: one line, as any other mistake, not the usage.
+
+    Raised from an option's `type`: argparse turns only its own errors into the usage text,
+    and lets this one through to `main`.
+    """
+
+
+def _day(option: str) -> Callable[[str], date]:
+    """The `type` of a date option: a day on the calendar, written YYYY-MM-DD."""
+
+    def parse(text: str) -> date:
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            raise OptionError(f"{option} {text!r}: {_why_not_a_day(text)}") from None
+
+    return parse
+
+
+def _why_not_a_day(text: str) -> str:
+    import calendar
+    import re
+
+    written = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text)
+    if written is None:
+        return "not a date; write it as YYYY-MM-DD, for example 2026-11-30"
+    year, month, _ = (int(part) for part in written.groups())
+    if not 1 <= month <= 12:
+        return f"there is no month {month}; write the date as YYYY-MM-DD"
+    last = calendar.monthrange(year, month)[1]
+    return f"not a date: {calendar.month_name[month]} {year} has {last} days"
 
 
 # -- plumbing ---------------------------------------------------------------------------
@@ -385,20 +418,19 @@ def run_import(args: argparse.Namespace) -> int:
     except ImportFailed as failed:
         for problem in failed.problems:
             _warn(str(problem))
-        raise UserError(
-            f"{args.file}: {len(failed.problems)} problem(s); nothing was imported"
-        ) from None
+        raise UserError(f"{args.file}: {failed}") from None
     for problem in report.refused:
         _warn(f"skipped: {problem}")
     if report.ignored_columns:
         _warn(f"ignored columns: {', '.join(report.ignored_columns)}")
-    created = len(report.imported.created)
-    line = f"imported {created} callback(s) from {report.rows} row(s)"
+    created = counted(len(report.imported.created), "callback")
+    line = f"imported {created} from {counted(report.rows, 'row')}"
     extras = []
     if report.imported.already_imported:
-        extras.append(f"{report.imported.already_imported} already imported")
+        again = counted(report.imported.already_imported, "row")
+        extras.append(f"{again} already imported, skipped")
     if report.refused:
-        extras.append(f"{len({p.row for p in report.refused})} row(s) skipped")
+        extras.append(f"{counted(len({p.row for p in report.refused}), 'row')} skipped")
     print(line + (f" ({', '.join(extras)})" if extras else ""))
     return 0
 
@@ -629,5 +661,6 @@ def run_verify(args: argparse.Namespace) -> int:
     if result.broken is not None:
         print(f"the audit trail is broken at {result.broken}", file=sys.stderr)
     else:
-        print(f"the audit trail holds: {result.events} event(s), each linked to the one before")
+        events = counted(result.events, "event")
+        print(f"the audit trail holds: {events}, each linked to the one before")
     return 0 if result.ok else 1

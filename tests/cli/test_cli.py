@@ -106,8 +106,8 @@ def test_staff_mistakes_are_one_line(run: Run) -> None:
 def test_import_list_and_reimport(run: Run, tmp_path: Path) -> None:
     staffed(run)
     (tmp_path / "visits.csv").write_text(VISITS)
-    assert ok(run("import", "visits.csv")).strip() == "imported 5 callback(s) from 4 row(s)"
-    assert "(4 already imported)" in ok(run("import", "visits.csv"))
+    assert ok(run("import", "visits.csv")).strip() == "imported 5 callbacks from 4 rows"
+    assert "(4 rows already imported, skipped)" in ok(run("import", "visits.csv"))
 
     queue = json.loads(ok(run("list", "--initials", "AB", "--format", "json")))
     assert [(r["section"], r["patient"], r["owner"]) for r in queue] == [
@@ -148,11 +148,11 @@ def test_a_bad_import_lists_every_problem_and_writes_nothing(run: Run, tmp_path:
         "row 5, column phone: '12' is not a valid phone number",
         "row 5, column assisted_by: unknown initials 'ZZ' (add them with `staff add`)",
     ]
-    assert refused(result) == "callback-tui: error: bad.csv: 4 problem(s); nothing was imported"
+    assert refused(result) == "callback-tui: error: bad.csv: 4 problems; nothing was imported"
     assert json.loads(ok(run("export")))["callbacks"] == []
 
     skipped = run("import", "bad.csv", "--skip-invalid")
-    assert ok(skipped).strip() == "imported 5 callback(s) from 5 row(s) (1 row(s) skipped)"
+    assert ok(skipped).strip() == "imported 5 callbacks from 5 rows (1 row skipped)"
     assert "skipped: row 5, column reason" in skipped.stderr
 
 
@@ -271,7 +271,11 @@ def test_tasks_list_mine_all_and_json(run: Run, tmp_path: Path) -> None:
         "open",
         f"callback:{row.id}",
     )
-    assert task["due_at"] == "2026-11-24T09:30:00-06:00"
+    # Made at 09:30, due by the end of the clinic's day.
+    assert (task["created_at"], task["due_at"]) == (
+        "2026-11-24T09:30:00-06:00",
+        "2026-11-24T18:00:00-06:00",
+    )
     assert "unknown initials 'ZZ'" in refused(run("tasks", "list", "--initials", "ZZ"))
     assert len(json.loads(ok(run("export")))["tasks"]) == 1
 
@@ -360,3 +364,28 @@ def test_a_start_with_a_missing_value_or_a_mistyped_command_is_told_off(run: Run
     assert "COMMAND" in missing.stderr and "--db: expected one argument" in missing.stderr
     typo = run("--initials", "AB", "lsit")
     assert typo.returncode == 2 and "invalid choice: 'lsit'" in typo.stderr
+
+
+@pytest.mark.parametrize(
+    ("words", "line"),
+    [
+        (
+            ("list", "--date", "2026-11-31"),
+            "--date '2026-11-31': not a date: November 2026 has 30 days",
+        ),
+        (("list", "--date", "2026-13-01"), "--date '2026-13-01': there is no month 13;"),
+        (("list", "--date", "tomorrow"), "--date 'tomorrow': not a date; write it as YYYY-MM-DD"),
+        (
+            ("export", "--from", "2026-02-29"),
+            "--from '2026-02-29': not a date: February 2026 has 28 days",
+        ),
+        (("export", "--to", "24/11/2026"), "--to '24/11/2026': not a date; write it as YYYY-MM-DD"),
+    ],
+)
+def test_a_bad_date_is_one_line_without_the_usage(
+    run: Run, words: tuple[str, ...], line: str
+) -> None:
+    result = run(*words)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.startswith(f"callback-tui: error: {line}")
+    assert result.stderr.count("\n") == 1 and "usage" not in result.stderr

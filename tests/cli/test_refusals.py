@@ -63,7 +63,7 @@ def test_a_value_longer_than_csv_allows_names_its_row_and_column(
     file = visits(tmp_path, *rows, header=f"{HEADER},notes")
     assert refused(capsys, ["import", file, "--db", str(db)]) == [
         "row 3, column notes: longer than 20,000 characters",
-        f"callback-tui: error: {file}: 1 problem(s); nothing was imported",
+        f"callback-tui: error: {file}: 1 problem; nothing was imported",
     ]
     assert exported(capsys)["callbacks"] == []
 
@@ -79,7 +79,7 @@ def test_a_date_the_rules_cannot_place_is_one_row_problem(
     )
     assert main(["import", file, "--db", str(db), "--skip-invalid"]) == 0
     out, err = capsys.readouterr()
-    assert out == "imported 2 callback(s) from 3 row(s) (1 row(s) skipped)\n"
+    assert out == "imported 2 callbacks from 3 rows (1 row skipped)\n"
     assert err.startswith("skipped: row 2, column occurred_at: '9999-12-30 10:00'")
 
 
@@ -113,7 +113,7 @@ def test_a_column_twice_in_the_header_is_refused(
     file = visits(tmp_path, f"{ROW.format(n=1)},Luna", header=f"{HEADER},patient")
     assert refused(capsys, ["import", file, "--db", str(db)]) == [
         "row 0, column patient: appears twice in the header",
-        f"callback-tui: error: {file}: 1 problem(s); nothing was imported",
+        f"callback-tui: error: {file}: 1 problem; nothing was imported",
     ]
 
 

@@ -164,3 +164,54 @@ def test_progress_is_reported_per_row(desk: FrontDesk, tmp_path: Path) -> None:
         desk, write(tmp_path, *GOOD), actor="system", progress=lambda d, t: seen.append((d, t))
     )
     assert seen == [(1, 3), (2, 3), (3, 3)]
+
+
+KEYLESS = [line.partition(",")[2] for line in GOOD]
+"""The same visits from a system that gives no source_id."""
+
+
+def test_reimporting_rows_without_ids_is_detected_and_skipped(
+    desk: FrontDesk, tmp_path: Path
+) -> None:
+    header = HEADER.removeprefix("source_id,")
+    path = write(tmp_path, *KEYLESS, header=header)
+    first = import_file(desk, path, actor="system")
+    assert (len(first.imported.created), first.imported.already_imported) == (4, 0)
+    again = import_file(desk, path, actor="system")
+    assert (len(again.imported.created), again.imported.already_imported) == (0, 3)
+    assert callbacks(desk) == 4
+    # The client's name in another case, the time written in another zone: the same visit.
+    # A new visit in the same file is still imported (in the same transaction).
+    grown = write(
+        tmp_path,
+        "2026-11-23 16:00:00+00:00,vomiting,Biscuit,JORDAN LEE,(312) 555-0142,AB,DRW,",
+        "2026-11-24 08:00,vomiting,Biscuit,Jordan Lee,312-555-0142,AB,DRW,",
+        header=header,
+    )
+    third = import_file(desk, grown, actor="system")
+    assert (len(third.imported.created), third.imported.already_imported) == (1, 1)
+    assert callbacks(desk) == 5
+
+
+def test_a_visit_added_by_hand_is_not_imported_again(desk: FrontDesk, tmp_path: Path) -> None:
+    from tests.conftest import add_visit
+
+    add_visit(
+        desk,
+        occurred_at="2026-11-23 10:00",
+        patient="Biscuit",
+        client="Jordan Lee",
+        phone="(312) 555-0142",
+    )
+    path = write(tmp_path, KEYLESS[0], header=HEADER.removeprefix("source_id,"))
+    report = import_file(desk, path, actor="system")
+    assert (len(report.imported.created), report.imported.already_imported) == (0, 1)
+
+
+def test_a_row_without_an_id_given_twice_in_one_file_is_a_problem(
+    desk: FrontDesk, tmp_path: Path
+) -> None:
+    path = write(
+        tmp_path, KEYLESS[0], KEYLESS[1], KEYLESS[0], header=HEADER.removeprefix("source_id,")
+    )
+    assert problems(desk, path) == ["row 3, column -: repeats row 1"]

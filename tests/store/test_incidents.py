@@ -152,7 +152,7 @@ def test_an_online_review_reply_naming_the_patient_is_refused_until_clean(
             "OM", view.id, view.version, platform="Google", link="", reply=bad, posted=True
         )
     message = refused.value.problems["reply"]
-    for hit in ("'Jordan' (a name)", "'Biscuit' (a name)", "'vomiting' (a clinical word)",
+    for hit in ("'Jordan' (a name)", '"Biscuit\'s" (a name)', "'vomiting' (a clinical word)",
                 "'312-555-0142' (a phone number)"):  # fmt: skip
         assert hit in message
     assert again(desk, view).review_reply == ""  # nothing half-written

@@ -56,6 +56,33 @@ def contents(path: Path) -> dict[str, list[tuple[Any, ...]]]:
     }
 
 
+def phone_terms(path: Path) -> set[tuple[str, int]]:
+    """The search terms 0005 adds to a file: each patient's phone by its last 7 and 4 digits
+    and with its country code."""
+    with sqlite3.connect(path) as connection:
+        found = connection.execute(
+            "SELECT p.id, c.phone, c.phone_digits"
+            " FROM patient p JOIN client c ON c.id = p.client_id"
+        ).fetchall()
+    return {
+        (term, patient_id)
+        for patient_id, phone, national in found
+        for term in (national[-7:], national[-4:], phone.lstrip("+"))
+    }
+
+
+def kept_and_indexed(before: dict[str, list[tuple[Any, ...]]], path: Path) -> None:
+    """Every row of `before` is in the file as it was, and the search index has gained the
+    phone terms (0005) and nothing else."""
+    after = contents(path)
+    old_terms = before.pop("search_term")
+    new_terms = after.pop("search_term")
+    assert after == before
+    assert new_terms[: len(old_terms)] == old_terms
+    added = {(term, patient_id) for _, term, patient_id in new_terms[len(old_terms) :]}
+    assert added == phone_terms(path) - {(t, p) for _, t, p in old_terms}
+
+
 @pytest.fixture
 def old_file(tmp_path: Path) -> Path:
     copy = tmp_path / "clinic" / "callback.db"
@@ -70,7 +97,7 @@ def test_a_010_file_upgrades_with_every_row_and_event_intact(old_file: Path) -> 
 
     database = open_database(str(old_file))
     try:
-        assert contents(old_file) == before
+        kept_and_indexed(dict(before), old_file)
         with sqlite3.connect(old_file) as connection:
             assert schema.revision_of(connection) == schema.HEAD
         result = verify(database)
@@ -93,7 +120,11 @@ def test_a_020_file_upgrades_with_every_row_and_event_intact(tmp_path: Path) -> 
 
     database = open_database(str(copy))
     try:
-        assert {table: rows(copy, table) for table in tables} == before
+        assert {table: rows(copy, table) for table in tables if table != "search_term"} == {
+            table: found for table, found in before.items() if table != "search_term"
+        }
+        terms = {(t, p) for _, t, p in rows(copy, "search_term")}
+        assert terms == {(t, p) for _, t, p in before["search_term"]} | phone_terms(copy)
         with sqlite3.connect(copy) as connection:
             assert schema.revision_of(connection) == schema.HEAD
             indexes = {row[1] for row in connection.execute("PRAGMA index_list(callback)")}
@@ -151,7 +182,7 @@ def test_patients_missing_from_the_search_index_are_indexed_once(old_file: Path)
         connection.execute("DELETE FROM search_term")
     open_database(str(old_file)).dispose()
     indexed = set(rows(old_file, "search_term", "term, patient_id"))
-    assert indexed == set(rows(FIXTURE, "search_term", "term, patient_id"))
+    assert indexed == set(rows(FIXTURE, "search_term", "term, patient_id")) | phone_terms(old_file)
 
 
 def test_migrations_from_nothing_give_the_schema_a_new_file_gets(tmp_path: Path) -> None:
@@ -208,7 +239,7 @@ def test_a_failed_upgrade_leaves_the_file_as_it_was(
 
     monkeypatch.setattr(chain, "link", real_link)
     open_database(str(old_file)).dispose()  # the next start upgrades it after all
-    assert contents(old_file) == before
+    kept_and_indexed(before, old_file)
 
 
 def test_a_file_from_a_newer_version_is_refused_by_name(old_file: Path) -> None:
@@ -301,3 +332,22 @@ def test_events_keep_the_full_row_and_the_real_time(desk: Any) -> None:
     assert set(event.after) == set(Callback.model_fields)
     assert event.at != desk.clinic.clock.now()  # the clinic clock is pinned in tests
     assert callback.created_at == desk.clinic.clock.now()
+
+
+def test_patients_on_file_before_0005_are_found_by_their_phones_last_digits(
+    tmp_path: Path,
+) -> None:
+    from callback_tui.store import search
+
+    copy = tmp_path / "callback.db"
+    shutil.copy(FIXTURE_020, copy)
+    with sqlite3.connect(copy) as connection:
+        patient_id, national = connection.execute(
+            "SELECT p.id, c.phone_digits FROM patient p JOIN client c ON c.id = p.client_id"
+        ).fetchone()
+    database = open_database(str(copy))
+    try:
+        for typed in (national[-7:], national[-4:], "1" + national):
+            assert patient_id in [f.patient_id for f in search.find(database, typed)], typed
+    finally:
+        database.dispose()

@@ -35,9 +35,23 @@ def found(desk: FrontDesk, query: str) -> list[str]:
         ("nunez zoe", ["Zoë/Maria O'Brien-Núñez"]),  # accents folded
         ("(312) 555-01", ["Biscuit/Jordan Lee", "Luna/Leena Park", "[bold]Rex[/bold]/王 小明"]),
         ("7735", ["Zoë/Maria O'Brien-Núñez"]),  # phone prefix
+        ("5550142", ["Biscuit/Jordan Lee"]),  # the last seven digits
+        ("555-0177", ["Luna/Leena Park"]),
+        ("0101", ["Zoë/Maria O'Brien-Núñez"]),  # the last four
+        ("1 (312) 555-0188", ["[bold]Rex[/bold]/王 小明"]),  # with the country code
+        ("+13125550142", ["Biscuit/Jordan Lee"]),
+        (
+            "555",
+            [
+                "Biscuit/Jordan Lee",
+                "Luna/Leena Park",
+                "[bold]Rex[/bold]/王 小明",
+                "Zoë/Maria O'Brien-Núñez",
+            ],
+        ),
         ("王", ["[bold]Rex[/bold]/王 小明"]),
         ("[bold]", ["[bold]Rex[/bold]/王 小明"]),
-        ("555", []),  # the middle of a number is not its prefix
+        ("2555", []),  # a run no one types: neither a start nor the last 7 or 4
         ("", []),
         ("  ", []),
     ],
@@ -46,6 +60,12 @@ def test_search_by_name_word_or_phone_prefix(
     families: FrontDesk, query: str, expected: list[str]
 ) -> None:
     assert found(families, query) == sorted(expected, key=lambda s: s.rsplit("/", 1)[1].casefold())
+
+
+def test_the_seven_digits_typed_from_a_message_find_the_family(desk: FrontDesk) -> None:
+    add_visit(desk, patient="Pepper", client="Sam Okafor", phone="(312) 555-0106")
+    assert found(desk, "5550106") == ["Pepper/Sam Okafor"]
+    assert found(desk, "0106 okafor") == ["Pepper/Sam Okafor"]
 
 
 def test_history_is_one_timeline_newest_first(desk: FrontDesk, clock: FixedClock) -> None:

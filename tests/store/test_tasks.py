@@ -7,6 +7,7 @@ from datetime import UTC
 import pytest
 from sqlmodel import Session, select
 
+from callback_tui.clock import FixedClock
 from callback_tui.domain.vocab import Outcome
 from callback_tui.store import tasks
 from callback_tui.store.incident_desk import IncidentStart
@@ -18,7 +19,7 @@ from callback_tui.store.services import (
     StaleVersion,
 )
 from callback_tui.store.tables import Event, Task
-from tests.conftest import add_visit
+from tests.conftest import add_visit, local
 
 
 @pytest.fixture
@@ -138,3 +139,62 @@ def test_an_unknown_reference_stays_as_it_is_and_a_roleless_task_is_anyones(
     (row,) = tasks.tasks(desk.database, initials="ZZ")  # on no staff: no role, as the desk sees it
     assert (row.about, row.owner) == (tasks.About("lab:7", "lab:7", None, None), "")
     assert tasks.tasks(desk.database, initials="FD") == []
+
+
+def test_a_task_made_today_is_due_when_the_clinic_closes(
+    desk: FrontDesk, wrong_number: tasks.TaskRow
+) -> None:
+    assert desk.clinic.calendar.local(wrong_number.due_at) == local("2026-11-24 18:00")
+    assert wrong_number.created_at == desk.clinic.clock.now()
+
+
+def test_an_incident_task_made_after_closing_is_due_by_the_next_days_close(
+    desk: FrontDesk, clock: FixedClock
+) -> None:
+    clock.instant = local("2026-11-25 19:30")  # Thursday the 26th is a closure
+    made = desk.incidents.open(
+        "FD", IncidentStart(found_via="phone", what_happened="Upset.", subject="Ms Ortiz")
+    )
+    desk.incidents.office_manager(
+        "FD",
+        made.id,
+        made.version,
+        available=False,  # type: ignore[arg-type]
+        office_manager="OM",
+    )
+    (task,) = tasks.tasks(desk.database, initials="OM")
+    assert desk.clinic.calendar.local(task.due_at) == local("2026-11-27 18:00")
+
+
+def test_what_waits_for_a_person_besides_callbacks(desk: FrontDesk) -> None:
+    desk.staff.add("setup", "RM", "Reggie Moss", "regional_manager")
+    assert tasks.waiting(desk.database, "OM") == tasks.Waiting(tasks=0, incidents=0)
+    made = desk.incidents.open(
+        "FD", IncidentStart(found_via="phone", what_happened="Upset.", subject="Ms Ortiz")
+    )
+    # At the office manager's step with no task sent: the incident itself waits for them.
+    assert tasks.waiting(desk.database, "OM") == tasks.Waiting(tasks=0, incidents=1)
+    assert tasks.waiting(desk.database, "FD") == tasks.Waiting(tasks=0, incidents=0)
+    asked = desk.incidents.office_manager(
+        "FD",
+        made.id,
+        made.version,
+        available=False,
+        office_manager="OM",  # type: ignore[arg-type]
+    )
+    # A task stands for it now: counted once, as the task.
+    assert tasks.waiting(desk.database, "om") == tasks.Waiting(tasks=1, incidents=0)
+    desk.incidents.office_manager(
+        "OM",
+        asked.id,
+        asked.version,
+        available=True,
+        office_manager="OM",  # type: ignore[arg-type]
+        conversation="No luck.",
+        remedied=False,
+    )
+    assert tasks.waiting(desk.database, "OM") == tasks.Waiting(tasks=0, incidents=0)
+    assert tasks.waiting(desk.database, "RM") == tasks.Waiting(tasks=1, incidents=0)
+    # A first step kept unfinished waits for whoever started it.
+    desk.incidents.keep_draft("AB", None, None, {"subject": "Mr Ng"})
+    assert tasks.waiting(desk.database, "AB") == tasks.Waiting(tasks=0, incidents=1)

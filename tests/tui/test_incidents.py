@@ -47,6 +47,14 @@ async def step_two(pilot: Pilot[None], available: str, remedied: str = "", said:
     await settle(pilot)
 
 
+async def to_the_review(pilot: Pilot[None]) -> None:
+    """An incident found by an online review, remedied and told: at its review step."""
+    await step_one(pilot, found_via="online_review")
+    await step_two(pilot, "now", "yes", "Called her; she accepted our apology.")
+    await pilot.press("ctrl+s")  # leadership told
+    await settle(pilot)
+
+
 def only(desk: FrontDesk) -> IncidentView:
     (found,) = incidents.incidents(desk.database)
     return found
@@ -141,10 +149,7 @@ async def test_a_review_reply_naming_the_patient_is_flagged_and_closing_waits(
     app = make("OM")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await step_one(pilot, found_via="online_review")
-        await step_two(pilot, "now", "yes", "Called her; she accepted our apology.")
-        await pilot.press("ctrl+s")  # leadership told
-        await settle(pilot)
+        await to_the_review(pilot)
         assert only(desk).step is Step.REVIEW
         await type_into(pilot, "platform", "Google")
         await type_into(pilot, "reply", "Sorry Mrs Ortiz, the surgery wait was too long.")

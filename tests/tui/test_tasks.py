@@ -41,7 +41,7 @@ async def test_g_t_shows_my_roles_tasks_and_enter_marks_one_done(
         assert isinstance(app.screen, TasksScreen)
         ((due, owner, title, about),) = shown(app)
         assert (due, owner, title) == (
-            "Tue 24 Nov 09:00",
+            "Tue 24 Nov 18:00",  # made at 09:00, due when the clinic closes
             "front desk",
             "Verify the phone number of Jordan Lee",
         )

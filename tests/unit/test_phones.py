@@ -27,3 +27,8 @@ def test_the_region_is_part_of_what_is_remembered() -> None:
     assert phones.normalise("020 7946 0958", "GB") == "+442079460958"
     with pytest.raises(ValueError):
         phones.normalise("020 7946 0958", "US")
+
+
+def test_a_number_is_found_by_the_runs_of_digits_people_type() -> None:
+    found = phones.search_digits("+13125550106", "3125550106")
+    assert found == {"3125550106", "5550106", "0106", "13125550106"}

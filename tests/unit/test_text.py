@@ -41,3 +41,10 @@ def test_clean_keeps_what_a_character_by_character_reading_keeps(
 def test_printable_text_is_trimmed_and_its_spaces_folded() -> None:
     assert text.clean("  Jordan   Lee ", limit=200) == "Jordan Lee"
     assert text.clean("  two  spaces kept ", limit=200, multiline=True) == "two  spaces kept"
+
+
+def test_counts_take_the_right_form_of_their_noun() -> None:
+    assert text.counted(1, "callback") == "1 callback"
+    assert text.counted(0, "row") == "0 rows"
+    assert text.counted(3, "entry", "entries") == "3 entries"
+    assert text.counted(1_234, "event") == "1,234 events"

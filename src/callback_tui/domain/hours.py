@@ -73,6 +73,18 @@ class Calendar:
         assert hours is not None
         return self.at(open_day, hours.start)
 
+    def closing(self, after: datetime) -> datetime:
+        """The end of the working day `after` falls in: today's closing time, or the next
+        open day's when the clinic is closed today or has closed already. What "due today"
+        means for a task: done before the clinic closes, not this very minute."""
+        first_day = self.local(after).date()
+        for offset in range(0, 400):
+            day = first_day + timedelta(days=offset)
+            hours = self.hours(day)
+            if hours is not None and self.at(day, hours.end) > after:
+                return self.at(day, hours.end)
+        raise ValueError("the clinic is never open: check opening hours and closures")
+
     def local(self, instant: datetime) -> datetime:
         return instant.astimezone(self.tz)
 

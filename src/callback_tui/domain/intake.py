@@ -50,6 +50,19 @@ class VisitForm:
     planned: tuple[rules.PlannedCallback, ...]
     """The callbacks the rules make of it, worked out once while checking it."""
 
+    @property
+    def identity(self) -> tuple[str, str, str, datetime, str]:
+        """What tells this visit apart when it comes without a source_id: its client (by
+        phone and name), its patient, when it happened and why. Names in any case, the time
+        in any zone: the desk keeps one client, one patient per name whatever the case."""
+        return (
+            self.phone,
+            self.client.casefold(),
+            self.patient.casefold(),
+            self.visit.occurred_at.astimezone(UTC),
+            self.visit.reason,
+        )
+
 
 Problems = list[tuple[str, str]]
 """(field, what is wrong) pairs, in field order."""

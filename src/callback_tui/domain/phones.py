@@ -45,6 +45,15 @@ def display(e164: str, region: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
+def search_digits(e164: str, national: str) -> set[str]:
+    """What a phone number is found by, each a prefix to search from: the national number,
+    its last seven and last four digits, and the number with its country code. So
+    "(312) 555-0106", "555-0106", "0106" and "1 312 555 0106" all find it (and any start of
+    them: "555" or "312 55")."""
+    found = {national, national[-7:], national[-4:], e164.lstrip("+")}
+    return {digits for digits in found if digits}
+
+
 @lru_cache(maxsize=_REMEMBERED)
 def national_digits(e164: str, region: str) -> str:
     """The digits people type when searching: the national number, no country code."""

@@ -100,6 +100,11 @@ def terms(text: str) -> set[str]:
     return found
 
 
+def counted(number: int, word: str, plural: str | None = None) -> str:
+    """A count with its noun, singular or plural as it should be: "1 row", "3 rows"."""
+    return f"{number:,} {word if number == 1 else plural or word + 's'}"
+
+
 def age(elapsed: timedelta) -> str:
     """How long something has waited, in the largest two units: 45m, 5h 10m, 2d 3h."""
     minutes = max(0, int(elapsed.total_seconds() // 60))

@@ -40,7 +40,7 @@ class ImportFailed(Exception):
     """The file was refused whole; nothing was written."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        super().__init__(f"{len(problems)} problem(s); nothing was imported")
+        super().__init__(f"{text.counted(len(problems), 'problem')}; nothing was imported")
         self.problems = problems
 
 
@@ -110,6 +110,8 @@ def check_file(desk: FrontDesk, path: Path) -> _Checked:
         roles = queries.staff_roles(desk.database)
         forms: list[VisitForm] = []
         seen: dict[str, int] = {}
+        seen_visits: dict[tuple[object, ...], int] = {}
+        """Rows without a source_id, by what tells their visit apart."""
         rows = 0
         for number, record in enumerate(reader, start=1):
             rows = number
@@ -124,6 +126,12 @@ def check_file(desk: FrontDesk, path: Path) -> _Checked:
                     )
                     continue
                 seen[form.source_id] = number
+            else:
+                if form.identity in seen_visits:
+                    repeated = seen_visits[form.identity]
+                    problems.append(Problem(number, "-", f"repeats row {repeated}"))
+                    continue
+                seen_visits[form.identity] = number
             forms.append(form)
     return _Checked(forms, problems, rows, ignored)
 

@@ -183,7 +183,7 @@ class CallbackDesk(VisitDesk):
                         role=Role.FRONT_DESK.value,
                         title=f"Verify the phone number of {client.name}",
                         about=f"callback:{callback_id}",
-                        due_at=work.now,
+                        due_at=self.due_today(work),
                         created_at=work.now,
                     )
                 )
@@ -194,7 +194,7 @@ class CallbackDesk(VisitDesk):
                         role=Role.DOCTOR.value,
                         title=f"Unreached after {callback.misses} attempts: {client.name}",
                         about=f"callback:{callback_id}",
-                        due_at=work.now,
+                        due_at=self.due_today(work),
                         created_at=work.now,
                     )
                 )

@@ -14,7 +14,14 @@ from typing import Any
 from sqlmodel import select
 
 from callback_tui.domain import text
-from callback_tui.domain.incidents import CLOSERS, FoundVia, Step, check_reply
+from callback_tui.domain.incidents import (
+    CLOSERS,
+    NEEDED,
+    NOT_DONE,
+    FoundVia,
+    Step,
+    check_reply,
+)
 from callback_tui.domain.vocab import NoteKind, NoteOrigin, NoteStatus, Role
 from callback_tui.store.errors import Invalid, ServiceError
 from callback_tui.store.incidents import people
@@ -81,7 +88,7 @@ class IncidentDesk(Desk):
             role=role.value,
             title=title,
             about=f"incident:{incident.id}",
-            due_at=work.now,
+            due_at=self.due_today(work),
             created_at=work.now,
         )
         work.record("task.created", task)
@@ -148,16 +155,16 @@ class IncidentDesk(Desk):
         """Complete step 1: the incident, and its note (communication log or clinical)."""
         problems: dict[str, str] = {}
         if start.found_via not in set(FoundVia):
-            problems["found_via"] = "pick how it was found: in the office, phone or online review"
+            problems["found_via"] = NEEDED["found_via"]
         what = long_text(
-            start.what_happened, "what_happened", problems, required="say what happened"
+            start.what_happened, "what_happened", problems, required=NEEDED["what_happened"]
         )
         if start.note_kind not in set(NoteKind):
-            problems["note_kind"] = "a communication log or a clinical note"
+            problems["note_kind"] = NEEDED["note_kind"]
         subject = short_text(start.subject, "subject", problems)
         staff_involved = short_text(start.staff_involved, "staff_involved", problems)
         if not subject and "subject" not in problems and start.patient_id is None:
-            problems["subject"] = "who is it about? Find the patient (ctrl+f) or type a name"
+            problems["subject"] = NEEDED["subject"]
         if start.occurred_at is not None and start.occurred_at > self.clinic.clock.now():
             problems["occurred_at"] = "that is in the future"
         if problems:
@@ -217,17 +224,17 @@ class IncidentDesk(Desk):
                 conversation,
                 "conversation",
                 problems,
-                required="write down the conversation with the client",
+                required=NEEDED["conversation"],
             )
             if remedied is None:
-                problems["remedied"] = "was it remedied? yes or no"
+                problems["remedied"] = NEEDED["remedied"]
         with self.write(actor) as work:
             incident = self._load(work, incident_id, version, Step.OFFICE_MANAGER)
             role = role_of(work, manager) if manager else None
             if manager and role is not Role.OFFICE_MANAGER:
                 problems["office_manager"] = f"{manager} is not an office manager on the staff list"
             if available and not manager:
-                problems["office_manager"] = "who spoke with the client? their initials"
+                problems["office_manager"] = NEEDED["office_manager"]
             if problems:
                 raise Invalid(problems)
             before = snapshot(incident)
@@ -273,7 +280,7 @@ class IncidentDesk(Desk):
 
     def escalation(self, actor: str, incident_id: int, version: int, outcome: str) -> Incident:
         """The regional manager's outcome: how it was resolved."""
-        said = required_text(outcome, "outcome", "write down the outcome")
+        said = required_text(outcome, "outcome", NEEDED["outcome"])
         with self.write(actor) as work:
             incident = self._load(work, incident_id, version, Step.ESCALATION)
             before = snapshot(incident)
@@ -313,16 +320,14 @@ class IncidentDesk(Desk):
         problems: dict[str, str] = {}
         platform = short_text(platform, "platform", problems)
         link = short_text(link, "link", problems)
-        said = long_text(
-            reply, "reply", problems, required="write the public reply first" if posted else ""
-        )
+        said = long_text(reply, "reply", problems, required=NEEDED["reply"] if posted else "")
         if problems and not posted:
             raise Invalid(problems)  # a plain save only refuses text over its limit
         with self.write(actor) as work:
             incident = self._load(work, incident_id, version, Step.REVIEW)
             if posted:
                 if not platform:
-                    problems["platform"] = "where is the review? (Google, Yelp…)"
+                    problems["platform"] = NEEDED["platform"]
                 hits = check_reply(said, **self.private_details(work, incident)) if said else []
                 if hits:
                     found = ", ".join(f"{h.found!r} ({h.why})" for h in hits)
@@ -366,13 +371,7 @@ class IncidentDesk(Desk):
             if incident.status != "open":
                 raise ServiceError("this incident is already closed")
             if incident.step != Step.CLOSE:
-                missing = {
-                    Step.WHAT_HAPPENED: "what happened is not recorded yet",
-                    Step.OFFICE_MANAGER: "the office manager has not spoken with the client yet",
-                    Step.ESCALATION: "the regional manager's outcome is not recorded yet",
-                    Step.LEADERSHIP: "leadership has not been told yet",
-                    Step.REVIEW: "the review reply is not posted yet",
-                }[Step(incident.step)]
+                missing = NOT_DONE[Step(incident.step)]
                 raise ServiceError(f"not ready to close: {missing}")
             before = snapshot(incident)
             incident.status = "closed"

@@ -15,6 +15,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import inspect
 
+from callback_tui.domain import text
 from callback_tui.store import schema
 from callback_tui.store.errors import DeskError, StoreError
 
@@ -81,7 +82,8 @@ def _migrate(database: Database) -> None:
                 if sqlite:
                     orphans = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                     if orphans:
-                        raise UpgradeFailed(f"{len(orphans)} row(s) lost the row they belong to")
+                        lost = text.counted(len(orphans), "row")
+                        raise UpgradeFailed(f"{lost} lost the row they belong to")
         finally:
             if sqlite:
                 raw.execute("PRAGMA foreign_keys = ON")

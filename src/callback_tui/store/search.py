@@ -1,4 +1,4 @@
-"""Finding a patient by any word of its or its client's name, or by the phone's first digits.
+"""Finding a patient by any word of its or its client's name, or by the phone's digits.
 
 Each patient has a handful of rows in `search_term`; a query word is a prefix range on that
 index, so the cost follows the number of hits shown, not the years of data. Plain indexed
@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from callback_tui.domain import text
+from callback_tui.domain.phones import search_digits
 from callback_tui.store.engine import Database
 
 if TYPE_CHECKING:
@@ -34,13 +35,18 @@ class Found:
 
 
 def patient_terms(client: Client, patient: Patient) -> set[str]:
-    return terms_of(client.name, client.phone_digits, patient.name)
+    return terms_of(client.name, client.phone, client.phone_digits, patient.name)
 
 
-def terms_of(client_name: str, phone_digits: str, patient_name: str) -> set[str]:
-    """What a patient is found by: the words of both names and the phone's digits (given
-    as values: an import makes thousands, and an object costs more than its terms)."""
-    return text.terms(client_name) | text.terms(patient_name) | {phone_digits}
+def terms_of(client_name: str, phone: str, phone_digits: str, patient_name: str) -> set[str]:
+    """What a patient is found by: the words of both names, and the runs of the phone's
+    digits people type (phones.search_digits). Given as values: an import makes thousands,
+    and an object costs more than its terms.
+
+    The one rule for search terms: a change to it leaves files made before with the old
+    terms, so it comes with a migration that adds the new ones (as 0005 did).
+    """
+    return text.terms(client_name) | text.terms(patient_name) | search_digits(phone, phone_digits)
 
 
 def query_words(query: str) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from callback_tui.domain.vocab import Role
 from callback_tui.store import sql
 from callback_tui.store.engine import Database
 from callback_tui.store.sql import Reads
@@ -53,6 +54,20 @@ FROM task
 """
 
 
+def _role(reads: Reads, initials: str) -> str | None:
+    found = reads.value("SELECT role FROM staff WHERE initials = :initials", initials=initials)
+    return str(found) if found is not None else None
+
+
+def _theirs(role: str | None) -> str:
+    """The tasks a person may do: their own, and their role's that name nobody.
+
+    Someone not on staff has no role: they see, besides their own, the tasks that name
+    neither a person nor a role (as the desk lets them do those)."""
+    role_matches = "role = :role" if role is not None else "role IS NULL"
+    return f"(assignee = :initials OR (assignee IS NULL AND {role_matches}))"
+
+
 def tasks(
     database: Database, *, initials: str | None = None, include_done: bool = False
 ) -> list[TaskRow]:
@@ -61,13 +76,9 @@ def tasks(
     with database.read() as reads:
         role = None
         if initials is not None:
-            role = reads.value(
-                "SELECT role FROM staff WHERE initials = :initials", initials=initials.upper()
-            )
-            # Someone not on staff has no role: they see, besides their own, the tasks that
-            # name neither a person nor a role (as the desk lets them do those).
-            role_matches = "role = :role" if role is not None else "role IS NULL"
-            clauses.append(f"(assignee = :initials OR (assignee IS NULL AND {role_matches}))")
+            initials = initials.upper()
+            role = _role(reads, initials)
+            clauses.append(_theirs(role))
         if not include_done:
             clauses.append("status = :open")
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
@@ -92,6 +103,51 @@ def tasks(
         )
         for row in found
     ]
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """What waits for a person besides their callbacks (what Today's header points to)."""
+
+    tasks: int
+    """Their open tasks, and their role's that name nobody."""
+    incidents: int
+    """Open incidents whose next step is theirs and that no open task stands for."""
+
+
+_AWAITING_ROLE = {
+    Role.OFFICE_MANAGER.value: (
+        "i.step IN ('office_manager', 'leadership', 'review', 'close')"
+        " AND (i.office_manager = :initials OR i.office_manager IS NULL)"
+    ),
+    Role.REGIONAL_MANAGER.value: "i.step = 'escalation'",
+}
+"""Which open incidents wait for each role (as IncidentView.owner names them)."""
+
+
+def waiting(database: Database, initials: str) -> Waiting:
+    """How many open tasks, and incidents at a step of theirs, wait for `initials`."""
+    initials = initials.upper()
+    with database.read() as reads:
+        role = _role(reads, initials)
+        count = reads.value(
+            f"SELECT COUNT(*) FROM task WHERE status = :open AND {_theirs(role)}",
+            open="open",
+            initials=initials,
+            role=role,
+        )
+        # An unfinished first step waits for whoever started it.
+        steps = ["(i.step = 'what_happened' AND i.opened_by = :initials)"]
+        if role in _AWAITING_ROLE:
+            steps.append(f"({_AWAITING_ROLE[role]})")
+        incidents = reads.value(
+            f"SELECT COUNT(*) FROM incident i WHERE i.status = :open AND ({' OR '.join(steps)})"
+            " AND NOT EXISTS (SELECT 1 FROM task t WHERE t.status = :open"
+            " AND t.about = 'incident:' || i.id)",
+            open="open",
+            initials=initials,
+        )
+    return Waiting(tasks=int(count or 0), incidents=int(incidents or 0))
 
 
 def _abouts(reads: Reads, refs: list[str]) -> dict[str, About]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import insert
@@ -31,7 +32,8 @@ class Imported:
     created: tuple[int, ...]
     """The ids of the callbacks created."""
     already_imported: int
-    """Visits skipped because their source_id was imported before."""
+    """Visits skipped because they were imported before: by their source_id, or, for rows
+    without one, by their client, patient, time and reason (see `_visit_key`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +42,7 @@ class _Card:
 
     id: int
     name: str
+    phone: str
     phone_digits: str
 
 
@@ -57,6 +60,10 @@ class _Known:
     """The clients whose patients are in `patients`."""
     source_ids: set[str] = field(default_factory=set)
     """Source ids imported before (or earlier in this file)."""
+    visits: set[tuple[int, datetime, str]] = field(default_factory=set)
+    """The visits on file of the patients in `loaded_visits`, by `_visit_key`."""
+    loaded_visits: set[int] = field(default_factory=set)
+    """The patients whose visits are in `visits`."""
 
 
 def _client_key(form: VisitForm) -> tuple[str, str]:
@@ -67,6 +74,12 @@ def _client_key(form: VisitForm) -> tuple[str, str]:
 def _patient_key(client_id: int, form: VisitForm) -> tuple[int, str]:
     """One patient per client and name, whatever the name's case."""
     return client_id, form.patient.casefold()
+
+
+def _visit_key(patient_id: int, occurred_at: datetime, reason: str) -> tuple[int, datetime, str]:
+    """What tells a visit apart when its file gives no source_id: the patient (so the client
+    too), when it happened, and why."""
+    return patient_id, occurred_at.astimezone(UTC), reason
 
 
 def _new_patient(client_id: int | None, form: VisitForm) -> dict[str, Any]:
@@ -159,6 +172,8 @@ class VisitDesk(Desk):
                     continue
                 known.source_ids.add(form.source_id)
             visits.append(form)
+        if any(form.source_id is None for form in visits):
+            visits = self._not_on_file(work, visits, known)
         skipped = len(forms) - len(visits)
 
         cards, new_clients = self._clients_of(work, visits, known)
@@ -174,6 +189,8 @@ class VisitDesk(Desk):
                 for item in form.planned
             ]
             made.extend(callbacks)
+            # On file from now on, for the visits of later batches to be checked against.
+            known.visits.add(_visit_key(patient_id, form.visit.occurred_at, form.visit.reason))
             if index in new_clients:
                 changes.append(("client.created", Client, new_clients[index]))
             if index in new_patients:
@@ -185,6 +202,46 @@ class VisitDesk(Desk):
             raise Invalid({"source_id": "a visit was imported twice"}) from None
         work.record_many(changes)
         return [row["id"] for row in made], skipped
+
+    def _not_on_file(self, work: Work, visits: list[VisitForm], known: _Known) -> list[VisitForm]:
+        """`visits` but those without a source_id that are on file already: the same
+        client and patient, time and reason (imported before, or added by hand)."""
+        keyless = [form for form in visits if form.source_id is None]
+        self._load_clients(work, {form.phone for form in keyless}, known)
+        cards = [known.clients[key] for key in map(_client_key, keyless) if key in known.clients]
+        self._load_patients(work, cards, known)
+        patients = [
+            self._patient_on_file(form, known) if form.source_id is None else None
+            for form in visits
+        ]
+        self._load_visits(work, {p for p in patients if p is not None}, known)
+        fresh: list[VisitForm] = []
+        # The visits of `visits` kept so far (earlier batches' are in `known.visits`).
+        taken: set[tuple[str, str, str, datetime, str]] = set()
+        for form, patient_id in zip(visits, patients, strict=True):
+            if form.source_id is None:
+                if form.identity in taken:
+                    continue
+                if patient_id is not None:
+                    key = _visit_key(patient_id, form.visit.occurred_at, form.visit.reason)
+                    if key in known.visits:
+                        continue
+            taken.add(form.identity)
+            fresh.append(form)
+        return fresh
+
+    @staticmethod
+    def _patient_on_file(form: VisitForm, known: _Known) -> int | None:
+        card = known.clients.get(_client_key(form))
+        return None if card is None else known.patients.get(_patient_key(card.id, form))
+
+    def _load_visits(self, work: Work, patient_ids: set[int], known: _Known) -> None:
+        """Put the visits on file of these patients in `known`."""
+        ids = sorted(patient_ids - known.loaded_visits)
+        known.loaded_visits |= set(ids)
+        query = select(Callback.patient_id, Callback.base_at, Callback.reason)
+        for found in _on_file(work, query, Callback.patient_id, ids):
+            known.visits.add(_visit_key(found.patient_id, found.base_at, found.reason))
 
     # Rows as plain values, not objects: an object costs more to make than to insert.
 
@@ -202,7 +259,7 @@ class VisitDesk(Desk):
                 by_key[key] = new[index] = new_row(Client, self._client_values(form))
         work.insert_many(Client, list(new.values()))
         for key, row in by_key.items():
-            known.clients[key] = _Card(row["id"], row["name"], row["phone_digits"])
+            known.clients[key] = _Card(row["id"], row["name"], row["phone"], row["phone_digits"])
             known.loaded_clients.add(row["id"])
         return [known.clients[_client_key(form)] for form in visits], new
 
@@ -225,7 +282,9 @@ class VisitDesk(Desk):
         terms = [
             {"term": term, "patient_id": patient["id"]}
             for index, patient in new.items()
-            for term in terms_of(cards[index].name, cards[index].phone_digits, patient["name"])
+            for term in terms_of(
+                cards[index].name, cards[index].phone, cards[index].phone_digits, patient["name"]
+            )
         ]
         if terms:
             work.session.execute(insert(SearchTerm.__table__), terms)  # type: ignore[attr-defined]
@@ -242,7 +301,8 @@ class VisitDesk(Desk):
         query = select(Client.id, Client.phone, Client.name, Client.phone_digits)
         for found in _on_file(work, query.order_by(col(Client.id)), Client.phone, phones_new):
             key = (found.phone, found.name.casefold())
-            known.clients.setdefault(key, _Card(found.id, found.name, found.phone_digits))
+            card = _Card(found.id, found.name, found.phone, found.phone_digits)
+            known.clients.setdefault(key, card)
 
     def _load_patients(self, work: Work, clients: list[_Card], known: _Known) -> None:
         """Put the patients on file of these clients in `known` (the first of a name)."""
@@ -253,13 +313,16 @@ class VisitDesk(Desk):
             known.patients.setdefault((found.client_id, found.name.casefold()), found.id)
 
     def _add_visit(self, work: Work, form: VisitForm) -> tuple[list[Callback], bool]:
-        """One visit's callbacks, a record at a time."""
+        """One visit's callbacks, a record at a time; none when it is on file already (by its
+        source_id, or as the same visit: see `_not_on_file`)."""
         if form.source_id is not None:
             seen = work.session.exec(
                 select(Callback.id).where(Callback.source_id == form.source_id).limit(1)
             ).first()
             if seen is not None:
                 return [], True
+        elif not self._not_on_file(work, [form], _Known()):
+            return [], True
         client = self._client(work, form)
         patient = self._patient(work, client, form)
         made: list[Callback] = []

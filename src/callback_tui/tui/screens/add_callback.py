@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, datetime
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -16,6 +19,7 @@ from callback_tui.store.errors import Invalid
 from callback_tui.store.queries import StaffMember
 from callback_tui.tui.screens.common import (
     FieldError,
+    FormScreen,
     app_of,
     load_staff,
     show_errors,
@@ -38,7 +42,24 @@ TEXT_FIELDS = (
 )
 
 
-class AddCallbackScreen(ModalScreen[int | None]):
+@dataclass(frozen=True)
+class NewCallback:
+    """A callback the form created: when it is due, and whose list it is on."""
+
+    due_at: datetime
+    due_date: date
+    owner: str
+
+
+@dataclass(frozen=True)
+class Added:
+    """What the form created, for the message after it closes."""
+
+    patient: str
+    callbacks: tuple[NewCallback, ...]
+
+
+class AddCallbackScreen(FormScreen, ModalScreen[Added | None]):
     """A form; nothing is written until every field is valid and ctrl+s is pressed."""
 
     BINDINGS = [
@@ -212,6 +233,10 @@ class AddCallbackScreen(ModalScreen[int | None]):
         except Invalid as exc:
             app.call_from_thread(show_errors, self, exc.problems)
         else:
-            app.call_from_thread(self.dismiss, len(created))
+            added = Added(
+                form.patient,
+                tuple(NewCallback(c.due_at, c.due_date, c.owner) for c in created),
+            )
+            app.call_from_thread(self.dismiss, added)
         # Any other refusal, or a database that cannot be written, is the app's message
         # (desk_work); the form stays as typed.

@@ -20,14 +20,14 @@ from callback_tui.store.notes import UpdateChoices
 from callback_tui.store.search import Found
 from callback_tui.store.services import NewNote
 from callback_tui.tui import display
-from callback_tui.tui.screens.common import FieldError, app_of, show_errors
+from callback_tui.tui.screens.common import FieldError, FormScreen, app_of, show_errors
 from callback_tui.tui.widgets.footer import Footer
 from callback_tui.tui.workers import desk_work
 
 NO_CALLBACK = "none"
 
 
-class ClientUpdateScreen(ModalScreen[NewNote | None]):
+class ClientUpdateScreen(FormScreen, ModalScreen[NewNote | None]):
     """Pick the callback the news answers (a left message first) and the doctor; enter goes on."""
 
     BINDINGS = [

@@ -11,7 +11,9 @@ from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.coordinate import Coordinate
 from textual.dom import DOMNode
+from textual.message import Message
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import DataTable, RadioButton, RadioSet, Static
 
 from callback_tui.store import queries
@@ -51,18 +53,24 @@ class FieldError(Static):
 
     def __init__(self, field: str) -> None:
         super().__init__("", id=f"error-{field}", markup=False)
+        self.field = field
+        self.refused: object = None
+        """What the field held when the message was put here (see FormScreen)."""
 
-    def show(self, message: str | None) -> None:
+    def show(self, message: str | None, refused: object = None) -> None:
         self.update(message or "")
         self.set_class(bool(message), "-shown")
+        self.refused = refused if message else None
 
 
 def show_errors(screen: Screen[Any], problems: Mapping[str, str]) -> None:
     """Put each problem under its field and clear the others; focus the first bad field."""
     first: str | None = None
     for error in screen.query(FieldError):
-        field = (error.id or "").removeprefix("error-")
-        error.show(problems.get(field))
+        field = error.field
+        target = screen.query(f"#{field}")
+        held = field_state(target.first()) if field in problems and target else None
+        error.show(problems.get(field), held)
         if field in problems and first is None:
             first = field
     if first is not None:
@@ -77,6 +85,47 @@ def clear_choice(choices: RadioSet) -> None:
         for button in choices.query(RadioButton):
             button.value = False
     choices._pressed_button = None
+
+
+def field_state(widget: Widget) -> object:
+    """What a form field holds now: its text, its tick, its pick."""
+    # Imported here: the text area is not needed to paint the queue.
+    from textual.widgets import TextArea
+
+    if isinstance(widget, TextArea):
+        return widget.text
+    if isinstance(widget, RadioSet):
+        return widget.pressed_index
+    return getattr(widget, "value", None)
+
+
+class FormScreen:
+    """Mixed into every form screen: a field's error goes as soon as the field is changed
+    (typed in, ticked, picked), so what is still on screen is still wrong.
+
+    A change that leaves the field as it was when refused (a keystroke that reached the
+    field just before the save did) keeps the error, and so does one the screen knows has
+    not fixed it yet (`still_wrong`).
+    """
+
+    def still_wrong(self, field: str) -> bool:
+        """Whether `field`'s error still holds after a change (for a screen that can tell)."""
+        return False
+
+    def _field_changed(self, message: Message) -> None:
+        control = getattr(message, "control", None)
+        if not isinstance(control, Widget) or not control.id or self.still_wrong(control.id):
+            return
+        for error in control.screen.query(FieldError):
+            if error.field == control.id and field_state(control) != error.refused:
+                error.show(None)
+
+    # Named handlers, found through the class's MRO, so no widget module is imported here.
+    _on_input_changed = _field_changed
+    _on_text_area_changed = _field_changed
+    _on_checkbox_changed = _field_changed
+    _on_radio_set_changed = _field_changed
+    _on_select_changed = _field_changed
 
 
 def steady_cursors(node: DOMNode) -> None:
@@ -108,6 +157,9 @@ class ListScreen(Screen[None]):
     """Columns (by heading) left out, in this order, while the rows are wider than the screen."""
     WRAPPED: tuple[str, ...] = ()
     """Columns (by heading) that may be narrowed, their text wrapped (see columns.py)."""
+
+    initials: str
+    """Whose screen it is (each list screen sets it)."""
 
     def __init__(self) -> None:
         # The table stays hidden until its first load has filled it (no empty flash, and no
@@ -219,6 +271,12 @@ class ListScreen(Screen[None]):
             table.move_cursor(row=table.get_row_index(keep))
         elif rows:  # its row has left the list: the next one takes its place
             table.move_cursor(row=min(place, len(rows) - 1))
+
+    def action_go(self) -> None:
+        """`g`, then `t` (tasks) or `i` (the incidents board): from every list screen."""
+        from callback_tui.tui.screens.tasks import go_to
+
+        go_to(self, self.initials)
 
     def action_cursor_down(self) -> None:
         self.query_one(DataTable).action_cursor_down()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.binding import Binding
 
+from callback_tui.domain import text
 from callback_tui.domain.vocab import DRAFT_WAITS_TOO_LONG, NoteOrigin
 from callback_tui.store import notes
 from callback_tui.store.notes import NoteView
@@ -57,7 +58,7 @@ class DraftsInbox(Inbox[NoteView]):
         now = app_of(self).clinic.clock.now()
         mine = sum(1 for d in rows if d.addressed_to == self.initials)
         late = sum(1 for d in rows if d.created_at and now - d.created_at > DRAFT_WAITS_TOO_LONG)
-        out = Text(f"{len(rows)} draft(s) · {mine} for {self.initials} · ")
+        out = Text(f"{text.counted(len(rows), 'draft')} · {mine} for {self.initials} · ")
         out.append(f"{late} older than 24 h", style="bold red" if late else "")
         return out
 

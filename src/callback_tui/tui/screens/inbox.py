@@ -43,7 +43,10 @@ class Inbox(ListScreen, Generic[Row]):
     ROW_ACTIONS: tuple[str, ...] = ()
     """Actions on the highlighted row: dimmed while there is none."""
 
-    BINDINGS = [Binding("escape", "back", "Back", id="back")]
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="back"),
+        Binding("g", "go", "Go to", id="go", tooltip="Go to tasks or incidents"),
+    ]
 
     def __init__(self, initials: str) -> None:
         super().__init__()

@@ -25,7 +25,16 @@ from textual.widgets import (
 )
 
 from callback_tui.domain import text
-from callback_tui.domain.incidents import WIZARD_STEPS, FoundVia, Step, check_reply
+from callback_tui.domain.incidents import (
+    NEEDED,
+    NOT_DONE,
+    WIZARD_STEPS,
+    FoundVia,
+    Step,
+    check_reply,
+    steps_left,
+    still_needed,
+)
 from callback_tui.domain.intake import parse_time
 from callback_tui.domain.vocab import NoteKind, Role
 from callback_tui.store import incidents, queries
@@ -36,6 +45,8 @@ from callback_tui.store.search import Found
 from callback_tui.tui import display
 from callback_tui.tui.screens.common import (
     FieldError,
+    FormScreen,
+    ListScreen,
     app_of,
     clear_choice,
     show_errors,
@@ -54,7 +65,7 @@ YES_NO = {"yes": "Yes", "no": "No"}
 AVAILABLE = {"now": "Yes: they are speaking with the client", "later": "No: send them a task"}
 
 
-class IncidentScreen(Screen[None]):
+class IncidentScreen(FormScreen, Screen[None]):
     """One step of one incident; `incident_id` None starts a new one."""
 
     BINDINGS = [
@@ -62,6 +73,8 @@ class IncidentScreen(Screen[None]):
         Binding("ctrl+f", "find", "Find patient", id="find", priority=True),
         Binding("ctrl+c", "copy", "Copy summary", id="copy", priority=True),
         Binding("ctrl+e", "close_incident", "Close incident", id="close", priority=True),
+        # The same key before the last step: it says what is still to do.
+        Binding("ctrl+e", "not_ready", show=False, id="close", priority=True),
         Binding("escape", "leave", "Leave (kept)", id="leave"),
     ]
 
@@ -275,6 +288,7 @@ class IncidentScreen(Screen[None]):
                 Static("", id="hits", markup=False),
                 FieldError("reply"),
                 Checkbox("The reply is posted", id="posted"),
+                FieldError("posted"),
             ]
         elif step is Step.CLOSE:
             widgets += [
@@ -377,6 +391,8 @@ class IncidentScreen(Screen[None]):
             return step is Step.LEADERSHIP
         if action == "close_incident":
             return step is Step.CLOSE
+        if action == "not_ready":
+            return step is not Step.CLOSE
         if action == "save":
             return step not in (Step.CLOSE, Step.CLOSED)
         return True
@@ -407,10 +423,43 @@ class IncidentScreen(Screen[None]):
             except ValueError as exc:
                 show_errors(self, {"occurred_at": str(exc)})
                 return
+        written = values.get("platform", "").strip() or values.get("reply", "").strip()
+        if self.step is Step.REVIEW and values.get("posted") != "yes" and not written:
+            show_errors(self, still_needed(Step.REVIEW, values))
+            self.notify(
+                "Nothing saved: write the public reply, post it on the review site, then"
+                " tick “The reply is posted” and press ctrl+s.",
+                severity="warning",
+                markup=False,
+            )
+            return
         self._write(self.step, values, occurred_at)
 
     def action_close_incident(self) -> None:
         self._write(Step.CLOSED, {})
+
+    def action_not_ready(self) -> None:
+        """ctrl+e before every step is done: name the steps still to do, and mark the fields
+        of this one that are still empty."""
+        if not self.loaded:
+            return
+        view = self.view
+        if self.step is Step.CLOSED:
+            self.notify("This incident is closed already.")
+            return
+        values = self._values()
+        found_via = view.found_via.value if view else values.get("found_via", "")
+        left = steps_left(self.step, found_via, view.remedied if view else None)
+        message = f"Not ready to close: {NOT_DONE[self.step]}. Still to do: {', '.join(left)}."
+        if self.step is Step.OFFICE_MANAGER and view is not None and view.open_tasks:
+            message += f" Waiting for {', '.join(view.open_tasks)} to speak with the client."
+        elif self.step is Step.LEADERSHIP:
+            message += " Send the summary to the owners (ctrl+c copies it), then ctrl+s."
+        empty = still_needed(self.step, values)
+        if empty:
+            show_errors(self, empty)
+            message += " On this step, fill in the fields marked."
+        self.notify(message, severity="warning", markup=False)
 
     def action_leave(self) -> None:
         self._keep(then_leave=True)
@@ -432,16 +481,26 @@ class IncidentScreen(Screen[None]):
         if not self._typed_anything(values) or self.step in (Step.LEADERSHIP, Step.CLOSE):
             self.dismiss(None)
             return
-        self._keep_worker(values, then_leave)
+        self._keep_worker(values, then_leave, self._kept_hint())
+
+    def _kept_hint(self) -> str:
+        """Where to find a kept incident again, in keys that work on the screen beneath."""
+        stack = self.app.screen_stack
+        below = stack[-2] if len(stack) > 1 else None
+        if isinstance(below, IncidentsBoard):
+            return "Kept: it waits on this board; enter opens it again."
+        if isinstance(below, ListScreen):
+            return "Kept: g then i (the incidents board) finds it again."
+        return "Kept: it waits on the incidents board (g then i, from a list)."
 
     @desk_work(group="incident-write", exclusive=True, holds_keys=True)
-    def _keep_worker(self, values: dict[str, str], then_leave: bool) -> None:
+    def _keep_worker(self, values: dict[str, str], then_leave: bool, hint: str) -> None:
         app = app_of(self)
         problem = self._keep_now(values)
         if problem:
             app.call_from_thread(self.notify, problem, severity="error", markup=False)
         elif then_leave:
-            app.call_from_thread(self.notify, "Kept: open it again from the incidents board (g i).")
+            app.call_from_thread(self.notify, hint)
             app.call_from_thread(self.dismiss, None)
 
     def _keep_now(self, values: dict[str, str]) -> str | None:
@@ -488,7 +547,7 @@ class IncidentScreen(Screen[None]):
                 if step is Step.OFFICE_MANAGER:
                     available = values.get("available", "")
                     if not available:
-                        raise Invalid({"available": "is the office manager available now?"})
+                        raise Invalid({"available": NEEDED["available"]})
                     remedied = values.get("remedied", "")
                     desk.office_manager(
                         self.initials,
@@ -520,11 +579,37 @@ class IncidentScreen(Screen[None]):
             return
         # Any other refusal, or a database that cannot be written, leaves this worker as the
         # app's message (desk_work): the step stays as typed.
-        app.call_from_thread(self._next, incident_id)
+        app.call_from_thread(self._next, incident_id, self._saved(step, values))
 
-    def _next(self, incident_id: int | None) -> None:
-        """The step is saved: show the incident at its new step."""
+    def _saved(self, step: Step, values: dict[str, str]) -> str | None:
+        """What to tell the person when a save left the incident at the same step."""
+        if step is Step.OFFICE_MANAGER and values.get("available") == "later":
+            who = values.get("office_manager", "").strip().upper() or "the office manager"
+            return (
+                f"Task sent to {who}. The incident waits at step 2 until they have spoken"
+                " with the client."
+            )
+        if step is Step.REVIEW and values.get("posted") != "yes":
+            said = (
+                "Reply saved, not posted yet. Once it is posted on the review site, tick"
+                " “The reply is posted” and press ctrl+s to move on to closing."
+            )
+            if self.view is not None and check_reply(
+                values.get("reply", ""),
+                names=self.view.names,
+                phones=self.view.phones,
+                words=app_of(self).clinic.review_words,
+            ):
+                said += " It still tells the public too much: change it before posting."
+            return said
+        return None
+
+    def _next(self, incident_id: int | None, said: str | None = None) -> None:
+        """The step is saved: show the incident at its new step (and say so when it is
+        still at the same one)."""
         assert incident_id is not None
+        if said:
+            self.notify(said, markup=False)
         self.app.switch_screen(IncidentScreen(incident_id, self.initials))
 
 

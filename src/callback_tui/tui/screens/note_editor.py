@@ -30,7 +30,13 @@ from callback_tui.store.errors import DeskError, Invalid, NoteIsFinal, StaleVers
 from callback_tui.store.notes import NoteView
 from callback_tui.store.services import NewNote
 from callback_tui.tui import display
-from callback_tui.tui.screens.common import FieldError, app_of, show_errors, steady_cursors
+from callback_tui.tui.screens.common import (
+    FieldError,
+    FormScreen,
+    app_of,
+    show_errors,
+    steady_cursors,
+)
 from callback_tui.tui.widgets.confirm import Confirm
 from callback_tui.tui.widgets.footer import Footer
 from callback_tui.tui.widgets.text_area import TextBox
@@ -45,7 +51,7 @@ SETTLE = (
 """What the state line says while both texts are shown."""
 
 
-class NoteEditor(Screen[NoteView | None]):
+class NoteEditor(FormScreen, Screen[NoteView | None]):
     """One note, full screen. Dismisses with the note as last stored (None if never saved)."""
 
     BINDINGS = [
@@ -219,6 +225,9 @@ class NoteEditor(Screen[NoteView | None]):
     def _refuse_marked(self) -> None:
         show_errors(self, {"body": conflict.MARKED})
         self._marked_refused = True
+
+    def still_wrong(self, field: str) -> bool:
+        return field == "body" and self._marked_refused and self._unsettled()
 
     @on(TextArea.Changed, "#body")
     def _changed(self) -> None:

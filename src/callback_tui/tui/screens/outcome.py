@@ -25,6 +25,7 @@ from callback_tui.store.queries import QueueRow
 from callback_tui.store.services import CallOutcome, Logged
 from callback_tui.tui.screens.common import (
     FieldError,
+    FormScreen,
     app_of,
     clear_choice,
     show_errors,
@@ -47,7 +48,7 @@ CLOSED_AS = {Status.UNREACHED.value: "closed as unreached"}
 """A closed status in words, where the bare status does not read well."""
 
 
-class OutcomeScreen(ModalScreen[Logged | None]):
+class OutcomeScreen(FormScreen, ModalScreen[Logged | None]):
     """The call-outcome modal over Today. Nothing is written until ctrl+s."""
 
     BINDINGS = [

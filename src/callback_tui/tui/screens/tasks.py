@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -17,6 +20,8 @@ from callback_tui.store.tasks import TaskRow
 from callback_tui.tui import display
 from callback_tui.tui.screens.common import (
     FieldError,
+    FormScreen,
+    ListScreen,
     app_of,
     show_errors,
     steady_cursors,
@@ -27,6 +32,7 @@ from callback_tui.tui.workers import desk_work
 
 PLACES = {"t": "Tasks", "i": "Incidents board"}
 """Where `g` goes, by key."""
+HERE = {"t": "This is the tasks list already.", "i": "This is the incidents board already."}
 
 
 class GoScreen(ModalScreen[str | None]):
@@ -67,6 +73,29 @@ class GoScreen(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def go_to(screen: ListScreen, initials: str, then: Callable[[Any], None] | None = None) -> None:
+    """`g` on a list screen: ask where, then open that place on top (escape comes back)."""
+    from callback_tui.tui.screens.incident import IncidentsBoard
+
+    app = app_of(screen)
+
+    def went(key: str | None) -> None:
+        if key is None:
+            return
+        place: type[Inbox[Any]] = TasksScreen if key == "t" else IncidentsBoard
+        if isinstance(screen, place):
+            screen.notify(HERE[key])
+            screen.reload()
+            return
+        app.push_kept(place, initials, callback=then or _nothing)
+
+    app.push_kept(GoScreen, callback=went)
+
+
+def _nothing(_result: object) -> None:
+    """For a place whose result says nothing to the screen beneath."""
 
 
 class TasksScreen(Inbox[TaskRow]):
@@ -134,7 +163,7 @@ class TasksScreen(Inbox[TaskRow]):
             )
 
 
-class TaskDoneScreen(ModalScreen[bool]):
+class TaskDoneScreen(FormScreen, ModalScreen[bool]):
     """Say what was done; enter saves (one transaction, one event), escape writes nothing."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel")]

@@ -14,6 +14,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
+from callback_tui.domain import text
 from callback_tui.domain.hours import Calendar
 from callback_tui.store import queries
 from callback_tui.store.errors import DeskError, ServiceError
@@ -27,6 +28,8 @@ from callback_tui.tui.workers import desk_work
 if TYPE_CHECKING:
     from callback_tui.store.notes import NoteView
     from callback_tui.store.services import Logged, NewNote
+    from callback_tui.store.tasks import Waiting
+    from callback_tui.tui.screens.add_callback import Added
 
 
 class QueueLoaded(Message):
@@ -57,6 +60,8 @@ class TodayScreen(ListScreen):
             priority=True,
         ),
         Binding("c", "claim", "Claim", id="claim", tooltip="Take a pool item as your own"),
+        # The same key on a row that is no pool item: it says why nothing was claimed.
+        Binding("c", "cannot_claim", show=False, id="claim"),
         Binding("a", "add", "Add", id="add", tooltip="Add a callback by hand"),
         Binding("u", "update", "Update", id="update", tooltip="A client called back with news"),
         Binding("d", "drafts", "Drafts", id="drafts", tooltip="Drafts waiting for a doctor"),
@@ -73,6 +78,8 @@ class TodayScreen(ListScreen):
         self.initials = initials
         self.queue: Queue | None = None
         self._rows: dict[str, QueueRow] = {}
+        self.waiting: Waiting | None = None
+        """Open tasks and incidents for the person, counted after each load."""
         self._offered: set[str] = set()
         """Initials whose unsaved drafts were offered already in this run."""
 
@@ -114,6 +121,8 @@ class TodayScreen(ListScreen):
         queue = message.queue
         if queue.initials != self.initials:
             return  # an answer for initials we have since switched away from
+        if self.queue is None or self.queue.initials != queue.initials:
+            self.waiting = None  # someone else's counts
         self.queue = queue
         clinic = app_of(self).clinic
         self._show_header(queue)
@@ -135,16 +144,58 @@ class TodayScreen(ListScreen):
         )
         self.set_class(not queue.rows, "-empty")
         self.filled()
-        pools = " or ".join(queue.pools)
-        self.query_one("#empty", Static).update(
-            f"Nothing due for {queue.initials} today"
-            + (f", and nothing waiting in the {pools} pool." if pools else ".")
-            + "   a: add a callback · w: switch initials"
-        )
+        self._show_empty()
+        self._count_waiting(queue.initials)
         self.refresh_bindings()
         if queue.initials not in self._offered:
             self._offered.add(queue.initials)
             self.call_after_refresh(self._find_unsaved, queue.initials)  # after the paint
+
+    # -- what waits besides callbacks -----------------------------------------------------
+
+    @desk_work(group="waiting", exclusive=True)
+    def _count_waiting(self, initials: str) -> None:
+        from callback_tui.store import tasks
+
+        waiting = tasks.waiting(app_of(self).database, initials)
+        app_of(self).call_from_thread(self._waiting_counted, initials, waiting)
+
+    def on_screen_resume(self) -> None:
+        if self.loaded:
+            self._count_waiting(self.initials)  # back from a task or an incident, maybe done
+
+    def _waiting_counted(self, initials: str, waiting: Waiting) -> None:
+        if initials != self.initials or self.queue is None:
+            return
+        self.waiting = waiting
+        self._show_header(self.queue)
+        self._show_empty()
+
+    def _waits(self) -> str:
+        """What else waits for the person, with the keys to it ("2 open tasks: g t");
+        empty when nothing does."""
+        waiting = self.waiting
+        if waiting is None:
+            return ""
+        said = []
+        if waiting.tasks:
+            said.append(f"{text.counted(waiting.tasks, 'open task')}: g t")
+        if waiting.incidents:
+            said.append(f"{text.counted(waiting.incidents, 'incident')} at your step: g i")
+        return " · ".join(said)
+
+    def _show_empty(self) -> None:
+        queue = self.queue
+        if queue is None:
+            return
+        pools = " or ".join(queue.pools)
+        waits = self._waits()
+        self.query_one("#empty", Static).update(
+            f"Nothing due for {queue.initials} today"
+            + (f", and nothing waiting in the {pools} pool." if pools else ".")
+            + (f" Waiting for you: {waits}." if waits else "")
+            + "   a: add a callback · w: switch initials"
+        )
 
     # -- unsaved drafts from a crash ------------------------------------------------------
 
@@ -194,6 +245,13 @@ class TodayScreen(ListScreen):
         summary.append(f"overdue {counts.overdue}", style="bold red" if counts.overdue else "")
         summary.append(" · ")
         summary.append(f"done today {counts.done_today}", style="green")
+        waiting = self.waiting
+        if waiting is not None and waiting.tasks:
+            summary.append(" · ")
+            summary.append(f"tasks {waiting.tasks}", style="yellow")
+        if waiting is not None and waiting.incidents:
+            summary.append(" · ")
+            summary.append(f"incidents {waiting.incidents}", style="yellow")
         self.query_one("#counts", Static).update(summary)
 
     # -- rows -----------------------------------------------------------------------------
@@ -208,6 +266,9 @@ class TodayScreen(ListScreen):
             if row is None:
                 return None
             return True if action == "log_call" or row.section is Section.POOL else None
+        if action == "cannot_claim":
+            row = self.current_row()
+            return self.loaded and (row is None or row.section is not Section.POOL)
         return True
 
     # -- actions --------------------------------------------------------------------------
@@ -292,6 +353,22 @@ class TodayScreen(ListScreen):
         if row is not None and row.section is Section.POOL:
             self._claim(row)
 
+    def action_cannot_claim(self) -> None:
+        """`c` on a row that is no pool item (or on an empty list): say why nothing happened."""
+        row = self.current_row()
+        pools = ", ".join(self.queue.pools) if self.queue else ""
+        if pools:
+            only = f"Only pool callbacks ({pools}) can be claimed"
+        else:
+            only = f"Only pool callbacks can be claimed, and {self.initials} works no pool"
+        if row is None:
+            said = f"{only}; there is nothing on the list."
+        elif row.owner == self.initials:
+            said = f"{only}; this one is already yours."
+        else:
+            said = f"{only}; this one is {row.owner}'s."
+        self.notify(said, severity="warning", markup=False)
+
     @desk_work(group="write")
     def _claim(self, row: QueueRow) -> None:
         app = app_of(self)
@@ -307,9 +384,10 @@ class TodayScreen(ListScreen):
     def action_add(self) -> None:
         from callback_tui.tui.screens.add_callback import AddCallbackScreen
 
-        def added(created: int | None) -> None:
-            if created:
-                self.notify(f"Added {created} callback(s).")
+        def added(created: Added | None) -> None:
+            if created is not None and self.queue is not None:
+                said = added_summary(created, self.queue, app_of(self).clinic.calendar)
+                self.notify(said, markup=False)
                 self.reload()
 
         app_of(self).push_kept(AddCallbackScreen, self.initials, callback=added)
@@ -341,18 +419,9 @@ class TodayScreen(ListScreen):
         open_search(self, self.initials)
 
     def action_go(self) -> None:
-        from callback_tui.tui.screens.incident import IncidentsBoard
-        from callback_tui.tui.screens.tasks import GoScreen, TasksScreen
+        from callback_tui.tui.screens.tasks import go_to
 
-        app = app_of(self)
-
-        def went(key: str | None) -> None:
-            if key == "t":
-                app.push_kept(TasksScreen, self.initials, callback=lambda _: self.reload())
-            elif key == "i":
-                app.push_kept(IncidentsBoard, self.initials, callback=ignore)
-
-        app_of(self).push_kept(GoScreen, callback=went)
+        go_to(self, self.initials, lambda _: self.reload())
 
     def action_who(self) -> None:
         from callback_tui.tui.screens.who import WhoScreen
@@ -385,5 +454,32 @@ def outcome_summary(result: Logged, calendar: Calendar) -> str:
     if result.draft is not None:
         line += f" Draft note for {result.draft.addressed_to}."
     if result.tasks:
-        line += f" {len(result.tasks)} task(s) created."
+        line += f" {text.counted(len(result.tasks), 'task')} created."
     return line
+
+
+def added_summary(added: Added, queue: Queue, calendar: Calendar) -> str:
+    """One line for the toast after a callback is added by hand: when each is due, and
+    whether it shows on the list the person is looking at."""
+    if not added.callbacks:
+        return "Nothing added: that visit is on file already."
+    dues: list[str] = []
+    elsewhere = False
+    for callback in added.callbacks:
+        due = calendar.local(callback.due_at)
+        mine = callback.owner == queue.initials or callback.owner in queue.pools
+        on_list = mine and callback.due_date <= queue.day
+        if on_list and callback.due_date == queue.day:
+            said = f"due today {due:%H:%M}"
+        else:
+            said = f"due {due:%a %d %b %H:%M}"
+        if not mine:
+            said += f" on {callback.owner}'s list"
+        dues.append(said)
+        elsewhere = elsewhere or not on_list
+    count = len(added.callbacks)
+    what = "a callback" if count == 1 else text.counted(count, "callback")
+    line = f"Added {what} for {added.patient}, {' and '.join(dues)}"
+    if elsewhere:
+        line += " (not on today's list)" if count == 1 else " (not all on today's list)"
+    return line + "."

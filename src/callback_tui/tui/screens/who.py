@@ -12,7 +12,13 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from callback_tui.store.queries import StaffMember
-from callback_tui.tui.screens.common import FieldError, load_staff, show_errors, steady_cursors
+from callback_tui.tui.screens.common import (
+    FieldError,
+    FormScreen,
+    load_staff,
+    show_errors,
+    steady_cursors,
+)
 from callback_tui.tui.widgets.footer import Footer
 
 NOBODY = (
@@ -21,7 +27,7 @@ NOBODY = (
 )
 
 
-class WhoScreen(ModalScreen[str | None]):
+class WhoScreen(FormScreen, ModalScreen[str | None]):
     """Type your initials (or pick from the list) and press enter."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel")]
