@@ -442,7 +442,9 @@ def run_list(args: argparse.Namespace) -> int:
     database = _database(args)
     initials = _known_initials(database, args.initials)
     day = args.date or clinic.clock.today()
-    rows = queries.callbacks(database, day=day, initials=initials, status=args.status)
+    rows = queries.callbacks(
+        database, day=day, initials=initials, status=args.status, pools=clinic.pools
+    )
     records = [queue_record(row, clinic.calendar) for row in rows]
     if args.format == "table":
         for record in records:

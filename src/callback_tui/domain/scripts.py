@@ -20,10 +20,16 @@ class Script(datafile.Strict, frozen=True, kw_only=True):
     close: Text
     voicemail: Text
     """Privacy-safe: never names the patient, the reason or anything clinical."""
+    text: Text
+    """The approved follow-up text, for a client who agreed to texts; privacy-safe as the
+    voicemail."""
 
 
 class ScriptBook(datafile.Strict, frozen=True, kw_only=True):
     red_flags: Annotated[list[str], Meta(min_length=1)]
+    path_back: Text
+    """What the client is told on the last try, and what the closing note keeps: the way
+    back to the clinic once the calls stop. Privacy-safe."""
     scripts: Annotated[dict[str, Script], Meta(min_length=1)]
 
 
@@ -36,6 +42,8 @@ class SpokenScript:
     questions: tuple[str, ...]
     close: str
     voicemail: str
+    text: str
+    path_back: str
     red_flags: tuple[str, ...]
 
 
@@ -61,6 +69,8 @@ def fill(book: ScriptBook, script: str, names: Mapping[str, str]) -> SpokenScrip
         questions=tuple(say(q) for q in chosen.questions),
         close=say(chosen.close),
         voicemail=say(chosen.voicemail),
+        text=say(chosen.text),
+        path_back=say(book.path_back),
         red_flags=tuple(say(line) for line in book.red_flags),
     )
 

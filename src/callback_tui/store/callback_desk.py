@@ -8,7 +8,6 @@ from sqlmodel import select
 
 from callback_tui.domain import ladder, rules
 from callback_tui.domain.vocab import (
-    POOLS,
     Channel,
     NoteKind,
     NoteOrigin,
@@ -67,10 +66,11 @@ class CallbackDesk(VisitDesk):
         """Take a pool item: it then carries the claimer's initials."""
         with self.write(actor) as work:
             callback = self.guarded(work, Callback, callback_id, version)
-            if callback.owner not in POOLS:
+            pools = self.clinic.pools
+            if callback.owner not in pools:
                 raise ServiceError(f"this callback already belongs to {callback.owner}")
             role = role_of(work, actor)
-            if role is None or role not in POOLS[callback.owner]:
+            if role is None or role not in pools[callback.owner]:
                 raise ServiceError(f"{actor} may not claim from the {callback.owner} pool")
             before = snapshot(callback)
             callback.owner = actor
