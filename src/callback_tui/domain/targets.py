@@ -94,11 +94,15 @@ def response_target(
     received_at: datetime, priority: Priority, targets: Targets, calendar: Calendar
 ) -> datetime:
     """By when a message received at `received_at` must be answered (aware UTC)."""
-    allowance = targets.allowance(priority)
+    return after(received_at, targets.allowance(priority), calendar)
+
+
+def after(start: datetime, allowance: Allowance, calendar: Calendar) -> datetime:
+    """`start` plus an allowance: open time, or business days."""
     if allowance.business_days is not None:
-        return add_business_days(received_at, allowance.business_days, calendar)
+        return add_business_days(start, allowance.business_days, calendar)
     assert allowance.open_time is not None
-    return add_open_time(received_at, allowance.open_time, calendar)
+    return add_open_time(start, allowance.open_time, calendar)
 
 
 def add_open_time(start: datetime, amount: timedelta, calendar: Calendar) -> datetime:
