@@ -83,8 +83,8 @@ def test_spoke_needs_two_identifiers_ticked(desk: FrontDesk) -> None:
     callback_id = visit(desk)
     problems = refused(desk, callback_id, Outcome.SPOKE, identity_verified=True)
     assert problems == {
-        "identity": "tick the 2 identifiers the caller confirmed (date of birth, home address,"
-        " phone number on file, patient id) before saving a conversation"
+        "identity": "tick the 2 identifiers the caller confirmed (date of birth, address,"
+        " phone on file, patient id) before saving a conversation"
     }
     assert "identity" in refused(desk, callback_id, Outcome.SPOKE, identifiers=("dob",))
     assert "identity" in refused(desk, callback_id, Outcome.SPOKE, identifiers=("dob", "dob"))
