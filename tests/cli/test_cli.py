@@ -360,3 +360,9 @@ def test_a_start_with_a_missing_value_or_a_mistyped_command_is_told_off(run: Run
     assert "COMMAND" in missing.stderr and "--db: expected one argument" in missing.stderr
     typo = run("--initials", "AB", "lsit")
     assert typo.returncode == 2 and "invalid choice: 'lsit'" in typo.stderr
+
+
+def test_the_demo_refuses_a_profile_that_does_not_ship(run: Run) -> None:
+    line = refused(run("demo", "--profile", "optician"))
+    assert "no such profile (known: dental, medical, veterinary)" in line
+    assert "use a profile's name" in refused(run("demo", "--profile", "../settings"))
