@@ -3,46 +3,22 @@ medical clinic: what log_outcome refuses field by field, and what it records."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlmodel import Session, col, select
 
 from callback_tui.clock import FixedClock
-from callback_tui.config import Clinic, Settings, load_clinic
 from callback_tui.domain.vocab import Outcome
-from callback_tui.store.engine import Database, open_database
+from callback_tui.store.engine import Database
 from callback_tui.store.services import CallOutcome, FrontDesk, Invalid, Logged
-from callback_tui.store.tables import Attempt, Callback, Client, Event, Task
-from tests.conftest import TZ_NAME, add_visit, local
+from callback_tui.store.tables import Attempt, Callback, Event, Task
+from tests.conftest import add_visit, local, set_client
 
 
 @pytest.fixture
-def medical(clock: FixedClock) -> Clinic:
-    settings = Settings(
-        clinic_name="Lakeside Family Practice",
-        clinic_phone="(312) 555-0100",
-        timezone=TZ_NAME,
-        profile="medical",
-    )
-    return load_clinic(settings, clock)
-
-
-@pytest.fixture
-def desk(tmp_path: Path, medical: Clinic) -> Iterator[FrontDesk]:
-    database = open_database(str(tmp_path / "clinic" / "callback.db"))
-    front_desk = FrontDesk(database, medical)
-    for initials, name, role in [
-        ("NR", "Nora Reyes", "technician"),
-        ("MA", "Mo Adams", "assistant"),
-        ("DRW", "Dr. Wong", "doctor"),
-        ("FD", "Frankie Diaz", "front_desk"),
-    ]:
-        front_desk.staff.add("setup", initials, name, role)
-    yield front_desk
-    database.dispose()
+def desk(medical_desk: FrontDesk) -> FrontDesk:
+    return medical_desk
 
 
 def visit(desk: FrontDesk, **fields: str) -> int:
@@ -68,15 +44,6 @@ def refused(desk: FrontDesk, callback_id: int, outcome: Outcome, **extra: Any) -
     with Session(desk.database.engine) as session:
         assert session.exec(select(Attempt)).all() == []  # nothing written
     return caught.value.problems
-
-
-def set_client(desk: FrontDesk, **flags: bool) -> None:
-    with Session(desk.database.engine) as session:
-        client = session.exec(select(Client)).one()
-        for name, value in flags.items():
-            setattr(client, name, value)
-        session.add(client)
-        session.commit()
 
 
 def test_spoke_needs_two_identifiers_ticked(desk: FrontDesk) -> None:

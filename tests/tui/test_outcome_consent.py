@@ -3,67 +3,32 @@ and follow-up text offered only where the client agreed to them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from sqlmodel import Session, select
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, Static
 
-from callback_tui.clock import FixedClock
-from callback_tui.config import Clinic, Settings, load_clinic
-from callback_tui.store.engine import open_database
 from callback_tui.store.services import FrontDesk
-from callback_tui.store.tables import Attempt, Callback, Client
+from callback_tui.store.tables import Attempt, Callback
 from callback_tui.tui.app import CallbackApp
 from callback_tui.tui.screens.outcome import OutcomeScreen
-from tests.conftest import TZ_NAME, add_visit
+from tests.conftest import add_visit, set_client
 from tests.tui.conftest import SIZE, settle
 from tests.tui.test_layout import SMALL, screen_text
 
 
 @pytest.fixture
-def medical(clock: FixedClock) -> Clinic:
-    settings = Settings(
-        clinic_name="Lakeside Family Practice",
-        clinic_phone="(312) 555-0100",
-        timezone=TZ_NAME,
-        profile="medical",
-    )
-    return load_clinic(settings, clock)
-
-
-@pytest.fixture
-def desk(tmp_path: Path, medical: Clinic) -> Iterator[FrontDesk]:
-    """A medical practice with a nurse, an assistant and a doctor; two patients due today."""
-    database = open_database(str(tmp_path / "clinic" / "callback.db"))
-    front_desk = FrontDesk(database, medical)
-    for initials, name, role in [
-        ("NR", "Nora Reyes", "technician"),
-        ("MA", "Mo Adams", "assistant"),
-        ("DRW", "Dr. Wong", "doctor"),
-    ]:
-        front_desk.staff.add("setup", initials, name, role)
+def desk(medical_desk: FrontDesk) -> FrontDesk:
+    """The medical practice with two patients due today."""
     for patient, phone, at in [
         ("Ana Silva", "312-555-0131", "2026-11-23 08:30"),
         ("Ben Okoro", "312-555-0132", "2026-11-23 09:30"),
     ]:
         add_visit(
-            front_desk, reason="procedure", assisted_by="MA", patient=patient, client=patient,
+            medical_desk, reason="procedure", assisted_by="MA", patient=patient, client=patient,
             phone=phone, species="", occurred_at=at,
         )  # fmt: skip
-    yield front_desk
-    database.dispose()
-
-
-def consent(desk: FrontDesk, name: str, **flags: bool) -> None:
-    with Session(desk.database.engine) as session:
-        client = session.exec(select(Client).where(Client.name == name)).one()
-        for flag, value in flags.items():
-            setattr(client, flag, value)
-        session.add(client)
-        session.commit()
+    return medical_desk
 
 
 def app_for(desk: FrontDesk) -> CallbackApp:
@@ -114,7 +79,7 @@ async def test_a_missed_call_needs_no_identifiers(desk: FrontDesk) -> None:
 
 
 async def test_the_voicemail_is_offered_only_with_consent(desk: FrontDesk) -> None:
-    consent(desk, "Ben Okoro", voicemail_ok=False)
+    set_client(desk, "Ben Okoro", voicemail_ok=False)
     async with app_for(desk).run_test(size=SIZE) as pilot:
         await open_first(pilot)  # Ana agreed to voicemail (the default on file)
         assert "Voicemail: Hello, this is Nora Reyes from Lakeside Family Practice" in script(pilot)
@@ -133,7 +98,7 @@ async def test_the_voicemail_is_offered_only_with_consent(desk: FrontDesk) -> No
 
 
 async def test_the_follow_up_text_is_offered_only_with_consent(desk: FrontDesk) -> None:
-    consent(desk, "Ben Okoro", text_ok=True)
+    set_client(desk, "Ben Okoro", text_ok=True)
     async with app_for(desk).run_test(size=SIZE) as pilot:
         screen = await open_first(pilot)  # Ana has not agreed to texts
         assert "Follow-up text" not in script(pilot)
@@ -172,7 +137,7 @@ async def test_a_reused_dialog_starts_with_no_ticks(desk: FrontDesk) -> None:
 
 
 async def test_the_medical_dialog_fits_80x24_with_its_identifiers(desk: FrontDesk) -> None:
-    consent(desk, "Ana Silva", text_ok=True)
+    set_client(desk, "Ana Silva", text_ok=True)
     async with app_for(desk).run_test(size=SMALL) as pilot:
         await open_first(pilot)
         text = "\n".join(screen_text(pilot.app))
