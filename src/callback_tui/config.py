@@ -155,6 +155,7 @@ def _check(key: str, parse: Any, *values: Any) -> None:
 
 
 def _holidays(country: str, region: str | None) -> None:
+    """Refuses a country (or region) the holidays package does not know; any year tells."""
     holidays_of(country, region, 2026)
 
 
