@@ -5,8 +5,9 @@ Cold start to the painted Today queue and peak memory, for callback-tui on the 1
 three see the same machine; the same start through the real `callback-tui` command in a
 terminal, beside the floor in one (bench/terminal.py); `list` beside Taskwarrior 2.6 when it
 is installed (bench/taskwarrior.py); an outcome saved through the UI (bench/ui_save.py);
-search by name / phone prefix on the 10-year set; and an import of 10 000 visits into a fresh
-database. Figures are printed and written to bench/out/results.json.
+every screen opened by its key and closed by escape (bench/keys.py); search by name / phone
+prefix on the 10-year set; and an import of 10 000 visits into a fresh database. Figures are
+printed and written to bench/out/results.json.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ HERE = Path(__file__).parent
 OUT = HERE / "out"
 sys.path.insert(0, str(HERE))
 
+import keys  # noqa: E402
 import taskwarrior  # noqa: E402
 import terminal  # noqa: E402
 import ui_save  # noqa: E402
@@ -80,6 +82,7 @@ def main() -> None:
         "list_vs_taskwarrior": taskwarrior.measure(args.rounds),
         "terminal": terminal.measure(args.rounds),
         "ui_save": ui_save.measure_apart(),
+        "keys": keys.measure_apart(),
         "search_10y": measure_search(sets["10y"]),
         "import": measure_import(),
     }
@@ -95,6 +98,7 @@ def main() -> None:
     terminal.report(results["terminal"])
     taskwarrior.report(results["list_vs_taskwarrior"])
     ui_save.report(results["ui_save"])
+    keys.report(results["keys"])
     found = results["search_10y"]
     print(
         f"search 10y        p50 {found['p50_ms']:.2f} ms, p95 {found['p95_ms']:.2f} ms,"

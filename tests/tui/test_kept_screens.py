@@ -170,3 +170,28 @@ async def test_history_and_tasks_kept_show_what_they_are_opened_for(
         await settle(pilot)
         assert app.screen is tasks_screen  # kept, and read anew for FD
         assert [cells[2] for cells in shown(app)] == ["Verify the phone number of Jordan Lee"]
+
+
+async def test_a_new_incident_after_another_starts_empty(desk: FrontDesk, make: MakeApp) -> None:
+    from callback_tui.store import incidents
+    from callback_tui.tui.screens.incident import IncidentScreen
+
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("i", *"Mrs Ortiz")
+        await settle(pilot)
+        wizard = app.screen
+        assert isinstance(wizard, IncidentScreen)
+        await pilot.press("escape")  # kept: something was typed
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)
+        await pilot.press("i")
+        await settle(pilot)
+        assert app.screen is wizard
+        assert wizard.incident_id is None and wizard.view is None
+        assert all(field.value == "" for field in wizard.query("#form Input").results(Input))
+        assert all(box.text == "" for box in wizard.query("#form TextArea").results(TextArea))
+        assert all(s.pressed_button is None for s in wizard.query(RadioSet).results(RadioSet))
+        assert app.focused is wizard.query_one("#subject", Input)
+    assert [i.subject for i in incidents.incidents(desk.database)] == ["Mrs Ortiz"]

@@ -172,17 +172,8 @@ class CallbackApp(App[None]):
         """Close the screen on top; once the one beneath is painted, let go of its widgets
         (a call dialog's leave a few thousand objects for every full collection to walk)."""
         closed = super().pop_screen()
-        self.call_after_refresh(self._after_pop)
+        self.call_after_refresh(self._let_go_of_removed_widgets)
         return closed
-
-    def _after_pop(self) -> None:
-        self._let_go_of_removed_widgets()
-        if self._freeze_heap:
-            # A closed dialog is some thirty thousand objects in reference cycles, which only
-            # a full collection frees. Left to itself, the collector runs one every few
-            # dialogs, in the middle of whatever comes next (often the next save, which it
-            # then doubles); run now, it costs the same while the person reads the queue.
-            gc.collect()
 
     # -- the first queue ------------------------------------------------------------------
 
@@ -317,7 +308,7 @@ class CallbackApp(App[None]):
 
         initials = self.desk_initials()
         if initials is not None and not isinstance(self.screen, IncidentScreen):
-            self.push_screen(IncidentScreen(None, initials))
+            self.push_kept(IncidentScreen, None, initials, callback=lambda _: None)
 
     # -- leaving --------------------------------------------------------------------------
 

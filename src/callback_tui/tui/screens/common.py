@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
+from rich.text import Text
 from textual import events, on
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.coordinate import Coordinate
 from textual.dom import DOMNode
 from textual.screen import Screen
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, RadioButton, RadioSet, Static
 
 from callback_tui.store import queries
 from callback_tui.store.queries import StaffMember
@@ -69,6 +71,14 @@ def show_errors(screen: Screen[Any], problems: Mapping[str, str]) -> None:
             target.first().focus()
 
 
+def clear_choice(choices: RadioSet) -> None:
+    """No button pressed, as a new set starts (a set will not let go of its choice itself)."""
+    with choices.prevent(RadioButton.Changed, RadioSet.Changed):
+        for button in choices.query(RadioButton):
+            button.value = False
+    choices._pressed_button = None
+
+
 def steady_cursors(node: DOMNode) -> None:
     """Stop cursors blinking where the app asks for it (snapshots need a still screen)."""
     if app_of(node).blink:
@@ -106,12 +116,21 @@ class ListScreen(Screen[None]):
         self._fit = columns.Fit(tuple(range(len(self.COLUMNS))))
         self._listed: Mapping[str, tuple[object, ...]] | None = None
         """The rows last shown, to fit them again to a new width."""
+        self._line_counts: LRUCache[tuple[str, int], int] = LRUCache(4096)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         self._add_columns(table)
         table.focus()
         self.reload()
+
+    def _lines(self, text: Text, width: int) -> int:
+        """Lines `text` takes wrapped at `width` cells (remembered: lists repeat their texts)."""
+        known = (text.plain, width)
+        count = self._line_counts.get(known)
+        if count is None:
+            count = self._line_counts[known] = len(text.wrap(self.app.console, width))
+        return count
 
     def _add_columns(self, table: DataTable[Any]) -> None:
         for index in self._fit.shown:
@@ -194,8 +213,8 @@ class ListScreen(Screen[None]):
             table.clear(columns=True)
             self._add_columns(table)
         for key, cells in rows.items():
-            shown, taller = columns.shown(cells, fitted)
-            table.add_row(*shown, key=key, height=None if taller else 1)
+            shown, height = columns.shown(cells, fitted, self._lines)
+            table.add_row(*shown, key=key, height=height)
         if keep is not None and keep in rows and not on_to_next:
             table.move_cursor(row=table.get_row_index(keep))
         elif rows:  # its row has left the list: the next one takes its place

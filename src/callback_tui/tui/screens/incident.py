@@ -37,6 +37,7 @@ from callback_tui.tui import display
 from callback_tui.tui.screens.common import (
     FieldError,
     app_of,
+    clear_choice,
     show_errors,
     steady_cursors,
 )
@@ -77,6 +78,8 @@ class IncidentScreen(Screen[None]):
         """The patient on file picked with ctrl+f (step 1)."""
         self._filled = False
         """The step's fields are on screen with what was kept in them (keys wait till then)."""
+        self._built: Step | None = None
+        """The step whose fields the form holds."""
 
     @property
     def loaded(self) -> bool:
@@ -107,6 +110,28 @@ class IncidentScreen(Screen[None]):
         else:
             self._load()
 
+    def reuse(self, incident_id: int | None, initials: str) -> None:
+        """As a new one would be (the app keeps one for new incidents: see app.push_kept).
+
+        A new incident's form is often on screen already, from the last one: emptied, not
+        built again (building it is most of what opening the wizard costs)."""
+        again = incident_id is None and self.view is None and self._built is Step.WHAT_HAPPENED
+        self.incident_id, self.initials = incident_id, initials
+        self.view, self.patient_id, self._shown = None, None, {}
+        self._filled = False
+        show_errors(self, {})
+        if not again:
+            self.on_mount()
+            return
+        for field in self.query("#form Input").results(Input):
+            field.value = ""
+        for box in self.query("#form TextArea").results(TextArea):
+            box.load_text("")
+        for choices in self.query("#form RadioSet").results(RadioSet):
+            clear_choice(choices)
+        self.query_one("#form", VerticalScroll).scroll_home(animate=False)
+        self.call_after_refresh(self._fill, {})
+
     @desk_work(group="incident", exclusive=True)
     def _load(self) -> None:
         app = app_of(self)
@@ -136,6 +161,7 @@ class IncidentScreen(Screen[None]):
         self.query_one("#progress-brief", Static).update(self._progress(brief=True))
         self.query_one("#facts", Static).update(self._facts())
         self._filled = False
+        self._built = step
         form = self.query_one("#form", VerticalScroll)
         form.remove_children()
         form.mount_all(list(self._fields(step)))

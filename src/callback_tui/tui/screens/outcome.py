@@ -28,7 +28,13 @@ from callback_tui.store import queries
 from callback_tui.store.errors import Invalid, NotFound, StaleVersion, TooEarly
 from callback_tui.store.queries import QueueRow
 from callback_tui.store.services import CallOutcome, Logged
-from callback_tui.tui.screens.common import FieldError, app_of, show_errors, steady_cursors
+from callback_tui.tui.screens.common import (
+    FieldError,
+    app_of,
+    clear_choice,
+    show_errors,
+    steady_cursors,
+)
 from callback_tui.tui.widgets.confirm import Confirm
 from callback_tui.tui.widgets.footer import Footer
 from callback_tui.tui.widgets.text_area import TextBox
@@ -407,14 +413,6 @@ class OutcomeScreen(ModalScreen[Logged | None]):
         notice.set_class(not error, "-warning")
         notice.set_class(error, "-error")
         notice.scroll_visible()
-
-
-def clear_choice(choices: RadioSet) -> None:
-    """No button pressed, as a new set starts (a set will not let go of its choice itself)."""
-    with choices.prevent(RadioButton.Changed, RadioSet.Changed):
-        for button in choices.query(RadioButton):
-            button.value = False
-    choices._pressed_button = None
 
 
 def confirm_early(when: str) -> Confirm:

@@ -10,7 +10,7 @@ several, or its column is left out (only a column the screen named).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from rich.cells import cell_len
@@ -100,15 +100,23 @@ def wrapped(cell: object, width: int) -> tuple[object, bool]:
     return text, True
 
 
-def shown(cells: Sequence[object], fitted: Fit) -> tuple[Sequence[object], bool]:
-    """A row's cells in the columns `fitted` shows, and whether some wrap over more lines."""
+def shown(
+    cells: Sequence[object], fitted: Fit, lines: Callable[[Text, int], int]
+) -> tuple[Sequence[object], int]:
+    """A row's cells in the columns `fitted` shows, and the row's height in lines.
+
+    `lines(text, width)` says how many lines a wrapped text takes: the row is given that
+    height, so the table need not render every row to find it out (an inbox of hundreds of
+    long notes would take a second to open).
+    """
     if not fitted.widths and len(fitted.shown) == len(cells):
-        return cells, False
+        return cells, 1
     out: list[object] = []
-    taller = False
+    height = 1
     for index in fitted.shown:
         width = fitted.widths.get(index)
         cell, wraps = (cells[index], False) if width is None else wrapped(cells[index], width)
         out.append(cell)
-        taller = taller or wraps
-    return out, taller
+        if wraps and isinstance(cell, Text) and width is not None:
+            height = max(height, lines(cell, width))
+    return out, height
