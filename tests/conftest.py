@@ -69,6 +69,49 @@ def desk(database: Database, clinic: Clinic) -> FrontDesk:
     return front_desk
 
 
+@pytest.fixture
+def medical(clock: FixedClock) -> Clinic:
+    """A medical practice in the same zone, on the same pinned clock."""
+    settings = Settings(
+        clinic_name="Lakeside Family Practice",
+        clinic_phone="(312) 555-0100",
+        timezone=TZ_NAME,
+        profile="medical",
+    )
+    return load_clinic(settings, clock)
+
+
+@pytest.fixture
+def medical_desk(tmp_path: Path, medical: Clinic) -> Iterator[FrontDesk]:
+    """The medical practice's desk: a nurse, an assistant, a doctor and the front desk."""
+    db = open_database(str(tmp_path / "practice" / "callback.db"))
+    front_desk = FrontDesk(db, medical)
+    for initials, name, role in [
+        ("NR", "Nora Reyes", "technician"),
+        ("MA", "Mo Adams", "assistant"),
+        ("DRW", "Dr. Wong", "doctor"),
+        ("FD", "Frankie Diaz", "front_desk"),
+    ]:
+        front_desk.staff.add("setup", initials, name, role)
+    yield front_desk
+    db.dispose()
+
+
+def set_client(desk: FrontDesk, name: str | None = None, **flags: bool) -> None:
+    """Set a client's consent flags on file (the only client, or the one named)."""
+    from sqlmodel import Session, select
+
+    from callback_tui.store.tables import Client
+
+    with Session(desk.database.engine) as session:
+        query = select(Client) if name is None else select(Client).where(Client.name == name)
+        client = session.exec(query).one()
+        for flag, value in flags.items():
+            setattr(client, flag, value)
+        session.add(client)
+        session.commit()
+
+
 def visit_fields(**fields: str) -> dict[str, str]:
     """An import row / form with sensible values; keyword arguments override."""
     base = {

@@ -111,6 +111,11 @@ def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
         "demo", parents=[common], help="open the app on a fresh demo clinic (a temporary database)"
     )
     demo.add_argument("--initials", metavar="AB", help="start on this person's queue")
+    demo.add_argument(
+        "--profile",
+        metavar="NAME",
+        help="the kind of clinic: veterinary, medical or dental (default: the settings' profile)",
+    )
     demo.set_defaults(handler=run_demo)
 
     staff = subparsers.add_parser("staff", parents=[common], help="add or list staff")
@@ -246,7 +251,15 @@ def _why_not_a_day(text: str) -> str:
 
 def _clinic(args: argparse.Namespace) -> Clinic:
     try:
-        return load_clinic(load_settings(getattr(args, "settings", None)))
+        settings = load_settings(getattr(args, "settings", None))
+        profile = getattr(args, "profile", None)
+        if profile:
+            import msgspec
+
+            if not profile.replace("_", "").replace("-", "").isalnum() or not profile.isascii():
+                raise UserError(f"--profile {profile!r}: use a profile's name, such as medical")
+            settings = msgspec.structs.replace(settings, profile=profile)
+        return load_clinic(settings)
     except DataFileError:
         raise  # already names the file and line; main() prints it
     except ValueError as exc:
@@ -474,7 +487,9 @@ def run_list(args: argparse.Namespace) -> int:
     database = _database(args)
     initials = _known_initials(database, args.initials)
     day = args.date or clinic.clock.today()
-    rows = queries.callbacks(database, day=day, initials=initials, status=args.status)
+    rows = queries.callbacks(
+        database, day=day, initials=initials, status=args.status, pools=clinic.pools
+    )
     records = [queue_record(row, clinic.calendar) for row in rows]
     if args.format == "table":
         for record in records:

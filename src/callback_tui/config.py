@@ -6,7 +6,8 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, datetime, time
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -16,16 +17,25 @@ from msgspec import Meta
 
 from callback_tui.clock import Clock, make_clock, zone
 from callback_tui.domain import datafile
-from callback_tui.domain.hours import WEEKDAYS, Calendar, CallWindow, Span
+from callback_tui.domain.hours import (
+    WEEKDAYS,
+    Calendar,
+    CallWindow,
+    PublicHolidays,
+    Span,
+    holidays_of,
+)
 from callback_tui.domain.incidents import load_words
 from callback_tui.domain.ladder import Policy
 from callback_tui.domain.profile import Profile, load_profile
 from callback_tui.domain.scripts import ScriptBook, load_scripts
-from callback_tui.domain.vocab import Role
+from callback_tui.domain.targets import DEFAULT_TARGETS, Allowance, Targets, response_target
+from callback_tui.domain.vocab import Priority, Role
 from callback_tui.resources import data_dir
 
 if TYPE_CHECKING:
     from callback_tui.domain.intake import Problems, VisitForm
+    from callback_tui.domain.priority import Suggestion, UrgentWords
 
 APP_NAME = "callback-tui"
 DB_ENV = "CALLBACK_TUI_DB"
@@ -42,8 +52,14 @@ def _default_hours() -> dict[Weekday, str]:
     }  # fmt: skip
 
 
-def _default_windows() -> dict[str, str]:
-    return {"morning": "08:00-12:00", "afternoon": "12:00-17:00", "evening": "17:00-19:00"}
+DEFAULT_WINDOWS = {"morning": "08:00-12:00", "afternoon": "12:00-17:00", "evening": "17:00-19:00"}
+"""Call windows when neither the settings nor the profile name any."""
+
+PriorityName = Literal["urgent", "routine", "informational"]
+
+
+def _default_targets() -> dict[PriorityName, str]:
+    return {priority.value: text for priority, text in DEFAULT_TARGETS.items()}
 
 
 class Settings(datafile.Strict, frozen=True, kw_only=True):
@@ -58,7 +74,20 @@ class Settings(datafile.Strict, frozen=True, kw_only=True):
     hours: dict[Weekday, str] = msgspec.field(default_factory=_default_hours)
     """Opening hours per weekday, "HH:MM-HH:MM" or "closed"; a missing day is closed."""
     closures: list[date] = msgspec.field(default_factory=list)
-    windows: dict[str, str] = msgspec.field(default_factory=_default_windows)
+    holidays_country: Annotated[str, Meta(pattern=r"^[A-Z]{2,3}$")] | None = None
+    """Close on this country's public holidays ("US", "GB", "CA"…); none when unset."""
+    holidays_region: Annotated[str, Meta(min_length=1, max_length=10)] | None = None
+    """The state or province whose own holidays count too ("IL", "ON"…)."""
+    windows: dict[str, str] | None = None
+    """Call windows, "HH:MM-HH:MM" by name; the profile's, else morning, afternoon, evening."""
+    targets: dict[PriorityName, str] = msgspec.field(default_factory=_default_targets)
+    """Response targets by priority: open time ("1h", "90m") or business days ("1d")."""
+    max_attempts: Annotated[int, Meta(ge=1, le=10)] | None = None
+    """Unsuccessful attempts before a callback closes as unreached; the profile's when unset."""
+    urgent_retry_minutes: Annotated[int, Meta(ge=1, le=240)] | None = None
+    """How soon an urgent callback is tried again after its first miss; the profile's when unset."""
+    left_message_completes: bool | None = None
+    """Whether a left message completes a callback; the profile's when unset."""
     doctor_evening_call: str = "20:00"
     """When a doctor's evening call is due, "HH:MM"."""
     refresh_seconds: Annotated[float, Meta(ge=0.2, le=60)] = 2.0
@@ -71,11 +100,23 @@ class Settings(datafile.Strict, frozen=True, kw_only=True):
         for text in self.hours.values():
             if text != "closed":
                 _check("hours", Span.parse, text)
-        for text in self.windows.values():
+        for text in (self.windows or {}).values():
             _check("windows", Span.parse, text)
+        for priority, text in self.targets.items():
+            _check(f"targets.{priority}", Allowance.parse, text)
         _check("doctor_evening_call", _clock_time, self.doctor_evening_call)
+        if self.holidays_region is not None and self.holidays_country is None:
+            raise datafile.Refused("holidays_region", "name the country too (holidays_country)")
+        if self.holidays_country is not None:
+            country, region = self.holidays_country, self.holidays_region
+            _check("holidays_region" if region else "holidays_country", _holidays, country, region)
 
-    def calendar(self) -> Calendar:
+    def response_targets(self) -> Targets:
+        return Targets.parse({str(key): text for key, text in self.targets.items()})
+
+    def calendar(self, windows: Mapping[str, str] | None = None) -> Calendar:
+        """The clinic's calendar; `windows` are the profile's call windows, used when the
+        settings name none."""
         spans = {day: self.hours.get(day, "closed") for day in WEEKDAYS}  # type: ignore[call-overload]
         weekly = {
             index: None if spans[day] == "closed" else Span.parse(spans[day])
@@ -83,22 +124,39 @@ class Settings(datafile.Strict, frozen=True, kw_only=True):
         }
         if not any(weekly.values()):
             raise ValueError("settings: the clinic must be open on at least one weekday")
-        windows = tuple(CallWindow(name, Span.parse(text)) for name, text in self.windows.items())
+        named = self.windows or windows or DEFAULT_WINDOWS
+        calls = tuple(CallWindow(name, Span.parse(text)) for name, text in named.items())
+        holidays = (
+            PublicHolidays(self.holidays_country, self.holidays_region)
+            if self.holidays_country
+            else frozenset()
+        )
         return Calendar(
             tz=zone(self.timezone),
             weekly=weekly,
             closures=frozenset(self.closures),
-            windows=tuple(sorted(windows, key=lambda w: w.span.start)),
+            windows=tuple(sorted(calls, key=lambda w: w.span.start)),
             evening_call=time.fromisoformat(self.doctor_evening_call),
+            holidays=holidays,
         )
 
 
-def _check(key: str, parse: Any, text: str) -> None:
-    """`parse(text)`, its refusal named after the settings key it is about."""
+def _either(setting: Any, profile_value: Any) -> Any:
+    """A setting when the clinic set it, else the profile's value."""
+    return profile_value if setting is None else setting
+
+
+def _check(key: str, parse: Any, *values: Any) -> None:
+    """`parse(*values)`, its refusal named after the settings key it is about."""
     try:
-        parse(text)
+        parse(*values)
     except ValueError as exc:
-        raise datafile.Refused(key, str(exc)) from None
+        raise datafile.Refused(tuple(key.split(".")), str(exc)) from None
+
+
+def _holidays(country: str, region: str | None) -> None:
+    """Refuses a country (or region) the holidays package does not know; any year tells."""
+    holidays_of(country, region, 2026)
 
 
 def _clock_time(text: str) -> time:
@@ -151,13 +209,46 @@ class Clinic:
     review_words: tuple[str, ...] = ()
     """Clinical words a public review reply must not contain."""
     policy: Policy = field(init=False)
+    targets: Targets = field(init=False)
+    """Response targets by priority (settings)."""
 
     def __post_init__(self) -> None:
+        settings, profile = self.settings, self.profile
         self.policy = Policy(
-            left_message_completes=self.profile.left_message_completes,
-            max_attempts=self.profile.max_attempts,
-            urgent_retry_minutes=self.profile.urgent_retry_minutes,
+            left_message_completes=_either(
+                settings.left_message_completes, profile.left_message_completes
+            ),
+            max_attempts=_either(settings.max_attempts, profile.max_attempts),
+            urgent_retry_minutes=_either(
+                settings.urgent_retry_minutes, profile.urgent_retry_minutes
+            ),
         )
+        self.targets = settings.response_targets()
+
+    @property
+    def pools(self) -> Mapping[str, frozenset[Role]]:
+        """The profile's pools, with the roles that may claim from each."""
+        return self.profile.pool_roles
+
+    def response_target(self, received_at: datetime, priority: Priority) -> datetime:
+        """By when a message received at `received_at` must be answered, in open hours."""
+        return response_target(received_at, priority, self.targets, self.calendar)
+
+    @cached_property
+    def urgent_words(self) -> UrgentWords:
+        """The words that make a message urgent: every clinic's, and this profile's."""
+        from callback_tui.domain.priority import load_urgent_words
+
+        folder = data_dir() / "intake"
+        return load_urgent_words(
+            folder / "urgent_words.txt", folder / f"urgent_words_{self.profile.name}.txt"
+        )
+
+    def suggest_priority(self, request_type: str, message_text: str) -> Suggestion:
+        """The priority to suggest for a new message, and why (domain/priority.py)."""
+        from callback_tui.domain.priority import suggest_priority
+
+        return suggest_priority(request_type, message_text, self.profile, self.urgent_words)
 
     def read_visit(
         self, fields: Mapping[str, str | None], staff: Mapping[str, Role]
@@ -178,13 +269,23 @@ class Clinic:
 def load_clinic(settings: Settings | None = None, clock: Clock | None = None) -> Clinic:
     """The clinic as configured. Raises DataFileError / ValueError naming what is wrong."""
     settings = settings or load_settings()
-    calendar = settings.calendar()
     folder = data_dir()
     profile_path = folder / "profiles" / f"{settings.profile}.toml"
     if not profile_path.exists():
-        raise datafile.DataFileError(profile_path, "profile", None, "no such profile")
+        known = ", ".join(sorted(path.stem for path in profile_path.parent.glob("*.toml")))
+        raise datafile.DataFileError(
+            profile_path, "profile", None, f"no such profile (known: {known})"
+        )
     profile: Profile = load_profile(profile_path)
-    scripts = load_scripts(folder / "scripts" / f"{settings.profile}.toml")
+    calendar = settings.calendar(profile.windows)
+    scripts_path = folder / "scripts" / f"{settings.profile}.toml"
+    scripts = load_scripts(scripts_path)
+    for kind, table in (("reasons", profile.reasons), ("requests", profile.requests)):
+        for key, entry in table.items():
+            if entry.script not in scripts.scripts:
+                raise datafile.DataFileError(
+                    profile_path, f"{kind}.{key}.script", None, f"no such script in {scripts_path}"
+                )
     return Clinic(
         settings=settings,
         profile=profile,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import tomllib
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from callback_tui.domain.vocab import Outcome
 from callback_tui.resources import data_dir
@@ -19,22 +20,51 @@ REASONS = (
 )  # fmt: skip
 ASSISTING = ("AB", "AB", "CD", "TR", "JM")
 DOCTORS = ("DRW", "DRP")
+"""The veterinary demo's visits and people; another profile's demo file names its own."""
+
+MORNING = (
+    (Outcome.SPOKE, "Eating well, incision clean. Owner happy.", False),
+    (Outcome.LEFT_MESSAGE, "Left a general message to call back.", False),
+    (Outcome.NO_ANSWER, "", False),
+    (Outcome.SPOKE, "Still vomiting twice a day; owner worried about weight.", True),
+    (Outcome.BUSY, "", False),
+    (Outcome.SPOKE, "Back to normal. Recheck not needed.", False),
+)
+"""The first calls of the demo's morning: outcome, notes, concern for the doctor."""
+MORNING_PEOPLE = (
+    (Outcome.SPOKE, "Recovering well, wound clean. No questions.", False),
+    *MORNING[1:3],
+    (Outcome.SPOKE, "Still nauseous after the new tablets; asks the doctor to call.", True),
+    *MORNING[4:],
+)
+"""The same morning at a medical or dental practice."""
+
+
+def demo_spec(profile: str) -> dict[str, Any]:
+    """The demo clinic of a profile: data/demo/<profile>.toml (clinic.toml: veterinary)."""
+    folder = data_dir() / "demo"
+    path = folder / f"{profile}.toml"
+    if not path.exists():
+        path = folder / "clinic.toml"
+    return tomllib.loads(path.read_text(encoding="utf-8"))
 
 
 def build_demo(desk: FrontDesk, visits: int = 28) -> None:
-    """Fill an empty database with the demo clinic, deterministically for a given day."""
+    """Fill an empty database with the demo clinic of the clinic's profile,
+    deterministically for a given day."""
     clinic = desk.clinic
-    spec = tomllib.loads((data_dir() / "demo" / "clinic.toml").read_text(encoding="utf-8"))
+    spec = demo_spec(clinic.profile.name)
     for person in spec["staff"]:
         desk.staff.add("demo", person["initials"], person["name"], person["role"])
     roles = queries.staff_roles(desk.database)
     families = spec["families"]
+    reasons, assisting, doctors = _cast(spec)
     rng = random.Random(SEED)
     today = clinic.clock.today()
 
     for index in range(visits):
         family = families[index % len(families)]
-        reason = REASONS[index % len(REASONS)]
+        reason = reasons[index % len(reasons)]
         days_ago = rng.choice((1, 1, 1, 2, 3, 3, 4, 7, 8))
         hour = rng.choice((8, 9, 10, 11, 13, 14, 15, 16))
         when = datetime.combine(today - timedelta(days=days_ago), time(hour, rng.choice((0, 30))))
@@ -42,11 +72,11 @@ def build_demo(desk: FrontDesk, visits: int = 28) -> None:
             "occurred_at": when.isoformat(sep=" "),
             "reason": reason,
             "patient": family["patient"],
-            "species": family["species"],
+            "species": family.get("species", ""),
             "client": family["client"],
             "phone": family["phone"],
-            "assisted_by": rng.choice(ASSISTING),
-            "doctor": rng.choice(DOCTORS),
+            "assisted_by": rng.choice(assisting),
+            "doctor": rng.choice(doctors),
             "doctor_calls": "yes" if reason == "surgery" and index % 4 == 0 else "no",
             "source_id": f"DEMO-{index + 1:04d}",
         }
@@ -55,22 +85,22 @@ def build_demo(desk: FrontDesk, visits: int = 28) -> None:
         desk.callbacks.add_visit("demo", form)
 
     # A morning already under way: some calls made, one concern for the doctor.
-    queue = queries.callbacks(desk.database, day=today)
-    done = [row for row in queue if row.owner not in ("SA", "TA")][:6]
-    outcomes = (
-        (Outcome.SPOKE, "Eating well, incision clean. Owner happy.", False),
-        (Outcome.LEFT_MESSAGE, "Left a general message to call back.", False),
-        (Outcome.NO_ANSWER, "", False),
-        (Outcome.SPOKE, "Still vomiting twice a day; owner worried about weight.", True),
-        (Outcome.BUSY, "", False),
-        (Outcome.SPOKE, "Back to normal. Recheck not needed.", False),
-    )
-    for row, (outcome, notes, concern) in zip(done, outcomes, strict=False):
+    outcomes = MORNING if clinic.profile.name == "veterinary" else MORNING_PEOPLE
+    identity = clinic.profile.identity
+    confirmed = tuple(identity.identifiers)[: identity.confirm] if identity.required else ()
+    for (caller, row_id, version), (outcome, notes, concern) in zip(
+        _first_calls(desk, len(outcomes)), outcomes, strict=False
+    ):
         desk.callbacks.log_outcome(
-            row.owner,
-            row.id,
-            row.version,
-            CallOutcome(outcome=outcome, notes=notes, concern_for_doctor=concern),
+            caller,
+            row_id,
+            version,
+            CallOutcome(
+                outcome=outcome,
+                notes=notes,
+                concern_for_doctor=concern,
+                identifiers=confirmed if outcome is Outcome.SPOKE else (),
+            ),
         )
 
     desk.incidents.open(
@@ -82,3 +112,32 @@ def build_demo(desk: FrontDesk, visits: int = 28) -> None:
             staff_involved="FD, AB",
         ),
     )
+
+
+def _cast(spec: dict[str, Any]) -> tuple[list[str], tuple[str, ...], tuple[str, ...]]:
+    """The visit reasons (each as often as its weight), who assists and the doctors."""
+    if "visits" not in spec:
+        return list(REASONS), ASSISTING, DOCTORS
+    reasons = [reason for reason, weight in spec["visits"].items() for _ in range(weight)]
+    staff = spec["staff"]
+    assisting = tuple(p["initials"] for p in staff if p["role"] in ("assistant", "technician"))
+    doctors = tuple(p["initials"] for p in staff if p["role"] == "doctor")
+    return reasons, assisting, doctors
+
+
+def _first_calls(desk: FrontDesk, wanted: int) -> list[tuple[str, int, int]]:
+    """The callbacks the morning's first calls go to, with who calls: today's own rows first,
+    then pool items, each claimed by someone who may work that pool."""
+    clinic = desk.clinic
+    queue = queries.callbacks(desk.database, day=clinic.clock.today(), pools=clinic.pools)
+    calls = [(row.owner, row.id, row.version) for row in queue if row.owner not in clinic.pools]
+    staff = queries.staff(desk.database)
+    for row in queue:
+        if len(calls) >= wanted:
+            break
+        if row.owner not in clinic.pools:
+            continue
+        claimer = next(m.initials for m in staff if m.role in clinic.pools[row.owner])
+        claimed = desk.callbacks.claim(claimer, row.id, row.version)
+        calls.append((claimer, row.id, claimed.version))
+    return calls[:wanted]

@@ -389,3 +389,9 @@ def test_a_bad_date_is_one_line_without_the_usage(
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.startswith(f"callback-tui: error: {line}")
     assert result.stderr.count("\n") == 1 and "usage" not in result.stderr
+
+
+def test_the_demo_refuses_a_profile_that_does_not_ship(run: Run) -> None:
+    line = refused(run("demo", "--profile", "optician"))
+    assert "no such profile (known: dental, medical, veterinary)" in line
+    assert "use a profile's name" in refused(run("demo", "--profile", "../settings"))

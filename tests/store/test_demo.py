@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlmodel import Session, func, select
 
-from callback_tui.config import Clinic
+from callback_tui.clock import FixedClock
+from callback_tui.config import Clinic, Settings, load_clinic
 from callback_tui.demo import build_demo
 from callback_tui.store import queries
 from callback_tui.store.engine import open_database
 from callback_tui.store.services import FrontDesk
 from callback_tui.store.tables import Attempt, Callback, Event, Incident, Note, Staff
+from tests.conftest import NOW, TZ, TZ_NAME
 
 
 def count(session: Session, table: type, *where: object) -> int:
@@ -41,5 +44,30 @@ def test_the_demo_has_staff_callbacks_around_today_drafts_and_an_incident(
             queries.Section.OVERDUE,
             queries.Section.TODAY,
         }
+    finally:
+        database.dispose()
+
+
+@pytest.mark.parametrize(
+    ("profile", "nurse", "pool"), [("medical", "NR", "CLIN"), ("dental", "HK", "CLIN")]
+)
+def test_a_medical_or_dental_demo_fits_its_profile(
+    tmp_path: Path, profile: str, nurse: str, pool: str
+) -> None:
+    settings = Settings(timezone=TZ_NAME, profile=profile)
+    clinic = load_clinic(settings, FixedClock(tz=TZ, instant=NOW))
+    database = open_database(str(tmp_path / "demo.db"))
+    try:
+        build_demo(FrontDesk(database, clinic))
+        with Session(database.engine) as session:
+            reasons = {row.reason for row in session.exec(select(Callback))}
+            spoken = session.exec(select(Attempt).where(Attempt.outcome == "spoke")).all()
+            assert count(session, Attempt) == 6
+            assert count(session, Note, Note.status == "draft") == 1
+        assert reasons <= set(clinic.profile.reasons) and len(reasons) == 3
+        # Conversations went through the identity rule: two identifiers each, no values.
+        assert spoken and all(a.identifiers == "dob,address" for a in spoken)
+        queue = queries.today(database, nurse, NOW.date(), clinic.calendar, clinic.pools)
+        assert queue.pools == (pool,) and queue.rows
     finally:
         database.dispose()

@@ -48,10 +48,22 @@ def event_columns() -> str:
     return "id, at, actor, action, entity, entity_id, before, after"
 
 
+ATTEMPT_COLUMNS_0004 = (
+    "id, callback_id, at, by, channel, outcome, duration_minutes, identity_verified,"
+    " appointment_booked, concern_for_doctor, dnc_justification, notes"
+)
+"""An attempt's columns up to schema 0005 (0006 added which identifiers, and a text sent)."""
+
+
+def columns_kept(table: str) -> str:
+    """The columns a table had in 0.1.0 and 0.2.0."""
+    return ATTEMPT_COLUMNS_0004 if table == "attempt" else "*"
+
+
 def contents(path: Path) -> dict[str, list[tuple[Any, ...]]]:
     """Every 0.1.0 table's rows, as 0.1.0 had them (events without their later hashes)."""
     return {
-        table: rows(path, table, event_columns() if table == "event" else "*")
+        table: rows(path, table, event_columns() if table == "event" else columns_kept(table))
         for table in TABLES_010
     }
 
@@ -115,20 +127,28 @@ def test_a_020_file_upgrades_with_every_row_and_event_intact(tmp_path: Path) -> 
     with sqlite3.connect(copy) as connection:
         assert schema.revision_of(connection) == "0003"
     tables = [*TABLES_010]
-    before = {table: rows(copy, table) for table in tables}  # events with their hashes
+    before = {table: rows(copy, table, columns_kept(table)) for table in tables}  # with hashes
     assert len(before["event"]) > 100
 
     database = open_database(str(copy))
     try:
-        assert {table: rows(copy, table) for table in tables if table != "search_term"} == {
-            table: found for table, found in before.items() if table != "search_term"
+        kept = {
+            table: rows(copy, table, columns_kept(table))
+            for table in tables
+            if table != "search_term"
         }
+        assert kept == {table: found for table, found in before.items() if table != "search_term"}
         terms = {(t, p) for _, t, p in rows(copy, "search_term")}
         assert terms == {(t, p) for _, t, p in before["search_term"]} | phone_terms(copy)
         with sqlite3.connect(copy) as connection:
             assert schema.revision_of(connection) == schema.HEAD
             indexes = {row[1] for row in connection.execute("PRAGMA index_list(callback)")}
         assert "ix_callback_owner_closed" in indexes
+        # 0006: each attempt says which identifiers were confirmed (none before) and
+        # whether a follow-up text went out (none did).
+        added = rows(copy, "attempt", "identifiers, text_sent")
+        assert len(added) == len(before["attempt"]) >= 2
+        assert set(added) == {(None, 0)}
         result = verify(database)
         assert result.ok and result.events == len(before["event"])
     finally:

@@ -209,13 +209,13 @@ async def test_c_on_my_own_row_says_why_nothing_was_claimed(desk: FrontDesk, mak
 
 
 async def test_c_for_someone_who_works_no_pool(desk: FrontDesk, make: MakeApp) -> None:
-    add_visit(desk, assisted_by="FD")
-    app = make("FD")
+    add_visit(desk, assisted_by="OM")  # office managers work no pool (the front desk has DESK)
+    app = make("OM")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await press(pilot, "c")
         assert said(app)[-1] == (
-            "Only pool callbacks can be claimed, and FD works no pool; this one is already yours."
+            "Only pool callbacks can be claimed, and OM works no pool; this one is already yours."
         )
 
 

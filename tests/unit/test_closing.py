@@ -23,6 +23,6 @@ from tests.conftest import local
     ],
 )
 def test_the_end_of_the_working_day(clinic: Clinic, now: str, due: str) -> None:
-    closing = clinic.calendar.closing(local(now))
+    closing = clinic.calendar.day_end(local(now))
     assert closing == local(due)
     assert isinstance(closing, datetime)

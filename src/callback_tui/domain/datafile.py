@@ -40,9 +40,13 @@ class DataFileError(ValueError):
 
 
 class Refused(ValueError):
-    """A model's own rule broken: `key` is the field it is about, "" for the whole entry."""
+    """A model's own rule broken: `key` is the field it is about, "" for the whole entry.
 
-    def __init__(self, key: str, problem: str) -> None:
+    A rule about a field deeper down (a profile checking one reason's owner against its
+    pools) names its path: `("reasons", "surgery", "callbacks", 0, "owner")`.
+    """
+
+    def __init__(self, key: str | tuple[str | int, ...], problem: str) -> None:
         super().__init__(problem)
         self.key, self.problem = key, problem
 
@@ -96,7 +100,8 @@ def _located(
         return (*loc, key.group(1)), "unknown key"
     cause = error.__cause__
     if isinstance(cause, Refused):
-        return ((*loc, cause.key) if cause.key else loc), cause.problem
+        deeper = cause.key if isinstance(cause.key, tuple) else (cause.key,) if cause.key else ()
+        return (*loc, *deeper), cause.problem
     problem = _WORDS.get(problem, problem.replace("`", ""))  # msgspec quotes: `int`
     if isinstance(value, str | int | float) and "got" not in problem:
         problem = f"{problem} (got {value!r})"

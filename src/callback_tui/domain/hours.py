@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Container, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -39,21 +39,71 @@ class CallWindow:
     span: Span
 
 
+class PublicHolidays(Container[date]):
+    """A country's (and region's) public holidays, read a year at a time from the
+    `holidays` package when a day of that year is first asked about."""
+
+    def __init__(self, country: str, region: str | None = None) -> None:
+        self.country = country
+        self.region = region
+        self._years: dict[int, dict[date, str]] = {}
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, date) and day in self._year(day.year)
+
+    def name(self, day: date) -> str | None:
+        """The holiday's name, as the package gives it; None on an ordinary day."""
+        return self._year(day.year).get(day)
+
+    def _year(self, year: int) -> dict[date, str]:
+        found = self._years.get(year)
+        if found is None:
+            found = dict(holidays_of(self.country, self.region, year))
+            self._years[year] = found  # two threads may both read a year: same answer
+        return found
+
+    def __repr__(self) -> str:
+        region = f", {self.region!r}" if self.region else ""
+        return f"PublicHolidays({self.country!r}{region})"
+
+
+def holidays_of(country: str, region: str | None, year: int) -> Mapping[date, str]:
+    """The public holidays of one year. Raises ValueError naming an unknown country or region."""
+    import holidays  # a large package: only clinics that set a country load it
+
+    try:
+        found = holidays.country_holidays(country, subdiv=region, years=year)
+    except NotImplementedError:
+        if region:
+            raise ValueError(
+                f"no public holidays known for {country!r} with region {region!r}"
+            ) from None
+        raise ValueError(f"no public holidays known for country {country!r}") from None
+    return {day: str(name) for day, name in found.items()}
+
+
 @dataclass(frozen=True)
 class Calendar:
-    """The clinic's week: zone, opening hours, dated closures and call windows."""
+    """The clinic's week: zone, opening hours, dated closures, public holidays, call windows."""
 
     tz: tzinfo
     weekly: Mapping[int, Span | None]
     closures: frozenset[date] = frozenset()
     windows: tuple[CallWindow, ...] = ()
     evening_call: time = time(20, 0)
+    holidays: Container[date] = field(default=frozenset(), compare=False)
+    """Public holidays, on which the clinic is closed (none unless the settings name a country)."""
 
     def hours(self, day: date) -> Span | None:
         """Opening hours of `day`, or None when the clinic is closed."""
-        if day in self.closures:
+        if day in self.closures or day in self.holidays:
             return None
         return self.weekly.get(day.weekday())
+
+    def closing(self, day: date) -> datetime | None:
+        """The closing instant of `day`, or None when the clinic is closed that day."""
+        hours = self.hours(day)
+        return None if hours is None else self.at(day, hours.end)
 
     def is_open(self, day: date) -> bool:
         return self.hours(day) is not None
@@ -73,7 +123,7 @@ class Calendar:
         assert hours is not None
         return self.at(open_day, hours.start)
 
-    def closing(self, after: datetime) -> datetime:
+    def day_end(self, after: datetime) -> datetime:
         """The end of the working day `after` falls in: today's closing time, or the next
         open day's when the clinic is closed today or has closed already. What "due today"
         means for a task: done before the clinic closes, not this very minute."""

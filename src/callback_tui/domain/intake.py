@@ -17,7 +17,7 @@ from callback_tui.domain import phones, rules, text
 from callback_tui.domain.hours import Calendar
 from callback_tui.domain.profile import Profile
 from callback_tui.domain.rules import Visit
-from callback_tui.domain.vocab import POOLS, Priority, Role, Source
+from callback_tui.domain.vocab import Priority, Role, Source
 
 REQUIRED = ("occurred_at", "reason", "patient", "client", "phone", "assisted_by", "doctor")
 OPTIONAL = (
@@ -114,7 +114,7 @@ def read_visit(
     interval = f.take("interval_days", _interval)
     priority = f.take("priority", lambda raw: Priority(_choice(raw or "routine", Priority)))
     notes = f.take("notes", lambda raw: text.clean(raw, limit=text.NOTE_LIMIT, multiline=True))
-    owner = f.take("owner", lambda raw: _owner(raw, staff) if raw else None)
+    owner = f.take("owner", lambda raw: _owner(raw, staff, profile) if raw else None)
 
     if interval is not None and reason is not None:
         chosen = profile.reasons[reason]
@@ -223,9 +223,9 @@ def _doctor(raw: str, staff: Mapping[str, Role]) -> str:
     return initials
 
 
-def _owner(raw: str, staff: Mapping[str, Role]) -> str:
+def _owner(raw: str, staff: Mapping[str, Role], profile: Profile) -> str:
     initials = raw.upper()
-    return initials if initials in POOLS else _known(raw, staff)
+    return initials if initials in profile.pools else _known(raw, staff)
 
 
 def _choice(raw: str, kind: type[StrEnum]) -> str:

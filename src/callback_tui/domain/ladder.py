@@ -51,12 +51,18 @@ def decide(
     calendar: Calendar,
     counted: int | None = None,
     early_of: datetime | None = None,
+    path_back: str = "",
+    escalate_to: str = "the case doctor",
 ) -> Decision:
     """Apply one outcome, logged at `at`, after the unsuccessful attempts `earlier_misses`.
 
     `counted` is how many of those count toward the unreached limit (all of them when not
     given). `early_of` is the next try the person chose not to wait for: a miss then is a
     try of its own only in a window not tried yet (see `new_window`).
+
+    The last unsuccessful try closes the callback as unreached, with a closing note that
+    keeps `path_back` (what the client was told: how to reach the clinic again); a
+    `clinical` one (clinical or referral) escalates, to `escalate_to` as the note says.
     """
     if outcome is Outcome.WRONG_NUMBER:
         return Decision(status=Status.OPEN, wrong_number=True)
@@ -67,19 +73,33 @@ def decide(
     misses = [*earlier_misses, at]
     tries = (len(earlier_misses) if counted is None else counted) + 1
     if tries >= policy.max_attempts:
-        note = f"Closed as unreached after {tries} unsuccessful attempts" + (
-            "; escalated to the case doctor." if clinical else "."
-        )
+        note = closing_note(tries, escalate_to if clinical else None, path_back)
         return Decision(status=Status.UNREACHED, escalate=clinical, closing_note=note, counted=True)
     if priority is Priority.URGENT and tries == 1:
-        return Decision(
-            status=Status.OPEN,
-            next_attempt_at=at + timedelta(minutes=policy.urgent_retry_minutes),
-            counted=True,
-        )
+        soon = at + timedelta(minutes=policy.urgent_retry_minutes)
+        if _callable(soon, calendar):
+            return Decision(status=Status.OPEN, next_attempt_at=soon, counted=True)
+        # Closed by then: the first window of the next opening, as any retry.
     return Decision(
         status=Status.OPEN, next_attempt_at=next_attempt(at, misses, calendar), counted=True
     )
+
+
+def closing_note(tries: int, escalated_to: str | None, path_back: str = "") -> str:
+    """The note a callback closes with once the tries run out: how many there were, who it
+    was escalated to, and the way back the client was given."""
+    note = f"Closed as unreached after {tries} unsuccessful attempts"
+    note += f"; escalated to {escalated_to}." if escalated_to else "."
+    if path_back:
+        note += f" Path back for the client: {path_back}"
+    return note
+
+
+def _callable(instant: datetime, calendar: Calendar) -> bool:
+    """Whether the clinic is open at `instant` (before closing time)."""
+    local = calendar.local(instant)
+    hours = calendar.hours(local.date())
+    return hours is not None and local.time().replace(tzinfo=None) in hours
 
 
 def new_window(at: datetime, earlier_misses: Sequence[datetime], calendar: Calendar) -> bool:

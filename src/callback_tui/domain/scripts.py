@@ -20,10 +20,16 @@ class Script(datafile.Strict, frozen=True, kw_only=True):
     close: Text
     voicemail: Text
     """Privacy-safe: never names the patient, the reason or anything clinical."""
+    text: Text
+    """The approved follow-up text, for a client who agreed to texts; privacy-safe as the
+    voicemail."""
 
 
 class ScriptBook(datafile.Strict, frozen=True, kw_only=True):
     red_flags: Annotated[list[str], Meta(min_length=1)]
+    path_back: Text
+    """What the client is told on the last try, and what the closing note keeps: the way
+    back to the clinic once the calls stop. Privacy-safe."""
     scripts: Annotated[dict[str, Script], Meta(min_length=1)]
 
 
@@ -36,6 +42,8 @@ class SpokenScript:
     questions: tuple[str, ...]
     close: str
     voicemail: str
+    text: str
+    path_back: str
     red_flags: tuple[str, ...]
 
 
@@ -50,19 +58,25 @@ def fill(book: ScriptBook, script: str, names: Mapping[str, str]) -> SpokenScrip
     Names are substituted once and never re-read, so braces in a name stay as typed.
     """
     chosen = book.scripts.get(script) or book.scripts["general"]
-    values = _Blanks(names)
 
-    def say(text: str) -> str:
-        return text.format_map(values)
+    def say_it(text: str) -> str:
+        return say(text, names)
 
     return SpokenScript(
-        greeting=say(chosen.greeting),
-        purpose=say(chosen.purpose),
-        questions=tuple(say(q) for q in chosen.questions),
-        close=say(chosen.close),
-        voicemail=say(chosen.voicemail),
-        red_flags=tuple(say(line) for line in book.red_flags),
+        greeting=say_it(chosen.greeting),
+        purpose=say_it(chosen.purpose),
+        questions=tuple(say_it(q) for q in chosen.questions),
+        close=say_it(chosen.close),
+        voicemail=say_it(chosen.voicemail),
+        text=say_it(chosen.text),
+        path_back=say_it(book.path_back),
+        red_flags=tuple(say_it(line) for line in book.red_flags),
     )
+
+
+def say(text: str, names: Mapping[str, str]) -> str:
+    """One line of a script with its `{placeholders}` filled; unknown ones stay as written."""
+    return text.format_map(_Blanks(names))
 
 
 def load_scripts(path: Path) -> ScriptBook:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import timedelta
 from enum import StrEnum
 
@@ -76,13 +77,14 @@ class NoteOrigin(StrEnum):
     INCIDENT = "incident"
 
 
-POOLS: dict[str, frozenset[Role]] = {
+POOLS: Mapping[str, frozenset[Role]] = {
     # General medical questions an RVT answers.
     "TA": frozenset({Role.TECHNICIAN}),
     # Surgery / CORE post-op calls, for a surgery RVT or assistant.
     "SA": frozenset({Role.TECHNICIAN, Role.ASSISTANT}),
 }
-"""Shared queues by pseudo-initials, with the roles whose members may claim their items."""
+"""Shared queues by pseudo-initials, with the roles whose members may claim their items: the
+veterinary profile's, where no profile says otherwise (each profile names its own pools)."""
 
 _INITIALS = re.compile(r"[A-Z]{2,4}")
 
@@ -95,6 +97,6 @@ def check_initials(text: str) -> str:
     return initials
 
 
-def pools_for(role: Role) -> list[str]:
+def pools_for(role: Role, pools: Mapping[str, frozenset[Role]] = POOLS) -> list[str]:
     """The pools a person in `role` may work and claim from."""
-    return [pool for pool, roles in POOLS.items() if role in roles]
+    return [pool for pool, roles in pools.items() if role in roles]

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 from sqlmodel import select
 
-from callback_tui.domain import ladder, rules
+from callback_tui.domain import ladder, rules, targets
+from callback_tui.domain.profile import Profile
+from callback_tui.domain.scripts import say
 from callback_tui.domain.vocab import (
-    POOLS,
     Channel,
     NoteKind,
     NoteOrigin,
@@ -39,6 +40,12 @@ class CallOutcome:
     appointment_booked: bool = False
     concern_for_doctor: bool = False
     identity_verified: bool = False
+    """Ticked where the profile asks for no identifiers (see `identifiers`)."""
+    identifiers: tuple[str, ...] = ()
+    """The keys of the identifiers the caller confirmed (the profile's list): where the
+    profile requires identity, *spoke* needs as many as it says (two). Never their values."""
+    text_sent: bool = False
+    """The approved follow-up text was sent (only to a client who agreed to texts)."""
     dnc_justification: str = ""
     early: bool = False
     """The person confirmed a call before the callback's next try (the client asked to be
@@ -67,10 +74,11 @@ class CallbackDesk(VisitDesk):
         """Take a pool item: it then carries the claimer's initials."""
         with self.write(actor) as work:
             callback = self.guarded(work, Callback, callback_id, version)
-            if callback.owner not in POOLS:
+            pools = self.clinic.pools
+            if callback.owner not in pools:
                 raise ServiceError(f"this callback already belongs to {callback.owner}")
             role = role_of(work, actor)
-            if role is None or role not in POOLS[callback.owner]:
+            if role is None or role not in pools[callback.owner]:
                 raise ServiceError(f"{actor} may not claim from the {callback.owner} pool")
             before = snapshot(callback)
             callback.owner = actor
@@ -122,29 +130,31 @@ class CallbackDesk(VisitDesk):
                 and not client.voicemail_ok
             ):
                 problems["outcome"] = "the client has not agreed to voicemail messages"
-            if (
-                entry.outcome is Outcome.SPOKE
-                and self.clinic.profile.identity_required
-                and not entry.identity_verified
-            ):
-                problems["identity"] = "verify two identifiers before saving a conversation"
+            if entry.text_sent and not client.text_ok:
+                problems["text"] = "the client has not agreed to text messages"
+            elif entry.text_sent and entry.outcome is Outcome.WRONG_NUMBER:
+                problems["text"] = "the number was reported wrong: send no text to it"
+            identifiers = self._identifiers(entry, problems)
             if problems:
                 raise Invalid(problems)
 
             before = snapshot(callback)
             policy = self.clinic.policy
             misses = [at for at, outcome in earlier if ladder.is_miss(Outcome(outcome), policy)]
-            reason = self.clinic.profile.reasons.get(callback.reason)
+            profile = self.clinic.profile
+            escalation = _escalation(profile, callback.doctor)
             decision = ladder.decide(
                 entry.outcome,
                 work.now,
                 misses,
                 priority=Priority(callback.priority),
-                clinical=reason.clinical if reason else True,
+                clinical=profile.escalates(callback.reason),
                 policy=policy,
                 calendar=calendar,
                 counted=callback.misses,
                 early_of=callback.next_attempt_at if early else None,
+                path_back=say(self.clinic.scripts.path_back, self._names()),
+                escalate_to=escalation.words,
             )
             attempt = Attempt(
                 callback_id=callback_id,
@@ -153,11 +163,13 @@ class CallbackDesk(VisitDesk):
                 channel=entry.channel.value,
                 outcome=entry.outcome.value,
                 duration_minutes=entry.duration_minutes,
-                identity_verified=entry.identity_verified,
+                identity_verified=entry.identity_verified or bool(identifiers),
+                identifiers=",".join(identifiers) or None,
                 appointment_booked=entry.appointment_booked,
                 concern_for_doctor=entry.concern_for_doctor,
                 dnc_justification=justification or None,
                 notes=notes,
+                text_sent=entry.text_sent,
             )
             work.record("attempt.logged", attempt, also={"early": True} if early else None)
 
@@ -190,11 +202,11 @@ class CallbackDesk(VisitDesk):
             if decision.escalate:
                 tasks.append(
                     Task(
-                        assignee=callback.doctor,
-                        role=Role.DOCTOR.value,
+                        assignee=escalation.assignee,
+                        role=escalation.role.value,
                         title=f"Unreached after {callback.misses} attempts: {client.name}",
                         about=f"callback:{callback_id}",
-                        due_at=self.due_today(work),
+                        due_at=targets.after(work.now, profile.escalation.allowance, calendar),
                         created_at=work.now,
                     )
                 )
@@ -224,3 +236,46 @@ class CallbackDesk(VisitDesk):
             early=early,
             counted=decision.counted,
         )
+
+    def _identifiers(self, entry: CallOutcome, problems: dict[str, str]) -> tuple[str, ...]:
+        """The identifiers a conversation confirmed, in the profile's order; where the profile
+        requires identity, too few (or unknown ones) go in `problems` under "identity".
+
+        Kept for a conversation only: ticks left on an unanswered call confirmed nobody.
+        """
+        if entry.outcome is not Outcome.SPOKE:
+            return ()
+        rule = self.clinic.profile.identity
+        ticked = set(entry.identifiers)
+        unknown = ticked - rule.identifiers.keys()
+        if unknown:
+            problems["identity"] = f"not an identifier of this clinic: {', '.join(sorted(unknown))}"
+            return ()
+        if rule.required and len(ticked) < rule.confirm:
+            listed = ", ".join(label.lower() for label in rule.identifiers.values())
+            problems["identity"] = (
+                f"tick the {rule.confirm} identifiers the caller confirmed ({listed})"
+                " before saving a conversation"
+            )
+        return tuple(key for key in rule.identifiers if key in ticked)
+
+    def _names(self) -> dict[str, str]:
+        settings = self.clinic.settings
+        return {"clinic": settings.clinic_name, "clinic_phone": settings.clinic_phone}
+
+
+@dataclass(frozen=True)
+class _Escalation:
+    """Who an unreached clinical callback goes to: the case doctor, else a role."""
+
+    assignee: str | None
+    role: Role
+    words: str
+
+
+def _escalation(profile: Profile, doctor: str | None) -> _Escalation:
+    if doctor:
+        return _Escalation(doctor, Role.DOCTOR, f"the case doctor ({doctor})")
+    role = Role(profile.escalation.role)
+    team = "the clinical team" if role is not Role.DOCTOR else "the doctors"
+    return _Escalation(None, role, f"{team} ({role.value.replace('_', ' ')})")

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
 from callback_tui.domain.hours import Calendar
-from callback_tui.domain.vocab import Role, Status, pools_for
+from callback_tui.domain.vocab import POOLS, Role, Status, pools_for
 from callback_tui.store import sql
 from callback_tui.store.engine import Database
 from callback_tui.store.sql import Reads, Row
@@ -163,16 +163,17 @@ def callbacks(
     day: date,
     initials: str | None = None,
     status: str = "open",
+    pools: Mapping[str, frozenset[Role]] = POOLS,
 ) -> list[QueueRow]:
     """The callbacks on `day`'s list, overdue first, then due, then pools; by due time within.
 
     Open callbacks are those due on or before `day` (overdue included); any other status
     lists the callbacks due on `day` itself; "all" lists both. With `initials`: that person's
-    own callbacks and the pools their role may work.
+    own callbacks and the pools their role may work (`pools`: the profile's).
     """
     with database.read() as reads:
         member = _member(reads, initials) if initials is not None else None
-        return _listed(reads, day, status, initials, _pools(member))
+        return _listed(reads, day, status, initials, _pools(member, pools))
 
 
 def callback_row(database: Database, callback_id: int) -> QueueRow | None:
@@ -186,8 +187,8 @@ def callback_row(database: Database, callback_id: int) -> QueueRow | None:
     return _row(None, found) if found is not None else None
 
 
-def _pools(member: StaffMember | None) -> tuple[str, ...]:
-    return tuple(pools_for(member.role)) if member else ()
+def _pools(member: StaffMember | None, pools: Mapping[str, frozenset[Role]]) -> tuple[str, ...]:
+    return tuple(pools_for(member.role, pools)) if member else ()
 
 
 def _listed(
@@ -214,14 +215,22 @@ def _listed(
     return placed
 
 
-def today(database: Database, initials: str, day: date, calendar: Calendar) -> Queue:
-    """The morning run-through for `initials`, with the header's counts (one snapshot)."""
+def today(
+    database: Database,
+    initials: str,
+    day: date,
+    calendar: Calendar,
+    pools: Mapping[str, frozenset[Role]] = POOLS,
+) -> Queue:
+    """The morning run-through for `initials`, with the header's counts (one snapshot).
+
+    `pools` are the profile's: the queue holds those the person's role may work."""
     start = calendar.at(day, time())
     end = calendar.at(day + timedelta(days=1), time())
     with database.read() as reads:
         member = _member(reads, initials)
-        pools = _pools(member)
-        rows = _listed(reads, day, "open", initials, pools)
+        worked = _pools(member, pools)
+        rows = _listed(reads, day, "open", initials, worked)
         done = reads.value(
             "SELECT COUNT(*) FROM callback WHERE owner = :initials AND status <> :open"
             " AND closed_at >= :start AND closed_at < :end",
@@ -237,7 +246,7 @@ def today(database: Database, initials: str, day: date, calendar: Calendar) -> Q
         done_today=int(done),
     )
     return Queue(
-        initials=initials, member=member, day=day, rows=tuple(rows), counts=counts, pools=pools
+        initials=initials, member=member, day=day, rows=tuple(rows), counts=counts, pools=worked
     )
 
 

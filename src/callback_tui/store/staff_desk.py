@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import select
 
 from callback_tui.domain import text
-from callback_tui.domain.vocab import POOLS, Role, check_initials
+from callback_tui.domain.vocab import Role, check_initials
 from callback_tui.store.errors import Invalid
 from callback_tui.store.tables import Staff
 from callback_tui.store.unit import Desk
@@ -16,7 +16,7 @@ class StaffDesk(Desk):
         problems: dict[str, str] = {}
         try:
             initials = check_initials(initials)
-            if initials in POOLS:
+            if initials in self.clinic.pools:
                 problems["initials"] = f"{initials} is a shared pool's name"
         except ValueError as exc:
             problems["initials"] = str(exc)

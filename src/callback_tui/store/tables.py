@@ -120,10 +120,14 @@ class Attempt(SQLModel, table=True):
     outcome: str
     duration_minutes: int | None = None
     identity_verified: bool = False
+    identifiers: str | None = None
+    """The keys of the identifiers the caller confirmed ("dob,address"), never their values."""
     appointment_booked: bool = False
     concern_for_doctor: bool = False
     dnc_justification: str | None = None
     notes: str = ""
+    text_sent: bool = False
+    """The approved follow-up text was sent (by the person, from their own phone or system)."""
 
 
 class Note(SQLModel, table=True):

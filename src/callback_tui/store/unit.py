@@ -295,7 +295,7 @@ class Desk:
     def due_today(self, work: Work) -> datetime:
         """When a task made now is due: by the end of the clinic's day (its closing time;
         the next open day's when it is closed or already over), not at once."""
-        return self.clinic.calendar.closing(work.now)
+        return self.clinic.calendar.day_end(work.now)
 
     def last_actor(self, work: Work, kind: type[SQLModel], row_id: int) -> str:
         """Who last changed a row, from the audit trail."""

@@ -190,7 +190,10 @@ class CallbackApp(App[None]):
 
         def read() -> None:
             try:
-                future.set_result(queries.today(self.database, initials, day, self.clinic.calendar))
+                clinic = self.clinic
+                future.set_result(
+                    queries.today(self.database, initials, day, clinic.calendar, clinic.pools)
+                )
             except BaseException as error:  # told again by the screen's own read
                 future.set_exception(error)
 

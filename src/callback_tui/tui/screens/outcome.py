@@ -1,5 +1,10 @@
 """Log a call: the script to read, the outcome keys, notes, and one save.
 
+The script offers a voicemail only to a client who agreed to one (and says not to leave one
+otherwise), and the approved follow-up text only to a client who agreed to texts: ctrl+t
+copies it, "Text sent" records that it went. Where the profile requires identity, *spoke*
+is saved only with the identifiers the caller confirmed ticked (which ones, never values).
+
 What is typed is never lost to another desk: if the callback changed there first, the save is
 refused, the dialog shows the callback as it is now under the same entry, and ctrl+s saves
 on that (or escape, after a yes / no, discards it).
@@ -54,6 +59,14 @@ class OutcomeScreen(FormScreen, ModalScreen[Logged | None]):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="save", priority=True),
         Binding("escape", "cancel", "Cancel", id="cancel"),
+        Binding(
+            "ctrl+t",
+            "copy_text",
+            "Copy text",
+            id="copy_text",
+            priority=True,
+            tooltip="Copy the approved follow-up text, to send from the clinic's phone",
+        ),
         *(
             Binding(key, f"pick('{key}')", outcome.label.capitalize(), id=f"pick_{key}")
             for key, outcome in OUTCOME_KEYS.items()
@@ -86,6 +99,7 @@ class OutcomeScreen(FormScreen, ModalScreen[Logged | None]):
         """Another desk changed the callback while this was open (the queue beneath is old)."""
 
     def compose(self) -> ComposeResult:
+        identity = app_of(self).clinic.profile.identity
         with Vertical(id="dialog"):
             yield Static(self._title(), classes="title", id="title")
             yield Static(self._facts(), classes="facts", id="facts")
@@ -105,8 +119,12 @@ class OutcomeScreen(FormScreen, ModalScreen[Logged | None]):
                     with Horizontal(classes="checks", id="ticks"):
                         yield Checkbox("Concern for doctor", id="concern")
                         yield Checkbox("Appointment booked", id="booked")
-                        yield Checkbox("ID verified", id="identity")
-                    yield FieldError("identity")
+                        if not identity.required:
+                            yield Checkbox("ID verified", id="identity")
+                        yield Checkbox("Text sent", id="texted")
+                    if not identity.required:
+                        yield FieldError("identity")
+                    yield FieldError("text")
                     with Horizontal(classes="checks"):
                         # Plain digits only: Input's "integer" type lets in ٣ and 7_0.
                         yield Input(
@@ -120,6 +138,13 @@ class OutcomeScreen(FormScreen, ModalScreen[Logged | None]):
                         )
                     yield FieldError("duration")
                     yield FieldError("justification")
+            if identity.required:
+                # The profile's identifiers, across the dialog: which ones were confirmed.
+                with Horizontal(classes="checks", id="identifiers"):
+                    yield Static("Identity:", classes="ticks-label")
+                    for key, label in identity.identifiers.items():
+                        yield Checkbox(label, id=f"identifier-{key}", name=key)
+                yield FieldError("identity")
         yield Footer()
 
     def _title(self) -> Text:
@@ -133,12 +158,15 @@ class OutcomeScreen(FormScreen, ModalScreen[Logged | None]):
         return title
 
     def _script(self) -> Text:
+        row = self.row
+        return _script_text(self._spoken(), voicemail=row.voicemail_ok, text=row.text_ok)
+
+    def _spoken(self) -> SpokenScript:
         clinic = app_of(self).clinic
         row = self.row
-        known = clinic.profile.reasons.get(row.reason)
-        script = fill(
+        return fill(
             clinic.scripts,
-            known.script if known else "general",
+            clinic.profile.script_of(row.reason),
             {
                 "client": row.client,
                 "patient": row.patient,
@@ -147,7 +175,22 @@ class OutcomeScreen(FormScreen, ModalScreen[Logged | None]):
                 "clinic_phone": clinic.settings.clinic_phone,
             },
         )
-        return _script_text(script)
+
+    def _consent(self) -> None:
+        """Offer what the client agreed to: the text tick and its copy key with texts."""
+        self.query_one("#texted", Checkbox).display = self.row.text_ok
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "copy_text":
+            return self.row.text_ok
+        return True
+
+    def action_copy_text(self) -> None:
+        if not self.row.text_ok:
+            return
+        self.app.copy_to_clipboard(self._spoken().text)
+        self.notify("Follow-up text copied: once it is sent, tick Text sent.")
 
     def _facts(self) -> Text:
         row = self.row
@@ -180,6 +223,7 @@ class OutcomeScreen(FormScreen, ModalScreen[Logged | None]):
     def on_mount(self) -> None:
         steady_cursors(self)
         self.set_class(self.row.do_not_call, "-do-not-call")
+        self._consent()
         self.query_one(RadioSet).focus()
 
     def reuse(
@@ -210,6 +254,7 @@ class OutcomeScreen(FormScreen, ModalScreen[Logged | None]):
         for field in self.query(Input):
             field.value = ""
         self.set_class(row.do_not_call, "-do-not-call")
+        self._consent()
         self.set_focus(self.query_one(RadioSet))
 
     def action_pick(self, key: str) -> None:
@@ -257,17 +302,27 @@ class OutcomeScreen(FormScreen, ModalScreen[Logged | None]):
         duration = minutes(duration_text)
         if duration_text and duration is None:
             problems["duration"] = "Minutes as a whole number, in the digits 0 to 9."
+        identity = app_of(self).clinic.profile.identity
+        confirmed = self._identifiers()
+        if outcome is Outcome.SPOKE and identity.required and len(confirmed) < identity.confirm:
+            problems["identity"] = (
+                f"Tick the {identity.confirm} identifiers the caller confirmed before saving"
+                " a conversation."
+            )
         if problems:
-            show_errors(self, problems)
+            self._show_errors(problems)
             return
         assert outcome is not None
+        verified = self.query("#identity").only_one(Checkbox) if not identity.required else None
         entry = CallOutcome(
             outcome=outcome,
             notes=self.query_one("#notes", TextArea).text,
             duration_minutes=duration,
             appointment_booked=self.query_one("#booked", Checkbox).value,
             concern_for_doctor=self.query_one("#concern", Checkbox).value,
-            identity_verified=self.query_one("#identity", Checkbox).value,
+            identity_verified=verified.value if verified is not None else False,
+            identifiers=confirmed,
+            text_sent=self.row.text_ok and self.query_one("#texted", Checkbox).value,
             dnc_justification=(
                 self.query_one("#justification", Input).value if self.row.do_not_call else ""
             ),
@@ -282,7 +337,7 @@ class OutcomeScreen(FormScreen, ModalScreen[Logged | None]):
         try:
             logged = app.desk.callbacks.log_outcome(self.initials, row.id, row.version, entry)
         except Invalid as exc:
-            app.call_from_thread(show_errors, self, exc.problems)
+            app.call_from_thread(self._show_errors, exc.problems)
         except (StaleVersion, NotFound) as exc:
             fresh = queries.callback_row(app.database, row.id)
             app.call_from_thread(self._overtaken, str(exc), fresh)
@@ -300,13 +355,26 @@ class OutcomeScreen(FormScreen, ModalScreen[Logged | None]):
         # Any other refusal, or a database that cannot be written, is the app's message
         # (desk_work); the dialog stays as typed.
 
+    def _identifiers(self) -> tuple[str, ...]:
+        """The keys of the identifier boxes ticked, in the profile's order."""
+        boxes = self.query("#identifiers Checkbox").results(Checkbox)
+        return tuple(box.name for box in boxes if box.value and box.name)
+
+    def _show_errors(self, problems: dict[str, str]) -> None:
+        show_errors(self, problems)
+        first = next(iter(problems), None)
+        if first == "identity" and self.query("#identifiers"):
+            self.query_one("#identifiers").query(Checkbox).first().focus()
+
     def _overtaken(self, refusal: str, fresh: QueueRow | None) -> None:
         """Another desk got there first: show the callback as it is now, under what was typed."""
         self.overtaken = True
         show_errors(self, {})
         before, self.row = self.row, fresh or self.row
         self.query_one("#facts", Static).update(self._facts())
+        self.query_one("#script-text", Static).update(self._script())
         self.set_class(self.row.do_not_call, "-do-not-call")
+        self._consent()
         if fresh is None or fresh.status != Status.OPEN:
             state = "gone" if fresh is None else CLOSED_AS.get(fresh.status, fresh.status)
             self.closed = f"this callback is {state} and takes no more calls."
@@ -362,7 +430,9 @@ def minutes(typed: str) -> int | None:
     return int(typed) if typed.isascii() and typed.isdigit() else None
 
 
-def _script_text(script: SpokenScript) -> Text:
+def _script_text(script: SpokenScript, *, voicemail: bool, text: bool) -> Text:
+    """The script to read, with the voicemail and the follow-up text only where the client
+    agreed to them."""
     out = Text()
     for heading, body in (
         ("Greeting", script.greeting),
@@ -375,8 +445,17 @@ def _script_text(script: SpokenScript) -> Text:
         out.append(f"  • {question}\n")
     out.append("Close: ", style="bold")
     out.append(script.close + "\n")
-    out.append("Voicemail: ", style="bold")
-    out.append(script.voicemail + "\n")
+    if voicemail:
+        out.append("Voicemail: ", style="bold")
+        out.append(script.voicemail + "\n")
+    else:
+        out.append("No voicemail: do not leave one", style="bold yellow")
+        out.append(" (the client has not agreed to voicemail).\n")
+    if text:
+        out.append("Follow-up text (ctrl+t copies): ", style="bold")
+        out.append(script.text + "\n")
+    out.append("Last try, unreached: ", style="bold")
+    out.append(script.path_back + "\n")
     for line in script.red_flags:
         out.append("⚠ ", style="bold red")
         out.append(line + "\n", style="red")

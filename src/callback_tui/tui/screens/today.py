@@ -113,7 +113,9 @@ class TodayScreen(ListScreen):
     def _load(self, initials: str, day: date) -> None:
         app = app_of(self)
         self.post_message(
-            QueueLoaded(queries.today(app.database, initials, day, app.clinic.calendar))
+            QueueLoaded(
+                queries.today(app.database, initials, day, app.clinic.calendar, app.clinic.pools)
+            )
         )
 
     @on(QueueLoaded)
@@ -289,7 +291,9 @@ class TodayScreen(ListScreen):
             """In the dialog's saving worker: the rows as the save left them, to show under
             the dialog just before it closes (one paint shows both)."""
             try:
-                fresh = queries.today(app.database, initials, day, app.clinic.calendar)
+                fresh = queries.today(
+                    app.database, initials, day, app.clinic.calendar, app.clinic.pools
+                )
             except DeskError:
                 return None  # the reload below reads again, and says what is wrong
 
