@@ -48,10 +48,18 @@ def event_columns() -> str:
     return "id, at, actor, action, entity, entity_id, before, after"
 
 
+def columns_of(path: Path, table: str) -> str:
+    """The columns `table` has in the file at `path` (later versions add some)."""
+    with sqlite3.connect(path) as connection:
+        return ", ".join(row[1] for row in connection.execute(f"PRAGMA table_info({table})"))
+
+
 def contents(path: Path) -> dict[str, list[tuple[Any, ...]]]:
     """Every 0.1.0 table's rows, as 0.1.0 had them (events without their later hashes)."""
     return {
-        table: rows(path, table, event_columns() if table == "event" else "*")
+        table: rows(
+            path, table, event_columns() if table == "event" else columns_of(FIXTURE, table)
+        )
         for table in TABLES_010
     }
 
@@ -93,7 +101,8 @@ def test_a_020_file_upgrades_with_every_row_and_event_intact(tmp_path: Path) -> 
 
     database = open_database(str(copy))
     try:
-        assert {table: rows(copy, table) for table in tables} == before
+        kept = {table: rows(copy, table, columns_of(FIXTURE_020, table)) for table in tables}
+        assert kept == before
         with sqlite3.connect(copy) as connection:
             assert schema.revision_of(connection) == schema.HEAD
             indexes = {row[1] for row in connection.execute("PRAGMA index_list(callback)")}
@@ -301,3 +310,45 @@ def test_events_keep_the_full_row_and_the_real_time(desk: Any) -> None:
     assert set(event.after) == set(Callback.model_fields)
     assert event.at != desk.clinic.clock.now()  # the clinic clock is pinned in tests
     assert callback.created_at == desk.clinic.clock.now()
+
+
+@pytest.mark.parametrize("fixture", [FIXTURE, FIXTURE_020], ids=["0.1.0", "0.2.0"])
+def test_every_clients_number_becomes_its_best_phone(
+    fixture: Path, tmp_path: Path, clinic: Any
+) -> None:
+    from callback_tui.store import queries, search
+    from callback_tui.store.services import ClientDetails, FrontDesk, PhoneEntry
+
+    copy = tmp_path / "clinic" / "callback.db"
+    copy.parent.mkdir()
+    shutil.copy(fixture, copy)
+    clients = rows(copy, "client", "id, phone, phone_digits")
+    assert len(clients) > 5
+
+    database = open_database(str(copy))
+    try:
+        assert rows(copy, "client_phone", "client_id, number, digits, label, best") == [
+            (client_id, phone, digits, "other", 1) for client_id, phone, digits in clients
+        ]
+        assert {reason for (reason,) in rows(copy, "client", "do_not_call_reason")} == {None}
+        # The wrong number's task (0.1.0's fixture has one, done) is known as such.
+        kinds = [kind for (kind,) in rows(copy, "task", "kind")]
+        assert kinds == (["verify_number"] if fixture == FIXTURE else [])
+
+        # The upgraded file takes a second number, found by search, and its chain holds.
+        client_id, phone, _ = clients[0]
+        view = queries.client_details(database, client_id)
+        assert view is not None and view.phone == phone
+        FrontDesk(database, clinic).clients.save_details(
+            "AB",
+            client_id,
+            view.version,
+            ClientDetails(
+                phones=(PhoneEntry(phone, "home", best=True), PhoneEntry("312-555-0177")),
+                voicemail_ok=view.voicemail_ok,
+            ),
+        )
+        assert {found.client_id for found in search.find(database, "3125550177")} == {client_id}
+        assert verify(database).ok
+    finally:
+        database.dispose()

@@ -76,6 +76,11 @@ class NoteOrigin(StrEnum):
     INCIDENT = "incident"
 
 
+class TaskKind(StrEnum):
+    VERIFY_NUMBER = "verify_number"
+    """A call reached a wrong number: done by giving the right one (or saying none was found)."""
+
+
 POOLS: dict[str, frozenset[Role]] = {
     # General medical questions an RVT answers.
     "TA": frozenset({Role.TECHNICIAN}),

@@ -1,15 +1,18 @@
-"""Finding a patient by any word of its or its client's name, or by the phone's first digits.
+"""Finding a patient by any word of its or its client's name, or by the first digits of any of
+the client's phones.
 
 Each patient has a handful of rows in `search_term`; a query word is a prefix range on that
 index, so the cost follows the number of hits shown, not the years of data. Plain indexed
 rows (not SQLite FTS5) keep it the same on PostgreSQL.
 
 The search runs as one parameterized query on the read layer (store/sql.py): no ORM is
-imported to find a patient. `patient_terms` serves the writers, which hold ORM objects.
+imported to find a patient. `terms_of` is the one rule for what a patient is found by; the
+writers keep the rows with it (`reindex` when a client's phones change).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +20,7 @@ from callback_tui.domain import text
 from callback_tui.store.engine import Database
 
 if TYPE_CHECKING:
-    from callback_tui.store.tables import Client, Patient
+    from sqlmodel import Session
 
 LIMIT = 50
 _TOP = "\U0010ffff"  # sorts after every other character: term >= w and term < w+TOP is "w…"
@@ -33,14 +36,31 @@ class Found:
     phone: str
 
 
-def patient_terms(client: Client, patient: Patient) -> set[str]:
-    return terms_of(client.name, client.phone_digits, patient.name)
+def terms_of(client_name: str, patient_name: str, *, phones: Iterable[str]) -> set[str]:
+    """What a patient is found by: the words of both names and the national digits of each
+    of the client's phones (given as values: an import makes thousands, and an object costs
+    more than its terms)."""
+    return text.terms(client_name) | text.terms(patient_name) | set(phones)
 
 
-def terms_of(client_name: str, phone_digits: str, patient_name: str) -> set[str]:
-    """What a patient is found by: the words of both names and the phone's digits (given
-    as values: an import makes thousands, and an object costs more than its terms)."""
-    return text.terms(client_name) | text.terms(patient_name) | {phone_digits}
+def reindex(session: Session, client_id: int) -> None:
+    """Make the search rows of a client's patients anew, from its name and phones as they are
+    now in `session` (a write's). Derived data: not audited."""
+    from sqlmodel import col, delete, select
+
+    from callback_tui.store.tables import Client, ClientPhone, Patient, SearchTerm
+
+    session.flush()
+    client = session.get(Client, client_id)
+    assert client is not None
+    digits = session.exec(select(ClientPhone.digits).where(ClientPhone.client_id == client_id))
+    phones = set(digits)
+    patients = session.exec(select(Patient.id, Patient.name).where(Patient.client_id == client_id))
+    for patient_id, name in patients.all():
+        assert patient_id is not None
+        session.execute(delete(SearchTerm).where(col(SearchTerm.patient_id) == patient_id))
+        for term in sorted(terms_of(client.name, name, phones=phones)):
+            session.add(SearchTerm(term=term, patient_id=patient_id))
 
 
 def query_words(query: str) -> list[str]:
