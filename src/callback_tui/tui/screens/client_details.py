@@ -52,6 +52,17 @@ def with_client(row: QueueRow, view: ClientView) -> QueueRow:
     )
 
 
+def phone_kind(field_id: str, label: str = phones.UNSAID, *, compact: bool = False) -> Select[str]:
+    """The list of a phone's kinds (mobile, home, work, other), `label` chosen."""
+    return Select(
+        [(name, name) for name in phones.LABELS],
+        value=label,
+        allow_blank=False,
+        compact=compact,
+        id=field_id,
+    )
+
+
 class ClientLoaded(Message):
     def __init__(self, view: ClientView | None) -> None:
         super().__init__()
@@ -70,13 +81,7 @@ class PhoneRow(Vertical):
         number, label, best = self._start
         with Horizontal(classes="phone-row"):
             yield Input(number, placeholder="new number", compact=True, id=f"phone-{self.index}")
-            yield Select(
-                [(name, name) for name in phones.LABELS],
-                value=label,
-                allow_blank=False,
-                compact=True,
-                id=f"label-{self.index}",
-            )
+            yield phone_kind(f"label-{self.index}", label, compact=True)
             yield Checkbox("Best", best, compact=True, id=f"best-{self.index}")
         yield FieldError(f"phone-{self.index}")
         yield FieldError(f"label-{self.index}")

@@ -167,6 +167,8 @@ class TaskDoneScreen(ModalScreen[bool]):
         return not self.wrong_number or self.on_file is not None
 
     def compose(self) -> ComposeResult:
+        from callback_tui.tui.screens.client_details import phone_kind
+
         with Vertical(id="dialog"):
             yield Static(Text.assemble(("Done: ", "bold"), self.row.title), classes="title")
             yield Static(Text(self.row.about.label), classes="facts")
@@ -174,12 +176,7 @@ class TaskDoneScreen(ModalScreen[bool]):
                 yield Static("", id="on-file", classes="facts", markup=False)
                 with Horizontal(classes="number-row"):
                     yield Input(placeholder="The right number", id="number")
-                    yield Select(
-                        [(name, name) for name in phones.LABELS],
-                        value=phones.UNSAID,
-                        allow_blank=False,
-                        id="label",
-                    )
+                    yield phone_kind("label")
                 yield FieldError("number")
                 yield FieldError("label")
                 yield Checkbox("Could not find one", id="none-found", classes="compact")
