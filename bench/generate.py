@@ -21,6 +21,7 @@ from callback_tui.store.tables import (
     Attempt,
     Callback,
     Client,
+    ClientPhone,
     Incident,
     Note,
     Patient,
@@ -98,6 +99,19 @@ def generate(path: Path, years: int, seed: int = 7) -> Path:
             for i in range(clients_total)
         ]
         connection.execute(insert(Client), clients)
+        connection.execute(
+            insert(ClientPhone),
+            [
+                {
+                    "client_id": i + 1,
+                    "number": client["phone"],
+                    "digits": client["phone_digits"],
+                    "label": "mobile",
+                    "best": True,
+                }
+                for i, client in enumerate(clients)
+            ],
+        )
         patients = [
             {"client_id": i + 1, "name": rng.choice(PETS), "species": "dog", "version": 1}
             for i in range(clients_total)
@@ -110,7 +124,9 @@ def generate(path: Path, years: int, seed: int = 7) -> Path:
                 {"term": term, "patient_id": i + 1}
                 for i, (client, patient) in enumerate(zip(clients, patients, strict=True))
                 for term in terms_of(
-                    client["name"], client["phone"], client["phone_digits"], patient["name"]
+                    client["name"],
+                    patient["name"],
+                    phones=[(client["phone"], client["phone_digits"])],
                 )
             ],
         )

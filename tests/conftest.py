@@ -123,6 +123,7 @@ def visit_fields(**fields: str) -> dict[str, str]:
         "phone": "(312) 555-0142",
         "assisted_by": "AB",
         "doctor": "DRW",
+        "voicemail_ok": "yes",  # agreed: no consent is assumed when the row does not say
     }
     base.update(fields)
     return base

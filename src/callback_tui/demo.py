@@ -79,6 +79,7 @@ def build_demo(desk: FrontDesk, visits: int = 28) -> None:
             "doctor": rng.choice(doctors),
             "doctor_calls": "yes" if reason == "surgery" and index % 4 == 0 else "no",
             "source_id": f"DEMO-{index + 1:04d}",
+            "voicemail_ok": "yes",  # the demo families all agreed to messages
         }
         form, problems = clinic.read_visit(fields, roles)
         assert form is not None, problems  # the demo data is ours: a problem is a bug

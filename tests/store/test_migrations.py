@@ -48,22 +48,18 @@ def event_columns() -> str:
     return "id, at, actor, action, entity, entity_id, before, after"
 
 
-ATTEMPT_COLUMNS_0004 = (
-    "id, callback_id, at, by, channel, outcome, duration_minutes, identity_verified,"
-    " appointment_booked, concern_for_doctor, dnc_justification, notes"
-)
-"""An attempt's columns up to schema 0005 (0006 added which identifiers, and a text sent)."""
-
-
-def columns_kept(table: str) -> str:
-    """The columns a table had in 0.1.0 and 0.2.0."""
-    return ATTEMPT_COLUMNS_0004 if table == "attempt" else "*"
+def columns_of(path: Path, table: str) -> str:
+    """The columns `table` has in the file at `path` (later versions add some)."""
+    with sqlite3.connect(path) as connection:
+        return ", ".join(row[1] for row in connection.execute(f"PRAGMA table_info({table})"))
 
 
 def contents(path: Path) -> dict[str, list[tuple[Any, ...]]]:
     """Every 0.1.0 table's rows, as 0.1.0 had them (events without their later hashes)."""
     return {
-        table: rows(path, table, event_columns() if table == "event" else columns_kept(table))
+        table: rows(
+            path, table, event_columns() if table == "event" else columns_of(FIXTURE, table)
+        )
         for table in TABLES_010
     }
 
@@ -127,13 +123,13 @@ def test_a_020_file_upgrades_with_every_row_and_event_intact(tmp_path: Path) -> 
     with sqlite3.connect(copy) as connection:
         assert schema.revision_of(connection) == "0003"
     tables = [*TABLES_010]
-    before = {table: rows(copy, table, columns_kept(table)) for table in tables}  # with hashes
+    before = {table: rows(copy, table, columns_of(FIXTURE_020, table)) for table in tables}
     assert len(before["event"]) > 100
 
     database = open_database(str(copy))
     try:
         kept = {
-            table: rows(copy, table, columns_kept(table))
+            table: rows(copy, table, columns_of(FIXTURE_020, table))
             for table in tables
             if table != "search_term"
         }
@@ -369,5 +365,47 @@ def test_patients_on_file_before_0005_are_found_by_their_phones_last_digits(
     try:
         for typed in (national[-7:], national[-4:], "1" + national):
             assert patient_id in [f.patient_id for f in search.find(database, typed)], typed
+    finally:
+        database.dispose()
+
+
+@pytest.mark.parametrize("fixture", [FIXTURE, FIXTURE_020], ids=["0.1.0", "0.2.0"])
+def test_every_clients_number_becomes_its_best_phone(
+    fixture: Path, tmp_path: Path, clinic: Any
+) -> None:
+    from callback_tui.store import queries, search
+    from callback_tui.store.services import ClientDetails, FrontDesk, PhoneEntry
+
+    copy = tmp_path / "clinic" / "callback.db"
+    copy.parent.mkdir()
+    shutil.copy(fixture, copy)
+    clients = rows(copy, "client", "id, phone, phone_digits")
+    assert len(clients) > 5
+
+    database = open_database(str(copy))
+    try:
+        assert rows(copy, "client_phone", "client_id, number, digits, label, best") == [
+            (client_id, phone, digits, "other", 1) for client_id, phone, digits in clients
+        ]
+        assert {reason for (reason,) in rows(copy, "client", "do_not_call_reason")} == {None}
+        # The wrong number's task (0.1.0's fixture has one, done) is known as such.
+        kinds = [kind for (kind,) in rows(copy, "task", "kind")]
+        assert kinds == (["verify_number"] if fixture == FIXTURE else [])
+
+        # The upgraded file takes a second number, found by search, and its chain holds.
+        client_id, phone, _ = clients[0]
+        view = queries.client_details(database, client_id)
+        assert view is not None and view.phone == phone
+        FrontDesk(database, clinic).clients.save_details(
+            "AB",
+            client_id,
+            view.version,
+            ClientDetails(
+                phones=(PhoneEntry(phone, "home", best=True), PhoneEntry("312-555-0177")),
+                voicemail_ok=view.voicemail_ok,
+            ),
+        )
+        assert {found.client_id for found in search.find(database, "3125550177")} == {client_id}
+        assert verify(database).ok
     finally:
         database.dispose()

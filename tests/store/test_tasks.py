@@ -15,6 +15,7 @@ from callback_tui.store.services import (
     CallOutcome,
     FrontDesk,
     Invalid,
+    NumberCheck,
     ServiceError,
     StaleVersion,
 )
@@ -45,11 +46,17 @@ def test_a_role_task_is_in_the_inbox_of_everyone_in_that_role(
     assert wrong_number.about.client_id is not None
 
 
+def none_found(note: str) -> NumberCheck:
+    return NumberCheck(none_found=True, note=note)
+
+
 def test_done_with_a_note_records_who_and_when(
     desk: FrontDesk, wrong_number: tasks.TaskRow
 ) -> None:
-    done = desk.tasks.complete("FD", wrong_number.id, wrong_number.version, " Number fixed. ")
-    assert (done.status, done.done_by, done.done_note) == ("done", "FD", "Number fixed.")
+    done = desk.tasks.verify_number(
+        "FD", wrong_number.id, wrong_number.version, none_found(" No other number. ")
+    )
+    assert (done.status, done.done_by, done.done_note) == ("done", "FD", "No other number.")
     assert done.done_at == desk.clinic.clock.now()
     assert tasks.tasks(desk.database, initials="FD") == []
     assert [t.status for t in tasks.tasks(desk.database, include_done=True)] == ["done"]
@@ -62,13 +69,21 @@ def test_only_its_person_or_role_may_do_it_and_only_once(
     desk: FrontDesk, wrong_number: tasks.TaskRow
 ) -> None:
     with pytest.raises(ServiceError, match="for front desk, not AB"):
-        desk.tasks.complete("AB", wrong_number.id, wrong_number.version, "done")
+        desk.tasks.verify_number("AB", wrong_number.id, wrong_number.version, none_found("no"))
     with pytest.raises(Invalid) as refused:
-        desk.tasks.complete("FD", wrong_number.id, wrong_number.version, "  ")
-    assert refused.value.problems == {"note": "say what was done"}
-    desk.tasks.complete("FD", wrong_number.id, wrong_number.version, "Fixed.")
+        desk.tasks.verify_number("FD", wrong_number.id, wrong_number.version, none_found("  "))
+    assert refused.value.problems == {"note": "say what was tried to find the number"}
+    desk.tasks.verify_number("FD", wrong_number.id, wrong_number.version, none_found("None."))
     with pytest.raises(StaleVersion):
-        desk.tasks.complete("FD", wrong_number.id, wrong_number.version, "Fixed again.")
+        desk.tasks.verify_number("FD", wrong_number.id, wrong_number.version, none_found("No."))
+
+
+def test_a_plain_note_is_not_enough_for_a_wrong_numbers_task(
+    desk: FrontDesk, wrong_number: tasks.TaskRow
+) -> None:
+    with pytest.raises(ServiceError, match="done with the right number"):
+        desk.tasks.complete("FD", wrong_number.id, wrong_number.version, "Fixed.")
+    assert [t.status for t in tasks.tasks(desk.database, include_done=True)] == ["open"]
 
 
 def test_an_unreached_clinical_callback_is_the_case_doctors_task(desk: FrontDesk) -> None:
@@ -103,7 +118,7 @@ def test_rows_are_the_stored_tasks_in_due_order_with_their_filters(
         available=False,
         office_manager="OM",  # type: ignore[arg-type]
     )
-    desk.tasks.complete("FD", wrong_number.id, wrong_number.version, "Fixed.")
+    desk.tasks.verify_number("FD", wrong_number.id, wrong_number.version, none_found("None."))
 
     everything = tasks.tasks(desk.database, include_done=True)
     assert [t.id for t in everything] == [wrong_number.id, everything[1].id]  # by due time
@@ -113,7 +128,7 @@ def test_rows_are_the_stored_tasks_in_due_order_with_their_filters(
         task = stored[row.id]
         assert row.about.ref == task.about
         for name in ("id", "version", "assignee", "role", "title", "due_at", "status",
-                     "done_note", "done_by", "done_at", "created_at"):  # fmt: skip
+                     "done_note", "done_by", "done_at", "created_at", "kind"):  # fmt: skip
             assert getattr(row, name) == getattr(task, name), name
         assert row.due_at.tzinfo is UTC and row.created_at.tzinfo is UTC
     assert everything[0].done_at is not None and everything[0].done_at.tzinfo is UTC

@@ -197,9 +197,12 @@ async def test_a_task_that_cannot_be_marked_done_keeps_the_note(
         await open_tasks(pilot)
         await pilot.press("enter")
         assert isinstance(app.screen, TaskDoneScreen)
-        monkeypatch.setattr(app.desk.tasks, "complete", read_only)
+        monkeypatch.setattr(app.desk.tasks, "verify_number", read_only)
+        await pilot.press(*"(312) 555-0188")
+        await pilot.click("#note")
         await pilot.press(*"Fixed the number.", "enter")
         await settle(pilot)
         assert isinstance(app.screen, TaskDoneScreen)
         assert str(app.screen.query_one("#error-note").render()) == READ_ONLY
         assert app.screen.query_one("#note", Input).value == "Fixed the number."
+        assert app.screen.query_one("#number", Input).value == "(312) 555-0188"

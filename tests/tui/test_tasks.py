@@ -48,10 +48,12 @@ async def test_g_t_shows_my_roles_tasks_and_enter_marks_one_done(
         assert about == "[b]Rex[/b] · Jordan Lee (vomiting callback)"
         await pilot.press("enter")
         assert isinstance(app.screen, TaskDoneScreen)
-        await pilot.press("enter")  # no note yet
+        await pilot.press("enter")  # neither the right number nor "could not find one"
         await settle(pilot)
-        assert str(app.screen.query_one("#error-note").render()) == "say what was done"
-        await pilot.press(*"Called the vet's other number: fixed.", "enter")
+        assert str(app.screen.query_one("#error-number").render()).startswith("type the right")
+        await pilot.click("#none-found")
+        await pilot.click("#note")
+        await pilot.press(*"No other number on file: letter sent.", "enter")
         await settle(pilot)
         assert isinstance(app.screen, TasksScreen)
         assert shown(app) == []
@@ -62,7 +64,7 @@ async def test_g_t_shows_my_roles_tasks_and_enter_marks_one_done(
     assert (done.status, done.done_by, done.done_note) == (
         "done",
         "FD",
-        "Called the vet's other number: fixed.",
+        "No other number on file: letter sent.",
     )
 
 

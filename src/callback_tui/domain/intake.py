@@ -23,7 +23,11 @@ REQUIRED = ("occurred_at", "reason", "patient", "client", "phone", "assisted_by"
 OPTIONAL = (
     "source_id", "source", "species", "doctor_calls", "interval_days", "priority", "notes", "owner",
 )  # fmt: skip
-COLUMNS = REQUIRED + OPTIONAL
+CLIENT_COLUMNS = ("voicemail_ok", "text_ok", "do_not_call", "preferred_window")
+"""What a row may say of a new client besides name and phone. Left out, nothing is assumed:
+no voicemail, no texts (consent must be known before a message is left), calls allowed, any
+time of day."""
+COLUMNS = REQUIRED + OPTIONAL + CLIENT_COLUMNS
 
 T = TypeVar("T")
 
@@ -49,6 +53,12 @@ class VisitForm:
     """An explicit owner that overrides the rules (the form only)."""
     planned: tuple[rules.PlannedCallback, ...]
     """The callbacks the rules make of it, worked out once while checking it."""
+    voicemail_ok: bool | None = None
+    """What the row says of the client's consent (CLIENT_COLUMNS); None: not said."""
+    text_ok: bool | None = None
+    do_not_call: bool | None = None
+    preferred_window: str | None = None
+    """One of the clinic's call windows, by name."""
 
     @property
     def identity(self) -> tuple[str, str, str, datetime, str]:
@@ -115,6 +125,10 @@ def read_visit(
     priority = f.take("priority", lambda raw: Priority(_choice(raw or "routine", Priority)))
     notes = f.take("notes", lambda raw: text.clean(raw, limit=text.NOTE_LIMIT, multiline=True))
     owner = f.take("owner", lambda raw: _owner(raw, staff, profile) if raw else None)
+    voicemail_ok = f.take("voicemail_ok", _said_yes_no)
+    text_ok = f.take("text_ok", _said_yes_no)
+    do_not_call = f.take("do_not_call", _said_yes_no)
+    window = f.take("preferred_window", lambda raw: window_named(raw, calendar))
 
     if interval is not None and reason is not None:
         chosen = profile.reasons[reason]
@@ -153,6 +167,10 @@ def read_visit(
         notes=notes or "",
         owner=owner,
         planned=planned,
+        voicemail_ok=voicemail_ok,
+        text_ok=text_ok,
+        do_not_call=do_not_call,
+        preferred_window=window,
     )
     return form, []
 
@@ -242,6 +260,23 @@ def _yes_no(raw: str) -> bool:
     if lowered in _NO:
         return False
     raise ValueError(f"{raw!r}: use yes or no")
+
+
+def _said_yes_no(raw: str) -> bool | None:
+    """yes or no; None when the value is empty (not said)."""
+    return _yes_no(raw) if raw else None
+
+
+def window_named(raw: str, calendar: Calendar) -> str | None:
+    """One of the clinic's call windows by name (any case); None when empty (any time)."""
+    wanted = raw.strip().casefold()
+    if not wanted:
+        return None
+    for window in calendar.windows:
+        if window.name.casefold() == wanted:
+            return window.name
+    names = ", ".join(window.name for window in calendar.windows)
+    raise ValueError(f"not one of the clinic's call windows ({names})")
 
 
 def _interval(raw: str) -> int | None:

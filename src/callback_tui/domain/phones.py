@@ -6,6 +6,11 @@ from functools import lru_cache
 
 import phonenumbers
 
+LABELS = ("mobile", "home", "work", "other")
+"""What a client's number is; "other" also where nobody said (an import, an older file)."""
+
+UNSAID = "other"
+
 _REMEMBERED = 16_384
 """Numbers whose reading is kept: an import names the same client's phone on many rows, and
 parsing one costs more than all the rest of checking its row."""
@@ -20,6 +25,14 @@ def normalise(text: str, region: str) -> str:
     if problem:
         raise ValueError(problem)
     return e164
+
+
+def check_label(label: str) -> str:
+    """One of LABELS (any case); ValueError otherwise."""
+    lowered = label.strip().lower()
+    if lowered not in LABELS:
+        raise ValueError(f"one of: {', '.join(LABELS)}")
+    return lowered
 
 
 @lru_cache(maxsize=_REMEMBERED)

@@ -77,6 +77,11 @@ class NoteOrigin(StrEnum):
     INCIDENT = "incident"
 
 
+class TaskKind(StrEnum):
+    VERIFY_NUMBER = "verify_number"
+    """A call reached a wrong number: done by giving the right one (or saying none was found)."""
+
+
 POOLS: Mapping[str, frozenset[Role]] = {
     # General medical questions an RVT answers.
     "TA": frozenset({Role.TECHNICIAN}),

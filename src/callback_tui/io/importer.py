@@ -12,7 +12,7 @@ from pathlib import Path
 
 from callback_tui.config import Clinic
 from callback_tui.domain import text
-from callback_tui.domain.intake import REQUIRED, VisitForm
+from callback_tui.domain.intake import CLIENT_COLUMNS, REQUIRED, VisitForm
 from callback_tui.domain.vocab import Role
 from callback_tui.store import queries
 from callback_tui.store.services import FrontDesk, Imported
@@ -20,6 +20,7 @@ from callback_tui.store.services import FrontDesk, Imported
 IMPORT_COLUMNS = (
     "source_id", "occurred_at", "source", "reason", "patient", "client", "phone", "species",
     "assisted_by", "doctor", "doctor_calls", "interval_days", "priority", "notes",
+    *CLIENT_COLUMNS,
 )  # fmt: skip
 FIELD_LIMIT = text.NOTE_LIMIT
 """No value of an import is longer than a note may be."""

@@ -18,6 +18,7 @@ from callback_tui.domain.vocab import (
     Priority,
     Role,
     Status,
+    TaskKind,
 )
 from callback_tui.store.errors import Invalid, ServiceError, TooEarly
 from callback_tui.store.tables import Attempt, Callback, Client, Note, Task
@@ -171,7 +172,10 @@ class CallbackDesk(VisitDesk):
                 notes=notes,
                 text_sent=entry.text_sent,
             )
-            work.record("attempt.logged", attempt, also={"early": True} if early else None)
+            # Facts a report counts that are no column: an early call, a do-not-call overridden.
+            noted = {"early": early, "do_not_call_override": client.do_not_call}
+            also = {fact: True for fact, happened in noted.items() if happened}
+            work.record("attempt.logged", attempt, also=also or None)
 
             callback.attempts += 1
             callback.misses += int(decision.counted)
@@ -195,6 +199,7 @@ class CallbackDesk(VisitDesk):
                         role=Role.FRONT_DESK.value,
                         title=f"Verify the phone number of {client.name}",
                         about=f"callback:{callback_id}",
+                        kind=TaskKind.VERIFY_NUMBER.value,
                         due_at=self.due_today(work),
                         created_at=work.now,
                     )

@@ -49,6 +49,8 @@ class ClientCard:
     voicemail_ok: bool
     text_ok: bool
     do_not_call: bool
+    other_phones: int = 0
+    """How many numbers the client has besides the best one (`phone`)."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,10 @@ def history(
         )
         if client is None:
             return None
+        others = reads.value(
+            "SELECT COUNT(*) FROM client_phone WHERE client_id = :client_id AND NOT best",
+            client_id=client_id,
+        )
         patients = reads.all(
             "SELECT id, name, species FROM patient WHERE client_id = :client_id ORDER BY name",
             client_id=client_id,
@@ -221,6 +227,7 @@ def history(
             sql.flag(client[3]),
             sql.flag(client[4]),
             sql.flag(client[5]),
+            int(others),
         ),
         patients=tuple(PatientCard(id_, name, species) for id_, name, species in patients),
         patient_id=patient_id if one else None,

@@ -79,6 +79,63 @@ class Queue:
     pools: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class PhoneView:
+    number: str
+    """E.164."""
+    label: str
+    best: bool
+
+
+@dataclass(frozen=True)
+class ClientView:
+    """A client's details, as the client-details dialog edits them."""
+
+    id: int
+    version: int
+    name: str
+    phones: tuple[PhoneView, ...]
+    """The best first, then in the order they were given."""
+    preferred_window: str | None
+    voicemail_ok: bool
+    text_ok: bool
+    do_not_call: bool
+    do_not_call_reason: str | None
+
+    @property
+    def phone(self) -> str:
+        """The best phone (the client's `phone`)."""
+        return next((p.number for p in self.phones if p.best), "")
+
+
+def client_details(database: Database, client_id: int) -> ClientView | None:
+    """One client's details with every phone; None if the client no longer exists."""
+    with database.read() as reads:
+        found = reads.first(
+            "SELECT id, version, name, preferred_window, voicemail_ok, text_ok, do_not_call,"
+            " do_not_call_reason FROM client WHERE id = :id",
+            id=client_id,
+        )
+        if found is None:
+            return None
+        numbers = reads.all(
+            "SELECT number, label, best FROM client_phone WHERE client_id = :id"
+            " ORDER BY best DESC, id",
+            id=client_id,
+        )
+    return ClientView(
+        id=found[0],
+        version=found[1],
+        name=found[2],
+        phones=tuple(PhoneView(number, label, sql.flag(best)) for number, label, best in numbers),
+        preferred_window=found[3],
+        voicemail_ok=sql.flag(found[4]),
+        text_ok=sql.flag(found[5]),
+        do_not_call=sql.flag(found[6]),
+        do_not_call_reason=found[7],
+    )
+
+
 def staff(database: Database) -> list[StaffMember]:
     with database.read() as reads:
         found = reads.all("SELECT initials, name, role FROM staff ORDER BY initials")

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
-REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006")
+REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
 """Every revision this version knows, oldest first (the files in migrations/versions)."""
 
 HEAD = REVISIONS[-1]
@@ -32,6 +32,7 @@ BASELINE = REVISIONS[0]
 EXPORTED = (
     "staff",
     "clients",
+    "client_phones",
     "patients",
     "callbacks",
     "attempts",

@@ -1,15 +1,18 @@
-"""Finding a patient by any word of its or its client's name, or by the phone's digits.
+"""Finding a patient by any word of its or its client's name, or by the digits of any of the
+client's phones as people type them.
 
 Each patient has a handful of rows in `search_term`; a query word is a prefix range on that
 index, so the cost follows the number of hits shown, not the years of data. Plain indexed
 rows (not SQLite FTS5) keep it the same on PostgreSQL.
 
 The search runs as one parameterized query on the read layer (store/sql.py): no ORM is
-imported to find a patient. `patient_terms` serves the writers, which hold ORM objects.
+imported to find a patient. `terms_of` is the one rule for what a patient is found by; the
+writers keep the rows with it (`reindex` when a client's phones change).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +21,7 @@ from callback_tui.domain.phones import search_digits
 from callback_tui.store.engine import Database
 
 if TYPE_CHECKING:
-    from callback_tui.store.tables import Client, Patient
+    from sqlmodel import Session
 
 LIMIT = 50
 _TOP = "\U0010ffff"  # sorts after every other character: term >= w and term < w+TOP is "w…"
@@ -34,19 +37,43 @@ class Found:
     phone: str
 
 
-def patient_terms(client: Client, patient: Patient) -> set[str]:
-    return terms_of(client.name, client.phone, client.phone_digits, patient.name)
-
-
-def terms_of(client_name: str, phone: str, phone_digits: str, patient_name: str) -> set[str]:
-    """What a patient is found by: the words of both names, and the runs of the phone's
-    digits people type (phones.search_digits). Given as values: an import makes thousands,
-    and an object costs more than its terms.
+def terms_of(
+    client_name: str, patient_name: str, *, phones: Iterable[tuple[str, str]]
+) -> set[str]:
+    """What a patient is found by: the words of both names, and for each of the client's
+    phones, given as (E.164, national digits), the runs of digits people type
+    (phones.search_digits). Given as values: an import makes thousands, and an object costs
+    more than its terms.
 
     The one rule for search terms: a change to it leaves files made before with the old
     terms, so it comes with a migration that adds the new ones (as 0005 did).
     """
-    return text.terms(client_name) | text.terms(patient_name) | search_digits(phone, phone_digits)
+    found = text.terms(client_name) | text.terms(patient_name)
+    for e164, national in phones:
+        found |= search_digits(e164, national)
+    return found
+
+
+def reindex(session: Session, client_id: int) -> None:
+    """Make the search rows of a client's patients anew, from its name and phones as they are
+    now in `session` (a write's). Derived data: not audited."""
+    from sqlmodel import col, delete, select
+
+    from callback_tui.store.tables import Client, ClientPhone, Patient, SearchTerm
+
+    session.flush()
+    client = session.get(Client, client_id)
+    assert client is not None
+    found = session.exec(
+        select(ClientPhone.number, ClientPhone.digits).where(ClientPhone.client_id == client_id)
+    )
+    phones = set(found.all())
+    patients = session.exec(select(Patient.id, Patient.name).where(Patient.client_id == client_id))
+    for patient_id, name in patients.all():
+        assert patient_id is not None
+        session.execute(delete(SearchTerm).where(col(SearchTerm.patient_id) == patient_id))
+        for term in sorted(terms_of(client.name, name, phones=phones)):
+            session.add(SearchTerm(term=term, patient_id=patient_id))
 
 
 def query_words(query: str) -> list[str]:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from callback_tui.config import Clinic
 from callback_tui.store.callback_desk import CallbackDesk, CallOutcome, Logged
+from callback_tui.store.client_desk import ClientDesk, ClientDetails, PhoneEntry
 from callback_tui.store.engine import Database
 from callback_tui.store.errors import (
     DeskError,
@@ -25,7 +26,7 @@ from callback_tui.store.errors import (
 )
 from callback_tui.store.note_desk import NewNote, NoteDesk, NoteRef
 from callback_tui.store.staff_desk import StaffDesk
-from callback_tui.store.task_desk import TaskDesk
+from callback_tui.store.task_desk import NumberCheck, TaskDesk
 from callback_tui.store.visit_desk import Imported
 
 if TYPE_CHECKING:
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CallOutcome",
+    "ClientDetails",
     "DeskError",
     "FrontDesk",
     "Imported",
@@ -42,6 +44,8 @@ __all__ = [
     "NotFound",
     "NoteIsFinal",
     "NoteRef",
+    "NumberCheck",
+    "PhoneEntry",
     "ServiceError",
     "StaleVersion",
     "TooEarly",
@@ -58,6 +62,7 @@ class FrontDesk:
         self.callbacks = CallbackDesk(database, clinic)
         self.notes = NoteDesk(database, clinic)
         self.tasks = TaskDesk(database, clinic)
+        self.clients = ClientDesk(database, clinic)
 
     @cached_property
     def incidents(self) -> IncidentDesk:

@@ -56,14 +56,38 @@ class Client(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(index=True)
     phone: str = Field(index=True)
-    """E.164."""
+    """E.164: the best of the client's phones (client_phone), the one called first."""
     phone_digits: str = Field(index=True)
-    """The national digits, for phone-prefix search."""
+    """The best phone's national digits."""
     preferred_window: str | None = None
-    voicemail_ok: bool = True
+    """The name of one of the clinic's call windows (settings), or None: any time."""
+    voicemail_ok: bool = False
+    """Consent to a voicemail; not assumed (a message is left only when it is known)."""
     text_ok: bool = False
     do_not_call: bool = False
+    do_not_call_reason: str | None = None
     version: int = 1
+
+
+class ClientPhone(SQLModel, table=True):
+    """One of a client's numbers. Changed only with its client (whose event lists them all)."""
+
+    __tablename__ = "client_phone"
+    __table_args__ = (
+        Index("ix_client_phone_client", "client_id", "number", unique=True),
+        Index("ix_client_phone_number", "number"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="client.id")
+    number: str
+    """E.164."""
+    digits: str
+    """The national digits, for phone-prefix search."""
+    label: str = "other"
+    """mobile, home, work or other (domain/phones.py LABELS)."""
+    best: bool = False
+    """The one called, shown and searched first: one per client, the client's `phone`."""
 
 
 class Patient(SQLModel, table=True):
@@ -174,6 +198,8 @@ class Task(SQLModel, table=True):
     title: str
     about: str = Field(index=True)
     """What it concerns, as `callback:12`, `incident:3`."""
+    kind: str | None = None
+    """What doing it takes, when that is more than a note (TaskKind): verify_number."""
     due_at: datetime = _utc()
     status: str = Field(default="open", index=True)
     done_note: str | None = None
@@ -256,6 +282,7 @@ class Event(SQLModel, table=True):
 TABLES: dict[str, type[SQLModel]] = {
     "staff": Staff,
     "clients": Client,
+    "client_phones": ClientPhone,
     "patients": Patient,
     "callbacks": Callback,
     "attempts": Attempt,

@@ -40,6 +40,8 @@ class TaskRow:
     done_by: str | None
     done_at: datetime | None
     created_at: datetime
+    kind: str | None = None
+    """What doing it takes beyond a note (TaskKind), if anything."""
 
     @property
     def owner(self) -> str:
@@ -49,7 +51,7 @@ class TaskRow:
 
 _TASKS = """
 SELECT id, version, assignee, role, title, about, due_at, status, done_note, done_by,
-       done_at, created_at
+       done_at, created_at, kind
 FROM task
 """
 
@@ -100,6 +102,7 @@ def tasks(
             done_by=row[9],
             done_at=sql.utc_or_none(row[10]),
             created_at=sql.utc(row[11]),
+            kind=row[12],
         )
         for row in found
     ]

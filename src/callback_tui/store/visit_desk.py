@@ -19,12 +19,15 @@ from sqlmodel.sql.expression import Select
 from callback_tui.domain import phones, rules
 from callback_tui.domain.intake import VisitForm
 from callback_tui.store.errors import Invalid
-from callback_tui.store.search import patient_terms, terms_of
-from callback_tui.store.tables import Callback, Client, Patient, SearchTerm
-from callback_tui.store.unit import Desk, Work, new_row
+from callback_tui.store.search import terms_of
+from callback_tui.store.tables import Callback, Client, ClientPhone, Patient, SearchTerm
+from callback_tui.store.unit import Desk, Work, new_row, row_values
 
 BATCH = 500
 """Visits written per batch: the progress moves after each, and no IN-list is longer."""
+
+IMPORTED_DO_NOT_CALL = "marked do-not-call in an imported file"
+"""The reason a do-not-call from an import carries (the file gives none)."""
 
 
 @dataclass(frozen=True)
@@ -42,8 +45,8 @@ class _Card:
 
     id: int
     name: str
-    phone: str
-    phone_digits: str
+    phones: tuple[tuple[str, str], ...]
+    """Each of its phones: (E.164, national digits)."""
 
 
 @dataclass
@@ -51,7 +54,7 @@ class _Known:
     """What an import has found on file or created so far, so each is looked up once."""
 
     clients: dict[tuple[str, str], _Card] = field(default_factory=dict)
-    """By (phone, casefolded name)."""
+    """By (phone, casefolded name): a client is there under each of its numbers."""
     phones: set[str] = field(default_factory=set)
     """The phones whose clients are in `clients`."""
     patients: dict[tuple[int, str], int] = field(default_factory=dict)
@@ -67,7 +70,7 @@ class _Known:
 
 
 def _client_key(form: VisitForm) -> tuple[str, str]:
-    """One client per phone and name, whatever the name's case."""
+    """One client per phone and name, whatever the name's case: any of its phones."""
     return form.phone, form.client.casefold()
 
 
@@ -80,6 +83,17 @@ def _visit_key(patient_id: int, occurred_at: datetime, reason: str) -> tuple[int
     """What tells a visit apart when its file gives no source_id: the patient (so the client
     too), when it happened, and why."""
     return patient_id, occurred_at.astimezone(UTC), reason
+
+
+def _best_phone(client: dict[str, Any]) -> dict[str, Any]:
+    """The phone row of a new client's one number (its kind unsaid)."""
+    return {
+        "client_id": client["id"],
+        "number": client["phone"],
+        "digits": client["phone_digits"],
+        "label": phones.UNSAID,
+        "best": True,
+    }
 
 
 def _new_patient(client_id: int | None, form: VisitForm) -> dict[str, Any]:
@@ -258,8 +272,13 @@ class VisitDesk(Desk):
             if key not in known.clients and key not in by_key:
                 by_key[key] = new[index] = new_row(Client, self._client_values(form))
         work.insert_many(Client, list(new.values()))
+        # Each new client's number is its best phone: part of the client, whose event has it.
+        phone_rows = [_best_phone(row) for row in new.values()]
+        if phone_rows:
+            work.session.execute(insert(ClientPhone.__table__), phone_rows)  # type: ignore[attr-defined]
         for key, row in by_key.items():
-            known.clients[key] = _Card(row["id"], row["name"], row["phone"], row["phone_digits"])
+            phone = (row["phone"], row["phone_digits"])
+            known.clients[key] = _Card(row["id"], row["name"], (phone,))
             known.loaded_clients.add(row["id"])
         return [known.clients[_client_key(form)] for form in visits], new
 
@@ -282,9 +301,7 @@ class VisitDesk(Desk):
         terms = [
             {"term": term, "patient_id": patient["id"]}
             for index, patient in new.items()
-            for term in terms_of(
-                cards[index].name, cards[index].phone, cards[index].phone_digits, patient["name"]
-            )
+            for term in terms_of(cards[index].name, patient["name"], phones=cards[index].phones)
         ]
         if terms:
             work.session.execute(insert(SearchTerm.__table__), terms)  # type: ignore[attr-defined]
@@ -295,14 +312,25 @@ class VisitDesk(Desk):
         return ids, new
 
     def _load_clients(self, work: Work, phones_named: set[str], known: _Known) -> None:
-        """Put the clients on file with these phones in `known` (the first of a name)."""
+        """Put the clients on file with any of these phones in `known` (the first of a name)."""
         phones_new = sorted(phones_named - known.phones)
         known.phones |= set(phones_new)
-        query = select(Client.id, Client.phone, Client.name, Client.phone_digits)
-        for found in _on_file(work, query.order_by(col(Client.id)), Client.phone, phones_new):
-            key = (found.phone, found.name.casefold())
-            card = _Card(found.id, found.name, found.phone, found.phone_digits)
-            known.clients.setdefault(key, card)
+        query = (
+            select(ClientPhone.number, Client.id, Client.name)
+            .join(Client, col(Client.id) == col(ClientPhone.client_id))
+            .order_by(col(Client.id))
+        )
+        found = list(_on_file(work, query, ClientPhone.number, phones_new))
+        numbers: dict[int, list[tuple[str, str]]] = {}
+        every_phone = select(ClientPhone.client_id, ClientPhone.number, ClientPhone.digits)
+        ids = sorted({row.id for row in found})
+        for phone in _on_file(
+            work, every_phone.order_by(col(ClientPhone.id)), ClientPhone.client_id, ids
+        ):
+            numbers.setdefault(phone.client_id, []).append((phone.number, phone.digits))
+        for row in found:
+            card = _Card(row.id, row.name, tuple(numbers[row.id]))
+            known.clients.setdefault((row.number, row.name.casefold()), card)
 
     def _load_patients(self, work: Work, clients: list[_Card], known: _Known) -> None:
         """Put the patients on file of these clients in `known` (the first of a name)."""
@@ -337,29 +365,40 @@ class VisitDesk(Desk):
         return made, False
 
     def _client(self, work: Work, form: VisitForm) -> Client:
-        key = _client_key(form)
-        found = next(
-            (
-                c
-                for c in work.session.exec(
-                    select(Client).where(Client.phone == form.phone).order_by(col(Client.id))
-                ).all()
-                if (c.phone, c.name.casefold()) == key
-            ),
-            None,
+        """The client on file with this name and any phone of theirs, or a new one."""
+        on_file = (
+            select(Client)
+            .join(ClientPhone, col(ClientPhone.client_id) == col(Client.id))
+            .where(ClientPhone.number == form.phone)
+            .order_by(col(Client.id))
         )
+        name = form.client.casefold()
+        named = (c for c in work.session.exec(on_file).all() if c.name.casefold() == name)
+        found = next(named, None)
         if found is None:
             found = Client(**self._client_values(form))
             work.record("client.created", found)
+            assert found.id is not None, "flushed rows have ids"
+            work.session.add(ClientPhone(**_best_phone(row_values(found))))
         return found
 
     def _client_values(self, form: VisitForm) -> dict[str, Any]:
-        """The values of the new client a visit names."""
+        """The values of the new client a visit names.
+
+        Consent the visit does not state is not assumed: no voicemail and no texts until
+        someone records them (a message is left only where consent is known), calls allowed.
+        """
         region = self.clinic.settings.phone_region
+        do_not_call = bool(form.do_not_call)
         return {
             "name": form.client,
             "phone": form.phone,
             "phone_digits": phones.national_digits(form.phone, region),
+            "voicemail_ok": bool(form.voicemail_ok),
+            "text_ok": bool(form.text_ok),
+            "do_not_call": do_not_call,
+            "do_not_call_reason": IMPORTED_DO_NOT_CALL if do_not_call else None,
+            "preferred_window": form.preferred_window,
         }
 
     def _patient(self, work: Work, client: Client, form: VisitForm) -> Patient:
@@ -370,6 +409,11 @@ class VisitDesk(Desk):
                 return patient
         patient = Patient(**_new_patient(client.id, form))
         work.record("patient.created", patient)
-        for term in patient_terms(client, patient):
+        numbers = work.session.exec(
+            select(ClientPhone.number, ClientPhone.digits).where(
+                ClientPhone.client_id == client.id
+            )
+        ).all()
+        for term in terms_of(client.name, patient.name, phones=numbers):
             work.session.add(SearchTerm(term=term, patient_id=patient.id))  # type: ignore[arg-type]
         return patient

@@ -52,6 +52,7 @@ class HistoryScreen(ListScreen):
     BINDINGS = [
         Binding("enter", "open", "Open note", id="open", priority=True),
         Binding("u", "update", "Client update", id="update"),
+        Binding("e", "edit_client", "Details", id="edit_client", tooltip="Phones and consent"),
         Binding("p", "narrow", "This patient / all", id="narrow"),
         Binding("slash", "search", "Search", id="search", key_display="/"),
         Binding("escape", "back", "Back", id="back"),
@@ -110,6 +111,8 @@ class HistoryScreen(ListScreen):
         title = Text("History · ", style="bold")
         title.append(card.name, style="bold")
         title.append(f" · {phones.display(card.phone, clinic.settings.phone_region)}")
+        if card.other_phones:
+            title.append(f" (+{card.other_phones} more)", style="dim")
         self.query_one("#client", Static).update(title)
         consent = Text()
         if card.do_not_call:
@@ -186,6 +189,12 @@ class HistoryScreen(ListScreen):
         from callback_tui.tui.screens.client_update import start_client_update
 
         start_client_update(self, self.initials, self._patient_of(self.current()))
+
+    def action_edit_client(self) -> None:
+        from callback_tui.tui.screens.client_details import ClientDetailsScreen
+
+        # A save tells every screen, this one too, to read its rows anew.
+        self.app.push_screen(ClientDetailsScreen(self.client_id, self.initials))
 
     def action_narrow(self) -> None:
         self.patient_id = None if self.patient_id else self._patient_of(self.current())

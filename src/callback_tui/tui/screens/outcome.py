@@ -71,6 +71,7 @@ class OutcomeScreen(FormScreen, ModalScreen[Logged | None]):
             Binding(key, f"pick('{key}')", outcome.label.capitalize(), id=f"pick_{key}")
             for key, outcome in OUTCOME_KEYS.items()
         ),
+        Binding("e", "edit_client", "Client details", id="edit_client"),
     ]
 
     def __init__(
@@ -261,6 +262,18 @@ class OutcomeScreen(FormScreen, ModalScreen[Logged | None]):
         outcome = OUTCOME_KEYS[key]
         self.query_one(f"#{outcome.value}", RadioButton).value = True
         self.query_one("#notes", TextArea).focus()
+
+    def action_edit_client(self) -> None:
+        """The client's phones and consent; once saved, the facts here say them."""
+        from callback_tui.tui.screens.client_details import ClientDetailsScreen, with_client
+
+        def saved(view: queries.ClientView | None) -> None:
+            if view is not None:
+                self.row = with_client(self.row, view)
+                self.query_one("#facts", Static).update(self._facts())
+                self.set_class(self.row.do_not_call, "-do-not-call")
+
+        self.app.push_screen(ClientDetailsScreen(self.row.client_id, self.initials), saved)
 
     def _chosen(self) -> Outcome | None:
         pressed = self.query_one(RadioSet).pressed_button

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Checkbox, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from callback_tui.store import tasks
+from callback_tui.domain import phones
+from callback_tui.domain.vocab import TaskKind
+from callback_tui.store import queries, tasks
 from callback_tui.store.errors import DeskError, Invalid
+from callback_tui.store.queries import ClientView
 from callback_tui.store.tasks import TaskRow
 from callback_tui.tui import display
 from callback_tui.tui.screens.common import (
@@ -29,6 +32,9 @@ from callback_tui.tui.screens.common import (
 from callback_tui.tui.screens.inbox import Inbox
 from callback_tui.tui.widgets.footer import Footer
 from callback_tui.tui.workers import desk_work
+
+if TYPE_CHECKING:
+    from callback_tui.store.services import NumberCheck
 
 PLACES = {"t": "Tasks", "i": "Incidents board"}
 """Where `g` goes, by key."""
@@ -164,43 +170,118 @@ class TasksScreen(Inbox[TaskRow]):
 
 
 class TaskDoneScreen(FormScreen, ModalScreen[bool]):
-    """Say what was done; enter saves (one transaction, one event), escape writes nothing."""
+    """Say what was done; enter saves (one transaction, its events), escape writes nothing.
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel")]
+    A wrong number's task is done with the right number (it becomes the client's best
+    phone and the callback's wrong-number flag is cleared), or with "could not find one"
+    and a note of what was tried.
+    """
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="save", priority=True),
+        Binding("escape", "cancel", "Cancel", id="cancel"),
+    ]
 
     def __init__(self, row: TaskRow, initials: str) -> None:
         super().__init__(classes="modal")
         self.row = row
         self.initials = initials
+        self.wrong_number = row.kind == TaskKind.VERIFY_NUMBER
+        self.on_file: ClientView | None = None
+
+    @property
+    def loaded(self) -> bool:
+        return not self.wrong_number or self.on_file is not None
 
     def compose(self) -> ComposeResult:
+        from callback_tui.tui.screens.client_details import phone_kind
+
         with Vertical(id="dialog"):
             yield Static(Text.assemble(("Done: ", "bold"), self.row.title), classes="title")
             yield Static(Text(self.row.about.label), classes="facts")
-            yield Input(placeholder="What was done, then enter", id="note")
+            if self.wrong_number:
+                yield Static("", id="on-file", classes="facts", markup=False)
+                with Horizontal(classes="number-row"):
+                    yield Input(placeholder="The right number", id="number")
+                    yield phone_kind("label")
+                yield FieldError("number")
+                yield FieldError("label")
+                yield Checkbox("Could not find one", id="none-found", classes="compact")
+            yield Input(placeholder=self._asks(), id="note")
             yield FieldError("note")
         yield Footer()
 
+    def _asks(self) -> str:
+        if self.wrong_number:
+            return "What was done (what was tried, if none was found), then enter"
+        return "What was done, then enter"
+
     def on_mount(self) -> None:
         steady_cursors(self)
-        self.query_one(Input).focus()
+        self.query_one("#number" if self.wrong_number else "#note", Input).focus()
+        if self.wrong_number and self.row.about.client_id is not None:
+            self._load(self.row.about.client_id)
+
+    @desk_work(group="task-client", exclusive=True)
+    def _load(self, client_id: int) -> None:
+        app = app_of(self)
+        found = queries.client_details(app.database, client_id)
+        app.call_from_thread(self._show_on_file, found)
+
+    def _show_on_file(self, found: ClientView | None) -> None:
+        if found is None:
+            return
+        self.on_file = found
+        region = app_of(self).clinic.settings.phone_region
+        shown = Text("Reported wrong: ", style="dim")
+        shown.append(phones.display(found.phone, region), style="bold")
+        others = [phones.display(p.number, region) for p in found.phones if not p.best]
+        if others:
+            shown.append("   also on file: ", style="dim")
+            shown.append(", ".join(others))
+        self.query_one("#on-file", Static).update(shown)
 
     @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        self._save(event.value)
+    def _submitted(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        note = self.query_one("#note", Input).value
+        if not self.wrong_number:
+            self._save(note, None)
+            return
+        from callback_tui.store.services import NumberCheck  # the write side, loaded by now
+
+        label = self.query_one("#label", Select).selection
+        check = NumberCheck(
+            number=self.query_one("#number", Input).value,
+            label=str(label) if label is not None else phones.UNSAID,
+            none_found=self.query_one("#none-found", Checkbox).value,
+            note=note,
+        )
+        self._save(note, check)
 
     @desk_work(group="write", exclusive=True, holds_keys=True)
-    def _save(self, note: str) -> None:
+    def _save(self, note: str, check: NumberCheck | None) -> None:
         app = app_of(self)
         try:
-            app.desk.tasks.complete(self.initials, self.row.id, self.row.version, note)
+            if check is None:
+                app.desk.tasks.complete(self.initials, self.row.id, self.row.version, note)
+            else:
+                app.desk.tasks.verify_number(self.initials, self.row.id, self.row.version, check)
         except Invalid as exc:
             app.call_from_thread(show_errors, self, exc.problems)
         except DeskError as exc:
             app.call_from_thread(show_errors, self, {"note": str(exc)})
         else:
-            app.call_from_thread(self.notify, "Task done.")
-            app.call_from_thread(self.dismiss, True)
+
+            def close() -> None:
+                self.notify("Task done.")
+                if check is not None and check.number.strip():
+                    app.tell_screens_data_changed()  # the number and flag show everywhere
+                self.dismiss(True)
+
+            app.call_from_thread(close)
 
     def action_cancel(self) -> None:
         self.dismiss(False)
