@@ -37,9 +37,7 @@ class Found:
     phone: str
 
 
-def terms_of(
-    client_name: str, patient_name: str, *, phones: Iterable[tuple[str, str]]
-) -> set[str]:
+def terms_of(client_name: str, patient_name: str, *, phones: Iterable[tuple[str, str]]) -> set[str]:
     """What a patient is found by: the words of both names, and for each of the client's
     phones, given as (E.164, national digits), the runs of digits people type
     (phones.search_digits). Given as values: an import makes thousands, and an object costs

@@ -410,9 +410,7 @@ class VisitDesk(Desk):
         patient = Patient(**_new_patient(client.id, form))
         work.record("patient.created", patient)
         numbers = work.session.exec(
-            select(ClientPhone.number, ClientPhone.digits).where(
-                ClientPhone.client_id == client.id
-            )
+            select(ClientPhone.number, ClientPhone.digits).where(ClientPhone.client_id == client.id)
         ).all()
         for term in terms_of(client.name, patient.name, phones=numbers):
             work.session.add(SearchTerm(term=term, patient_id=patient.id))  # type: ignore[arg-type]
