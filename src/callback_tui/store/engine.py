@@ -309,9 +309,9 @@ class ChangeWatcher:
         return int(row[0])
 
     def changed(self) -> bool:
-        if self._connection is None:
-            return True
-        with self._lock:
+        with self._lock:  # close() may come from another thread: never mid-query
+            if self._connection is None:
+                return True
             try:
                 current = self._version()
             except sqlite3.Error:
@@ -320,6 +320,9 @@ class ChangeWatcher:
             return changed
 
     def close(self) -> None:
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
+        """Close the connection, waiting for a look in progress in another thread (closing a
+        SQLite connection while another thread is inside it can crash the process)."""
+        with self._lock:
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None
