@@ -195,3 +195,31 @@ async def test_a_new_incident_after_another_starts_empty(desk: FrontDesk, make: 
         assert all(s.pressed_button is None for s in wizard.query(RadioSet).results(RadioSet))
         assert app.focused is wizard.query_one("#subject", Input)
     assert [i.subject for i in incidents.incidents(desk.database)] == ["Mrs Ortiz"]
+
+
+async def test_a_kept_list_reads_again_only_after_a_write(
+    desk: FrontDesk, make: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads: list[str] = []
+    fetch = TasksScreen.fetch
+
+    def counted(screen: TasksScreen) -> Any:
+        reads.append(screen.initials)
+        return fetch(screen)
+
+    monkeypatch.setattr(TasksScreen, "fetch", counted)
+    app = make("FD")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("g", "t")
+        await settle(pilot)
+        await pilot.press("escape", "g", "t")
+        await settle(pilot)
+        assert reads == ["FD"] and shown(app) == []  # nothing written: shown as it was
+        await pilot.press("escape")
+        await settle(pilot)
+        wrong_number(desk)  # a write: the task list is read again
+        await pilot.press("g", "t")
+        await settle(pilot)
+        assert reads == ["FD", "FD"]
+        assert [cells[2] for cells in shown(app)] == ["Verify the phone number of Jordan Lee"]

@@ -41,6 +41,8 @@ class Database:
         self._writer: Engine | None = None
         self._made = threading.Lock()
         self._idle: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self.writes = 0
+        """Writes this process has committed: a list read since none was made is current."""
 
     @property
     def label(self) -> str:

@@ -279,6 +279,7 @@ class Desk:
                 now=self.clinic.clock.now(),
                 recorded_at=real_now(),
             )
+        self.database.writes += 1  # committed (an exception skips this)
 
     def _refuse_a_newer_file(self, session: Session) -> None:
         """Another desk may have upgraded the file since this one opened it: this version

@@ -131,6 +131,7 @@ class CallbackApp(App[None]):
         self._freeze_heap = freeze_heap
         self._first_queue: tuple[str, date, Future[Queue]] | None = None
         self.keys = KeyGate(self)
+        self._changes_seen = 0
         """Typed keys, one at a time (tui/keys.py); screens hold it while they fill in."""
         if initials:
             self._read_first_queue(initials)
@@ -289,8 +290,15 @@ class CallbackApp(App[None]):
             self.call_from_thread(self.tell_screens_data_changed)
 
     def tell_screens_data_changed(self) -> None:
+        self._changes_seen += 1
         for screen in self.screen_stack:
             screen.post_message(DataChanged())
+
+    @property
+    def data_generation(self) -> int:
+        """Goes up with every write made here and every change seen from another desk: a
+        kept list read at the same generation still shows what is in the file."""
+        return self.database.writes + self._changes_seen
 
     # -- an upset patient, from any screen -----------------------------------------------
 

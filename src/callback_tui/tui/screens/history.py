@@ -65,6 +65,8 @@ class HistoryScreen(ListScreen):
         self.patient_id = patient_id
         self.initials = initials
         self.history: History | None = None
+        self._read_at = -1
+        """The app's data generation when the history was last read (see `reuse`)."""
         self._entries: list[Entry] = []
 
     @property
@@ -80,10 +82,17 @@ class HistoryScreen(ListScreen):
         yield Footer()
 
     def reload(self) -> None:
+        self._read_at = app_of(self).data_generation
         self._load(self.client_id, self.patient_id)
 
     def reuse(self, client_id: int, initials: str, patient_id: int | None = None) -> None:
-        """Another client's history, read anew, as a new one starts (see app.push_kept)."""
+        """Another client's history, read anew, as a new one starts (see app.push_kept); or
+        the same one as it was, when nothing has been written since it was read."""
+        same = (client_id, patient_id) == (self.client_id, self.patient_id)
+        if same and self.loaded and self._read_at == app_of(self).data_generation:
+            self.initials = initials
+            self.query_one(DataTable).move_cursor(row=0)
+            return
         self.client_id, self.initials, self.patient_id = client_id, initials, patient_id
         self.history, self._entries = None, []
         self.query_one(DataTable).clear()

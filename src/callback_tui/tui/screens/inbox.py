@@ -16,7 +16,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
-from callback_tui.tui.screens.common import ListScreen
+from callback_tui.tui.screens.common import ListScreen, app_of
 from callback_tui.tui.widgets.footer import Footer
 from callback_tui.tui.widgets.table import Table
 from callback_tui.tui.workers import desk_work
@@ -53,6 +53,8 @@ class Inbox(ListScreen, Generic[Row]):
         self.initials = initials
         self.rows: list[Row] | None = None
         self._by_key: dict[str, Row] = {}
+        self._read_at = -1
+        """The app's data generation when the rows were last read (see `reuse`)."""
 
     @property
     def loaded(self) -> bool:
@@ -72,14 +74,20 @@ class Inbox(ListScreen, Generic[Row]):
     # -- loading --------------------------------------------------------------------------
 
     def reload(self) -> None:
+        self._read_at = app_of(self).data_generation
         self._load()
 
     def on_screen_resume(self) -> None:
-        if self.rows is not None:
-            self.reload()  # back from a record that may have changed
+        if self.rows is not None and self._read_at != app_of(self).data_generation:
+            self.reload()  # back from a record that changed
 
     def reuse(self, initials: str) -> None:
-        """Empty and reading its rows anew, as a new one starts (see app.push_kept)."""
+        """Empty and reading its rows anew, as a new one starts (see app.push_kept); or, when
+        nothing has been written since its rows were read for the same person, as it was."""
+        current = self.rows is not None and self._read_at == app_of(self).data_generation
+        if initials == self.initials and current:
+            self.query_one(DataTable).move_cursor(row=0)
+            return
         self.initials = initials
         self.rows, self._by_key = None, {}
         self.query_one(DataTable).clear()
