@@ -30,6 +30,7 @@ wrong number's task done, a second incident), before migrations existed. Never r
 it stands for the files clinics have."""
 
 FIXTURE_020 = Path(__file__).parents[1] / "fixtures" / "callback-0.2.0.db"
+FIXTURE_030 = Path(__file__).parents[1] / "fixtures" / "callback-0.3.0.db"
 """Made by callback-tui 0.2.0 (commit 2b6e875, schema 0003) from its demo clinic, with a call
 spoken to and a missed one logged. Never regenerate it either."""
 
@@ -406,6 +407,40 @@ def test_every_clients_number_becomes_its_best_phone(
             ),
         )
         assert {found.client_id for found in search.find(database, "3125550177")} == {client_id}
+        assert verify(database).ok
+    finally:
+        database.dispose()
+
+
+def test_a_030_file_upgrades_with_every_row_and_event_intact(tmp_path: Path) -> None:
+    """0.3.0 (schema 0004): the demo clinic, a missed call and a wrong number with its task."""
+    copy = tmp_path / "clinic" / "callback.db"
+    copy.parent.mkdir()
+    shutil.copy(FIXTURE_030, copy)
+    with sqlite3.connect(copy) as connection:
+        assert schema.revision_of(connection) == "0004"
+        tables = [
+            row[0]
+            for row in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'alembic_version'"
+            )
+        ]
+    before = {table: rows(copy, table, columns_of(FIXTURE_030, table)) for table in tables}
+    assert len(before["event"]) > 100 and len(before["task"]) == 1
+
+    database = open_database(str(copy))
+    try:
+        after = {table: rows(copy, table, columns_of(FIXTURE_030, table)) for table in tables}
+        old_terms, new_terms = before.pop("search_term"), after.pop("search_term")
+        assert after == before  # every row of every table, as it was
+        assert {(t, p) for _, t, p in new_terms} == {(t, p) for _, t, p in old_terms} | phone_terms(
+            copy
+        )
+        with sqlite3.connect(copy) as connection:
+            assert schema.revision_of(connection) == schema.HEAD
+        assert rows(copy, "task", "kind") == [("verify_number",)]
+        phones = rows(copy, "client_phone", "client_id, number, best")
+        assert phones == [(c, phone, 1) for c, phone in rows(copy, "client", "id, phone")]
         assert verify(database).ok
     finally:
         database.dispose()
