@@ -192,7 +192,14 @@ class CallbackApp(App[None]):
             try:
                 clinic = self.clinic
                 future.set_result(
-                    queries.today(self.database, initials, day, clinic.calendar, clinic.pools)
+                    queries.today(
+                        self.database,
+                        initials,
+                        day,
+                        clinic.calendar,
+                        clinic.pools,
+                        clinic.clock.now(),
+                    )
                 )
             except BaseException as error:  # told again by the screen's own read
                 future.set_exception(error)
