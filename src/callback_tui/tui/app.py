@@ -98,6 +98,8 @@ class CallbackApp(App[None]):
     BINDINGS = [
         Binding("f1", "toggle_keys", "Keys", id="keys", tooltip="Show or hide every key"),
         Binding("i", "incident", "Incident", id="incident", tooltip="Log an upset patient"),
+        # Not in the footer (full on the narrowest screens): in the keys panel (f1) and palette.
+        Binding("m", "message", "Message", id="message", tooltip="Take a message in", show=False),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
     ]
 
@@ -316,6 +318,24 @@ class CallbackApp(App[None]):
         initials = self.desk_initials()
         if initials is not None and not isinstance(self.screen, IncidentScreen):
             self.push_kept(IncidentScreen, None, initials, callback=lambda _: None)
+
+    def action_message(self) -> None:
+        from callback_tui.tui.screens.message import MessageScreen
+
+        initials = self.desk_initials()
+        if initials is not None and not isinstance(self.screen, MessageScreen):
+            self.push_kept(MessageScreen, initials, callback=self._message_taken)
+
+    def _message_taken(self, taken: Any) -> None:
+        if taken is None:
+            return
+        due = self.clinic.calendar.local(taken.target_at)
+        self.notify(
+            f"Message taken: callback {taken.callback_id} ({taken.priority}) for {taken.owner},"
+            f" answer by {due:%a %H:%M}.",
+            markup=False,
+        )
+        self.tell_screens_data_changed()  # the queue beneath shows it
 
     # -- leaving --------------------------------------------------------------------------
 

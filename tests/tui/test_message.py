@@ -1,0 +1,184 @@
+"""Taking a message in with `m`, from any screen: the form, its refusals, and the queue's clock."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session, select
+from textual.pilot import Pilot
+from textual.widgets import Select, Static
+
+from callback_tui.store import queries
+from callback_tui.store.services import FrontDesk
+from callback_tui.store.tables import Callback, Client
+from callback_tui.tui.screens.message import MessageScreen
+from callback_tui.tui.screens.today import TodayScreen
+from tests.conftest import add_visit, local
+from tests.tui.conftest import SIZE, MakeApp, settle, shown
+
+
+def messages(desk: FrontDesk) -> list[Callback]:
+    with Session(desk.database.engine) as session:
+        return list(session.exec(select(Callback).where(Callback.kind == "message")))
+
+
+async def fill(pilot: Pilot[None], *, message: str = "Biscuit is not eating") -> None:
+    """A new caller's voicemail about a pet, typed as the desk would."""
+    screen = pilot.app.screen
+    assert isinstance(screen, MessageScreen)
+    await pilot.press(*"Robin Ash", "tab", *"312 555 0188")
+    screen.query_one("#request_type", Select).value = "pet_concern"
+    screen.query_one("#message").focus()
+    await pilot.press(*message)
+
+
+async def open_form(pilot: Pilot[None]) -> MessageScreen:
+    await pilot.press("m")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, MessageScreen)
+    return screen
+
+
+async def test_m_on_today_takes_a_message_into_the_queue(desk: FrontDesk, make: MakeApp) -> None:
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_form(pilot)
+        await fill(pilot)
+        suggestion = app.screen.query_one("#suggestion", Static).render()
+        assert "urgent" in str(suggestion) and "not eating" in str(suggestion)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)
+        (callback,) = messages(desk)
+        assert (callback.priority, callback.owner, callback.source) == ("urgent", "TA", "voicemail")
+        assert callback.notes == "Biscuit is not eating"
+        assert callback.target_at == local("2026-11-24 10:00")  # an open hour from 09:00
+        with Session(desk.database.engine) as session:
+            assert session.exec(select(Client.name)).all() == ["Robin Ash"]
+
+
+async def test_the_priority_chosen_is_kept_over_the_suggestion(
+    desk: FrontDesk, make: MakeApp
+) -> None:
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await open_form(pilot)
+        await fill(pilot, message="Wants to know the opening hours")
+        screen.query_one("#priority", Select).value = "informational"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    (callback,) = messages(desk)
+    assert callback.priority == "informational"
+
+
+async def test_mistakes_are_refused_field_by_field_and_clear_when_fixed(
+    desk: FrontDesk, make: MakeApp
+) -> None:
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await open_form(pilot)
+        await pilot.press(*"Robin Ash", "tab", *"12")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        shown_errors = {
+            error.field for error in screen.query("FieldError") if error.has_class("-shown")
+        }
+        assert shown_errors == {"phone", "request_type", "message"}
+        assert messages(desk) == []
+        assert app.focused is not None and app.focused.id == "phone"  # the first bad field
+        await pilot.press(*"3 555 0188")
+        assert not screen.query_one("#error-phone").has_class("-shown")
+        assert screen.query_one("#error-message").has_class("-shown")
+        assert screen.query_one("#name").value == "Robin Ash"  # kept as typed
+
+
+async def test_escape_asks_before_dropping_what_was_typed(desk: FrontDesk, make: MakeApp) -> None:
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_form(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)  # nothing typed: closes at once
+        await open_form(pilot)
+        await pilot.press(*"Robin", "escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, (TodayScreen, MessageScreen))  # the question
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, MessageScreen)
+        await pilot.press("escape", "y")
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)
+    assert messages(desk) == []
+
+
+@pytest.mark.parametrize("keys", [("d",), ("g", "i")], ids=["drafts inbox", "incidents board"])
+async def test_m_works_from_other_screens(
+    desk: FrontDesk, make: MakeApp, keys: tuple[str, ...]
+) -> None:
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(*keys)
+        await settle(pilot)
+        under = app.screen
+        assert not isinstance(under, TodayScreen)
+        await open_form(pilot)
+        await fill(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is under
+    assert len(messages(desk)) == 1
+
+
+async def test_m_typed_in_a_text_box_is_a_letter(desk: FrontDesk, make: MakeApp) -> None:
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await open_form(pilot)
+        await fill(pilot, message="mm")
+        assert screen.query_one("#message").text == "mm"
+        assert app.screen is screen
+
+
+async def test_keys_typed_fast_after_m_all_reach_the_form(desk: FrontDesk, make: MakeApp) -> None:
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("m", *"Robin Ash", "tab", *"3125550188")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MessageScreen)
+        assert screen.query_one("#name").value == "Robin Ash"
+        assert screen.query_one("#phone").value == "3125550188"
+
+
+async def test_a_late_message_is_shown_first_and_counted(desk: FrontDesk, make: MakeApp) -> None:
+    add_visit(desk, assisted_by="AB")  # due today, before the message's target
+    form, problems = desk.clinic.read_message(
+        {
+            "source": "web_form",
+            "received_at": "2026-11-23 13:00",
+            "name": "Robin Ash",
+            "phone": "312 555 0188",
+            "request_type": "medication_refill",
+            "message": "Refill please",
+            "owner": "AB",
+        },
+        queries.staff_roles(desk.database),
+    )
+    assert form is not None, problems
+    desk.messages.take_message("AB", form)
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        rows = shown(app)
+        assert rows[0][1] == "Robin Ash"
+        assert rows[0][0] == "late 16h"  # four open hours from Monday 13:00: Monday 17:00
+        counts = str(app.screen.query_one("#counts", Static).render())
+        assert "late 1" in counts
