@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 from textual.pilot import Pilot
 from textual.widgets import Select, Static
 
+from callback_tui.clock import FixedClock
 from callback_tui.store import queries
 from callback_tui.store.services import FrontDesk
 from callback_tui.store.tables import Callback, Client
@@ -158,27 +159,50 @@ async def test_keys_typed_fast_after_m_all_reach_the_form(desk: FrontDesk, make:
         assert screen.query_one("#phone").value == "3125550188"
 
 
-async def test_a_late_message_is_shown_first_and_counted(desk: FrontDesk, make: MakeApp) -> None:
-    add_visit(desk, assisted_by="AB")  # due today, before the message's target
+async def test_a_late_message_is_shown_first_and_counted(
+    desk: FrontDesk, make: MakeApp, clock: FixedClock
+) -> None:
+    add_visit(desk, patient="Biscuit", occurred_at="2026-11-20 10:00")  # overdue since Saturday
+    add_visit(desk, patient="Luna", client="Mo Lee", phone="312-555-0102")  # due this morning
     form, problems = desk.clinic.read_message(
         {
             "source": "web_form",
-            "received_at": "2026-11-23 13:00",
+            "received_at": "08:30",
             "name": "Robin Ash",
             "phone": "312 555 0188",
             "request_type": "medication_refill",
-            "message": "Refill please",
+            "message": "Out of tablets, he is in pain",
             "owner": "AB",
         },
         queries.staff_roles(desk.database),
     )
     assert form is not None, problems
     desk.messages.take_message("AB", form)
+    clock.advance(hours=2)  # 11:00: the urgent message's hour (to 09:30) is long gone
     app = make()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         rows = shown(app)
-        assert rows[0][1] == "Robin Ash"
-        assert rows[0][0] == "late 16h"  # four open hours from Monday 13:00: Monday 17:00
+        assert [row[1] for row in rows] == ["Robin Ash", "Biscuit", "Luna"]
+        assert rows[0][0] == "late 1h30"
+        assert "URGENT" in rows[0][-1]
         counts = str(app.screen.query_one("#counts", Static).render())
         assert "late 1" in counts
+
+
+async def test_at_80x24_the_form_fits_and_every_field_comes_into_view(
+    desk: FrontDesk, make: MakeApp
+) -> None:
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = await open_form(pilot)
+        dialog = screen.query_one("#dialog").region
+        assert dialog.width <= 80 and dialog.bottom <= 23  # above the footer
+        assert screen.query_one(".title").region.height > 0
+        for field in ("source", "received_at", "name", "request_type", "message", "doctor"):
+            widget = screen.query_one(f"#{field}")
+            widget.focus()
+            await settle(pilot)
+            region = widget.region
+            assert region.height > 0 and dialog.contains_region(region), field

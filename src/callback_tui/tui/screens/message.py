@@ -246,7 +246,32 @@ class MessageScreen(FormScreen, ModalScreen[Taken | None]):
         said = Text(f"Suggested {suggestion.reason}")
         if self._priority_chosen and priority.selection != suggestion.priority.value:
             said.append(f" (you chose {priority.selection})", style="bold")
+        said.append(self._where(chosen, priority.selection), style="green")
         self.query_one("#suggestion", Static).update(said)
+
+    def _where(self, request_type: object, priority: object) -> str:
+        """Whose list it goes on and its response target, once the type is chosen."""
+        from callback_tui.domain.intake import parse_time
+
+        if request_type is None or priority is None:
+            return ""
+        clinic = app_of(self).clinic
+        doctor = self.query_one("#doctor", Select).selection
+        owner = self.query_one("#owner", Input).value.strip().upper()
+        try:
+            owner = owner or clinic.profile.route(str(request_type), str(doctor or ""))
+            typed = self.query_one("#received_at", Input).value
+            now = clinic.clock.now()
+            received = parse_time(typed, clinic.calendar.tz, clinic.calendar.local(now).date())
+            target = clinic.response_target(min(received, now), Priority(str(priority)))
+        except ValueError:
+            return ""
+        return f"  → {owner}, answer by {clinic.calendar.local(target):%a %H:%M}"
+
+    @on(Input.Changed, "#received_at, #owner")
+    @on(Select.Changed, "#doctor")
+    def _moved(self) -> None:
+        self._suggest()
 
     # -- reading the form -------------------------------------------------------------------
 
