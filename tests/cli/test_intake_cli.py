@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from tests.cli.test_cli import Run, ok, refused, run, staffed
 
@@ -67,3 +68,52 @@ def test_every_mistake_is_named_by_its_option(run: Run) -> None:
     )  # fmt: skip
     assert "--source:" in line and "--type:" in line and "--received:" in line
     assert ok(run("list")).count("\n") <= 1  # nothing was written
+
+
+MIXED = (
+    "source_id,occurred_at,reason,patient,client,phone,assisted_by,doctor,"
+    "source,request_type,priority,message,received_at,voicemail_ok\n"
+    "V1,2026-11-23 10:00,vomiting,Biscuit,Jordan Lee,312-555-0142,AB,DRW,,,,,,yes\n"
+    ",,,,Robin Ash,312-555-0188,,,voicemail,medication_refill,,Refill [please],08:30,yes\n"
+    ",,,Rex,Noor Haddad,312-555-0199,,,web_form,pet_concern,urgent,Limping,2026-11-23 17:45,\n"
+)
+
+
+def test_an_import_takes_visits_and_messages_together(run: Run, tmp_path: Path) -> None:
+    staffed(run)
+    file = tmp_path / "mixed.csv"
+    file.write_text(MIXED)
+    assert ok(run("import", str(file))).strip() == "imported 3 callbacks from 3 rows"
+    listed = {row["patient"]: row for row in json.loads(ok(run("list", "--format", "json")))}
+    assert listed["Robin Ash"]["source"] == "voicemail"
+    assert listed["Robin Ash"]["target_at"].startswith("2026-11-24T12:30")
+    assert listed["Rex"]["priority"] == "urgent"
+    assert listed["Rex"]["target_at"].startswith("2026-11-24T08:45")  # 15 minutes Monday
+    assert listed["Biscuit"]["target_at"] is None
+    clients = {c["name"]: c for c in json.loads(ok(run("export", "--format", "json")))["clients"]}
+    assert clients["Robin Ash"]["voicemail_ok"] is True
+    assert clients["Noor Haddad"]["voicemail_ok"] is False
+
+    again = ok(run("import", str(file))).strip()
+    assert again == "imported 0 callbacks from 3 rows (3 rows already imported, skipped)"
+
+
+def test_a_bad_message_row_refuses_the_whole_file(run: Run, tmp_path: Path) -> None:
+    staffed(run)
+    file = tmp_path / "bad.csv"
+    file.write_text(MIXED.replace("312-555-0199", "12").replace("pet_concern", "haircut"))
+    result = run("import", str(file))
+    assert refused(result).endswith("2 problems; nothing was imported")
+    assert "row 3, column phone:" in result.stderr
+    assert "row 3, column request_type:" in result.stderr
+    assert json.loads(ok(run("list", "--format", "json"))) == []
+
+
+def test_a_file_of_messages_needs_a_messages_columns(run: Run, tmp_path: Path) -> None:
+    staffed(run)
+    file = tmp_path / "messages.csv"
+    file.write_text("client,phone,message\nRobin Ash,312-555-0188,Call me\n")
+    result = run("import", str(file))
+    refused(result)
+    assert "column source: missing from the header" in result.stderr
+    assert "column request_type: missing from the header" in result.stderr

@@ -3,13 +3,16 @@ due at its response target (domain/messages.py reads it, domain/targets.py times
 
 from __future__ import annotations
 
-from sqlmodel import select
+from collections.abc import Callable, Sequence
 
+from sqlmodel import col, select
+
+from callback_tui.domain.intake import VisitForm
 from callback_tui.domain.messages import KIND, MessageForm
 from callback_tui.store.errors import Invalid
-from callback_tui.store.tables import Callback, Client, Patient
+from callback_tui.store.tables import Callback, Client, ClientPhone, Patient
 from callback_tui.store.unit import Work
-from callback_tui.store.visit_desk import VisitDesk
+from callback_tui.store.visit_desk import Imported, VisitDesk
 
 
 class MessageDesk(VisitDesk):
@@ -21,6 +24,48 @@ class MessageDesk(VisitDesk):
         One transaction; an event for each record made."""
         with self.write(actor) as work:
             return self._take(work, form)
+
+    def import_rows(
+        self,
+        actor: str,
+        visits: Sequence[VisitForm],
+        messages: Sequence[MessageForm],
+        progress: Callable[[int], None] | None = None,
+    ) -> Imported:
+        """An import file's visits and messages in one transaction: all of them or none.
+
+        A message on file already (the same caller's number, time, type and words: the
+        file imported before) is skipped and counted as already imported.
+        """
+        with self.write(actor) as work:
+            imported = self._import_visits(work, visits, progress)
+            created = list(imported.created)
+            skipped = imported.already_imported
+            for index, form in enumerate(messages, start=len(visits) + 1):
+                if self._on_file(work, form):
+                    skipped += 1
+                else:
+                    callback = self._take(work, form)
+                    assert callback.id is not None
+                    created.append(callback.id)
+                if progress is not None:
+                    progress(index)
+        return Imported(created=tuple(created), already_imported=skipped)
+
+    def _on_file(self, work: Work, form: MessageForm) -> bool:
+        query = (
+            select(Callback.id)
+            .join(ClientPhone, col(ClientPhone.client_id) == col(Callback.client_id))
+            .where(
+                Callback.kind == KIND,
+                Callback.base_at == form.received_at,
+                Callback.reason == form.request_type,
+                Callback.notes == form.message,
+                ClientPhone.number == form.phone,
+            )
+            .limit(1)
+        )
+        return work.session.exec(query).first() is not None
 
     def _take(self, work: Work, form: MessageForm) -> Callback:
         client, patient = self._caller(work, form)

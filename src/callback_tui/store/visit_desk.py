@@ -177,20 +177,29 @@ class VisitDesk(Desk):
         visits at a time: a few queries find the clients and patients a batch names, and
         one statement per table inserts what is new.
         """
+        with self.write(actor) as work:
+            return self._import_visits(work, forms, progress)
+
+    def _import_visits(
+        self,
+        work: Work,
+        forms: Sequence[VisitForm],
+        progress: Callable[[int], None] | None = None,
+    ) -> Imported:
+        """`import_visits` inside a unit of work already open (an import with messages)."""
         created: list[int] = []
         skipped = 0
-        with self.write(actor) as work:
-            known = _Known()
-            done = 0
-            for start in range(0, len(forms), BATCH):
-                batch = forms[start : start + BATCH]
-                made, duplicates = self._import_batch(work, batch, known)
-                created.extend(made)
-                skipped += duplicates
-                if progress is not None:
-                    for index in range(done + 1, done + len(batch) + 1):
-                        progress(index)
-                done += len(batch)
+        known = _Known()
+        done = 0
+        for start in range(0, len(forms), BATCH):
+            batch = forms[start : start + BATCH]
+            made, duplicates = self._import_batch(work, batch, known)
+            created.extend(made)
+            skipped += duplicates
+            if progress is not None:
+                for index in range(done + 1, done + len(batch) + 1):
+                    progress(index)
+            done += len(batch)
         return Imported(created=tuple(created), already_imported=skipped)
 
     def _import_batch(
