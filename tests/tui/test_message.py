@@ -9,7 +9,7 @@ from textual.widgets import Select, Static
 
 from callback_tui.clock import FixedClock
 from callback_tui.store import queries
-from callback_tui.store.services import FrontDesk
+from callback_tui.store.services import FrontDesk, NewNote, NoteRef
 from callback_tui.store.tables import Callback, Client
 from callback_tui.tui.screens.message import MessageScreen
 from callback_tui.tui.screens.today import TodayScreen
@@ -206,3 +206,23 @@ async def test_at_80x24_the_form_fits_and_every_field_comes_into_view(
             await settle(pilot)
             region = widget.region
             assert region.height > 0 and dialog.contains_region(region), field
+
+
+async def test_m_in_a_read_only_text_box_opens_nothing(desk: FrontDesk, make: MakeApp) -> None:
+    from textual.widgets import TextArea
+
+    from callback_tui.tui.screens.note_editor import NoteEditor
+
+    note = desk.notes.save("DRW", NewNote(add_visit(desk)[0].patient_id, "DRW"), "Seen.")
+    desk.notes.finalize("DRW", NoteRef(note.id, note.version), "Seen.")  # type: ignore[arg-type]
+    app = make("DRW")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(NoteEditor(note.id, "DRW"))  # type: ignore[arg-type]
+        await settle(pilot)
+        body = app.screen.query_one("#body", TextArea)
+        assert body.read_only
+        body.focus()
+        await pilot.press("m")
+        await settle(pilot)
+        assert isinstance(app.screen, NoteEditor)

@@ -320,8 +320,12 @@ class CallbackApp(App[None]):
             self.push_kept(IncidentScreen, None, initials, callback=lambda _: None)
 
     def action_message(self) -> None:
+        from textual.widgets import Input, TextArea
+
         from callback_tui.tui.screens.message import MessageScreen
 
+        if isinstance(self.focused, Input | TextArea):
+            return  # a letter in a text box (a read-only one lets it through): not the key
         initials = self.desk_initials()
         if initials is not None and not isinstance(self.screen, MessageScreen):
             self.push_kept(MessageScreen, initials, callback=self._message_taken)
