@@ -14,7 +14,7 @@ from callback_tui import __version__
 from callback_tui.config import Clinic, ConfigError, load_clinic, load_settings, resolve_db
 from callback_tui.domain.datafile import DataFileError
 from callback_tui.domain.text import counted, printable
-from callback_tui.domain.vocab import Role, Status
+from callback_tui.domain.vocab import MESSAGE_SOURCES, Priority, Role, Status
 from callback_tui.store.engine import Database, open_database, sqlite_file
 from callback_tui.store.errors import DeskError
 from callback_tui.store.schema import EXPORTED
@@ -29,6 +29,10 @@ PROG = "callback-tui"
 FORMATS = ("table", "csv", "json")
 SYSTEM = "system"
 """The actor `--as` names when no person does: scripts, and adding the first staff member."""
+
+
+UNKNOWN_CALLER = "Unknown caller"
+"""The name of a caller a phone system or form hands over without one."""
 
 
 class UserError(Exception):
@@ -147,6 +151,43 @@ def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
         help=f"who is importing (default {SYSTEM})",
     )
     imp.set_defaults(handler=run_import)
+
+    intake = subparsers.add_parser(
+        "intake",
+        parents=[common],
+        help="take a message in: a callback due at its response target",
+        description=(
+            "Take a message in (a voicemail, a web form…): it becomes a callback owned by the"
+            " profile's routing, due at the response target of its priority."
+        ),
+    )
+    intake.add_argument(
+        "--source",
+        required=True,
+        metavar="SOURCE",
+        help=", ".join(s.value for s in MESSAGE_SOURCES),
+    )
+    intake.add_argument("--phone", required=True, help="the caller's best number")
+    intake.add_argument(
+        "--name", default="", help=f"the caller's name (default: {UNKNOWN_CALLER.lower()})"
+    )
+    intake.add_argument("--message", required=True, help="what the message says, kept as given")
+    intake.add_argument(
+        "--type", dest="request_type", default="", metavar="TYPE",
+        help="the profile's request type (default: missed_call for a missed call)",
+    )  # fmt: skip
+    intake.add_argument("--priority", default="", choices=["", *(p.value for p in Priority)])
+    intake.add_argument(
+        "--received", default="", metavar="WHEN", help='"HH:MM" or "YYYY-MM-DD HH:MM" (default now)'
+    )
+    intake.add_argument("--window", default="", help="the caller's preferred call window")
+    intake.add_argument("--patient", default="", help="the patient, if not the caller")
+    intake.add_argument("--owner", default="", metavar="AB", help="initials or a pool")
+    intake.add_argument("--doctor", default="", metavar="AB", help="the case doctor, when known")
+    intake.add_argument(
+        "--as", dest="actor", default=SYSTEM, metavar="AB", help=f"who takes it (default {SYSTEM})"
+    )
+    intake.set_defaults(handler=run_intake)
 
     lst = subparsers.add_parser("list", parents=[common], help="the queue, for printing or scripts")
     lst.add_argument(
@@ -479,6 +520,55 @@ class _progress:
             self._bar.stop()
 
 
+def run_intake(args: argparse.Namespace) -> int:
+    from callback_tui.store import queries
+
+    clinic = _clinic(args)
+    desk = _desk(_database(args), clinic)
+    actor = _actor(desk.database, args.actor)
+    request_type = args.request_type
+    if not request_type and args.source.lower().replace("-", "_") == "missed_call":
+        request_type = "missed_call" if "missed_call" in clinic.profile.requests else ""
+    fields = {
+        "source": args.source,
+        "received_at": args.received,
+        "name": args.name or UNKNOWN_CALLER,
+        "phone": args.phone,
+        "preferred_window": args.window,
+        "patient": args.patient,
+        "request_type": request_type,
+        "priority": args.priority,
+        "message": args.message,
+        "owner": args.owner,
+        "doctor": args.doctor,
+    }
+    form, problems = clinic.read_message(fields, queries.staff_roles(desk.database))
+    if form is None:
+        said = "; ".join(f"{_option(field)}: {problem}" for field, problem in problems)
+        raise UserError(said)
+    callback = desk.messages.take_message(actor, form)
+    target = clinic.calendar.local(callback.target_at or callback.due_at)
+    print(
+        printable(
+            f"callback {callback.id}: {clinic.profile.label(callback.reason).lower()}"
+            f" ({callback.priority}) for {callback.owner}, target {target:%a %d %b %H:%M}"
+        )
+    )
+    return 0
+
+
+_OPTION = {
+    "received_at": "--received",
+    "request_type": "--type",
+    "preferred_window": "--window",
+}
+"""The option that gave a message's field, where the names differ."""
+
+
+def _option(field: str) -> str:
+    return _OPTION.get(field, f"--{field}")
+
+
 def run_list(args: argparse.Namespace) -> int:
     from callback_tui.io.records import LIST_FIELDS, queue_record
     from callback_tui.store import queries
@@ -487,17 +577,21 @@ def run_list(args: argparse.Namespace) -> int:
     database = _database(args)
     initials = _known_initials(database, args.initials)
     day = args.date or clinic.clock.today()
+    now = clinic.clock.now()
     rows = queries.callbacks(
-        database, day=day, initials=initials, status=args.status, pools=clinic.pools
+        database, day=day, initials=initials, status=args.status, pools=clinic.pools, now=now
     )
-    records = [queue_record(row, clinic.calendar) for row in rows]
+    records = [queue_record(row, clinic.calendar, now) for row in rows]
     if args.format == "table":
         for record in records:
             record["due_at"] = record["due_at"][5:16].replace("T", " ")
             if record["next_attempt_at"]:  # after a miss, as Today marks it: not before then
                 record["due_at"] = f"next {record['due_at']}"
+            if record["target_at"]:
+                record["target_at"] = record["target_at"][5:16].replace("T", " ")
         columns: Sequence[str] = (
             "id", "due_at", "section", "patient", "client", "reason", "owner", "attempts", "status",
+            "target_at", "late_minutes",
         )  # fmt: skip
     else:
         columns = LIST_FIELDS

@@ -35,6 +35,7 @@ from callback_tui.resources import data_dir
 
 if TYPE_CHECKING:
     from callback_tui.domain.intake import Problems, VisitForm
+    from callback_tui.domain.messages import MessageForm
     from callback_tui.domain.priority import Suggestion, UrgentWords
 
 APP_NAME = "callback-tui"
@@ -263,6 +264,27 @@ class Clinic:
             staff=staff,
             calendar=self.calendar,
             region=self.settings.phone_region,
+        )
+
+    def read_message(
+        self, fields: Mapping[str, str | None], staff: Mapping[str, Role]
+    ) -> tuple[MessageForm | None, Problems]:
+        """Check a message (intake form, command or import row) against this clinic's
+        requests, zone and region; an unset priority takes the suggestion."""
+        from callback_tui.domain.messages import read_message
+
+        def suggest(request_type: str, message: str) -> tuple[Priority, str]:
+            found = self.suggest_priority(request_type, message)
+            return found.priority, found.reason
+
+        return read_message(
+            fields,
+            profile=self.profile,
+            staff=staff,
+            calendar=self.calendar,
+            region=self.settings.phone_region,
+            now=self.clock.now(),
+            suggest=suggest,
         )
 
 

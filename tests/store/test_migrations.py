@@ -444,3 +444,24 @@ def test_a_030_file_upgrades_with_every_row_and_event_intact(tmp_path: Path) -> 
         assert verify(database).ok
     finally:
         database.dispose()
+
+
+@pytest.mark.parametrize(
+    "fixture", [FIXTURE, FIXTURE_020, FIXTURE_030], ids=["0.1.0", "0.2.0", "0.3.0"]
+)
+def test_callbacks_on_file_before_0008_have_no_response_target(
+    fixture: Path, tmp_path: Path, clinic: Any
+) -> None:
+    from callback_tui.store import queries
+
+    copy = tmp_path / "clinic" / "callback.db"
+    copy.parent.mkdir()
+    shutil.copy(fixture, copy)
+    database = open_database(str(copy))
+    try:
+        assert {target for (target,) in rows(copy, "callback", "target_at")} == {None}
+        listed = queries.callbacks_between(database, None, None)
+        assert listed and {row.target_at for row in listed} == {None}
+        assert verify(database).ok
+    finally:
+        database.dispose()

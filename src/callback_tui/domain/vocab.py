@@ -44,9 +44,47 @@ class Priority(StrEnum):
 
 
 class Source(StrEnum):
+    """Where a callback came from: a visit, or the channel a message arrived by."""
+
     VISIT = "visit"
     PHONE = "phone"
+    """A phone call taken at the desk."""
     REFERRAL_CLINIC = "referral_clinic"
+    VOICEMAIL = "voicemail"
+    MISSED_CALL = "missed_call"
+    TEXT = "text"
+    EMAIL = "email"
+    WEB_FORM = "web_form"
+    PORTAL = "portal"
+    """A message in the patient portal."""
+    REFERRAL_QUESTION = "referral_question"
+    APPOINTMENT_REQUEST = "appointment_request"
+    TELEHEALTH = "telehealth"
+    """A telehealth problem (could not join, no sound…)."""
+
+    @property
+    def label(self) -> str:
+        return _SOURCE_LABELS.get(self.value, self.value.replace("_", " "))
+
+
+_SOURCE_LABELS = {"email": "e-mail", "portal": "portal message", "telehealth": "telehealth problem"}
+
+VISIT_SOURCES = (Source.VISIT, Source.PHONE, Source.REFERRAL_CLINIC)
+"""Where a callback added by hand for a visit comes from."""
+
+MESSAGE_SOURCES = (
+    Source.VOICEMAIL,
+    Source.MISSED_CALL,
+    Source.TEXT,
+    Source.EMAIL,
+    Source.WEB_FORM,
+    Source.PORTAL,
+    Source.REFERRAL_QUESTION,
+    Source.APPOINTMENT_REQUEST,
+    Source.TELEHEALTH,
+    Source.PHONE,
+)
+"""The channels a message arrives by, as the intake form offers them."""
 
 
 class Channel(StrEnum):

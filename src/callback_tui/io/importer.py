@@ -13,14 +13,21 @@ from pathlib import Path
 from callback_tui.config import Clinic
 from callback_tui.domain import text
 from callback_tui.domain.intake import CLIENT_COLUMNS, REQUIRED, VisitForm
+from callback_tui.domain.messages import MessageForm
 from callback_tui.domain.vocab import Role
 from callback_tui.store import queries
 from callback_tui.store.services import FrontDesk, Imported
 
+MESSAGE_COLUMNS = ("request_type", "message", "received_at")
+"""What an intake row (a message: a row with a `message`) has besides the visit's columns:
+its request type, the message, and when it came (else `occurred_at`, else now)."""
+MESSAGE_REQUIRED = ("source", "client", "phone", "request_type", "message")
+"""The columns a file of messages needs (a file with a `message` column)."""
+
 IMPORT_COLUMNS = (
     "source_id", "occurred_at", "source", "reason", "patient", "client", "phone", "species",
     "assisted_by", "doctor", "doctor_calls", "interval_days", "priority", "notes",
-    *CLIENT_COLUMNS,
+    *CLIENT_COLUMNS, *MESSAGE_COLUMNS,
 )  # fmt: skip
 FIELD_LIMIT = text.NOTE_LIMIT
 """No value of an import is longer than a note may be."""
@@ -60,6 +67,7 @@ class _Checked:
     problems: list[Problem]
     rows: int
     ignored: tuple[str, ...]
+    messages: tuple[MessageForm, ...] = ()
 
 
 def import_file(
@@ -79,10 +87,12 @@ def import_file(
     file_level = [p for p in checked.problems if p.row == 0]
     if file_level or (checked.problems and not skip_invalid):
         raise ImportFailed(checked.problems)
-    total = len(checked.forms)
-    imported = desk.callbacks.import_visits(
-        actor, checked.forms, None if progress is None else (lambda done: progress(done, total))
-    )
+    total = len(checked.forms) + len(checked.messages)
+    told = None if progress is None else (lambda done: progress(done, total))
+    if checked.messages:
+        imported = desk.messages.import_rows(actor, checked.forms, checked.messages, told)
+    else:
+        imported = desk.callbacks.import_visits(actor, checked.forms, told)
     return Report(
         imported=imported,
         rows=checked.rows,
@@ -102,7 +112,7 @@ def check_file(desk: FrontDesk, path: Path) -> _Checked:
     with _fields_up_to(len(content)):
         reader = csv.DictReader(io.StringIO(content, newline=""))
         header = [name.strip() for name in reader.fieldnames or []]
-        problems = _header_problems(header)
+        problems = _header_problems(header, messages="message" in header)
         if problems:
             return _Checked([], problems, 0, ())
         reader.fieldnames = header
@@ -110,12 +120,19 @@ def check_file(desk: FrontDesk, path: Path) -> _Checked:
 
         roles = queries.staff_roles(desk.database)
         forms: list[VisitForm] = []
+        messages: list[MessageForm] = []
         seen: dict[str, int] = {}
         seen_visits: dict[tuple[object, ...], int] = {}
         """Rows without a source_id, by what tells their visit apart."""
         rows = 0
         for number, record in enumerate(reader, start=1):
             rows = number
+            if (record.get("message") or "").strip():
+                message, found = _check_message(desk.clinic, roles, number, record)
+                problems.extend(found)
+                if message is not None:
+                    messages.append(message)
+                continue
             form, found = _check_row(desk.clinic, roles, number, record)
             problems.extend(found)
             if form is None:
@@ -134,7 +151,7 @@ def check_file(desk: FrontDesk, path: Path) -> _Checked:
                     continue
                 seen_visits[form.identity] = number
             forms.append(form)
-    return _Checked(forms, problems, rows, ignored)
+    return _Checked(forms, problems, rows, ignored, tuple(messages))
 
 
 @contextmanager
@@ -153,7 +170,9 @@ def _fields_up_to(size: int) -> Iterator[None]:
         csv.field_size_limit(previous)
 
 
-def _header_problems(header: list[str]) -> list[Problem]:
+def _header_problems(header: list[str], *, messages: bool = False) -> list[Problem]:
+    """The header's problems: a file of visits needs their columns; a file with a `message`
+    column, a message's (its visit rows, if any, are checked for their values row by row)."""
     if not header:
         return [Problem(0, "-", "the file is empty: a header row is required")]
     counts = Counter(name for name in header if name)
@@ -164,7 +183,9 @@ def _header_problems(header: list[str]) -> list[Problem]:
         if n > 1
     ]
     problems += [
-        Problem(0, name, "missing from the header") for name in REQUIRED if not counts[name]
+        Problem(0, name, "missing from the header")
+        for name in (MESSAGE_REQUIRED if messages else REQUIRED)
+        if not counts[name]
     ]
     return problems
 
@@ -185,6 +206,47 @@ def _check_row(
         Problem(number, column, message)
         for column, message in found
         if column not in too_long  # already said; its value was not read
+    ]
+    return (None if problems else form), problems
+
+
+_MESSAGE_FIELD_COLUMNS = {"name": "client"}
+"""The column that gave a message's field, where the names differ."""
+
+
+def _check_message(
+    clinic: Clinic, roles: Mapping[str, Role], number: int, record: Mapping[str | None, str | None]
+) -> tuple[MessageForm | None, list[Problem]]:
+    """One row as a message (an intake row), or None with every problem found in it."""
+    if None in record:
+        return None, [Problem(number, "-", "more values than the header has columns")]
+    too_long = [name for name in IMPORT_COLUMNS if len(record.get(name) or "") > FIELD_LIMIT]
+    problems = [
+        Problem(number, name, f"longer than {FIELD_LIMIT:,} characters") for name in too_long
+    ]
+    value = {name: None if name in too_long else record.get(name) for name in IMPORT_COLUMNS}
+    when = "received_at" if (value.get("received_at") or "").strip() else "occurred_at"
+    fields = {
+        "source": value.get("source"),
+        "received_at": value.get(when),
+        "name": value.get("client"),
+        "phone": value.get("phone"),
+        "preferred_window": value.get("preferred_window"),
+        "patient": value.get("patient"),
+        "request_type": value.get("request_type"),
+        "priority": value.get("priority"),
+        "message": value.get("message"),
+        "doctor": value.get("doctor"),
+        "voicemail_ok": value.get("voicemail_ok"),
+        "text_ok": value.get("text_ok"),
+        "do_not_call": value.get("do_not_call"),
+    }
+    form, found = clinic.read_message(fields, roles)
+    columns = {**_MESSAGE_FIELD_COLUMNS, "received_at": when}
+    problems += [
+        Problem(number, columns.get(field, field), message)
+        for field, message in found
+        if columns.get(field, field) not in too_long
     ]
     return (None if problems else form), problems
 

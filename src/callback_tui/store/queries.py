@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
@@ -59,6 +60,25 @@ class QueueRow:
     text_ok: bool
     wrong_number: bool
     notes: str
+    source: str = "visit"
+    target_at: datetime | None = None
+    """A message's response target; None for a visit's callbacks."""
+
+    def on_the_clock(self) -> bool:
+        """A message not answered yet: its response target still counts (the first try,
+        made in time or late, stops the clock)."""
+        return self.target_at is not None and self.status == Status.OPEN and self.attempts == 0
+
+    def late_minutes(self, now: datetime) -> int | None:
+        """How many minutes past its target a message on the clock is (0 or more once
+        past it, negative before: the minutes left); None off the clock."""
+        if not self.on_the_clock() or self.target_at is None:
+            return None
+        return math.floor((now - self.target_at).total_seconds() / 60)
+
+    def is_late(self, now: datetime) -> bool:
+        """Past its response target and not tried yet."""
+        return self.on_the_clock() and self.target_at is not None and now > self.target_at
 
 
 @dataclass(frozen=True)
@@ -67,6 +87,8 @@ class Counts:
     """Open on today's list: overdue plus due today (pools not included)."""
     overdue: int
     done_today: int
+    late: int = 0
+    """Messages on the list past their response target, not tried yet (pools included)."""
 
 
 @dataclass(frozen=True)
@@ -164,7 +186,8 @@ _ROWS = """
 SELECT cb.id, cb.version, cb.patient_id, cb.client_id, cb.source_id, cb.kind, cb.reason,
        cb.priority, cb.status, cb.due_at, cb.due_date, cb.original_due_date,
        cb.next_attempt_at, cb.attempts, cb.owner, cb.doctor, p.name, p.species, c.name,
-       c.phone, c.do_not_call, c.voicemail_ok, c.text_ok, cb.wrong_number, cb.notes
+       c.phone, c.do_not_call, c.voicemail_ok, c.text_ok, cb.wrong_number, cb.notes,
+       cb.source, cb.target_at
 FROM callback cb
 JOIN patient p ON p.id = cb.patient_id
 JOIN client c ON c.id = cb.client_id
@@ -200,6 +223,8 @@ def _row(section: Section | None, found: Row) -> QueueRow:
         text_ok=sql.flag(found[22]),
         wrong_number=sql.flag(found[23]),
         notes=found[24],
+        source=found[25],
+        target_at=sql.utc_or_none(found[26]),
     )
 
 
@@ -221,16 +246,18 @@ def callbacks(
     initials: str | None = None,
     status: str = "open",
     pools: Mapping[str, frozenset[Role]] = POOLS,
+    now: datetime | None = None,
 ) -> list[QueueRow]:
     """The callbacks on `day`'s list, overdue first, then due, then pools; by due time within.
 
     Open callbacks are those due on or before `day` (overdue included); any other status
     lists the callbacks due on `day` itself; "all" lists both. With `initials`: that person's
-    own callbacks and the pools their role may work (`pools`: the profile's).
+    own callbacks and the pools their role may work (`pools`: the profile's). Given `now`,
+    the messages past their response target come first, as on Today.
     """
     with database.read() as reads:
         member = _member(reads, initials) if initials is not None else None
-        return _listed(reads, day, status, initials, _pools(member, pools))
+        return _listed(reads, day, status, initials, _pools(member, pools), now)
 
 
 def callback_row(database: Database, callback_id: int) -> QueueRow | None:
@@ -249,7 +276,12 @@ def _pools(member: StaffMember | None, pools: Mapping[str, frozenset[Role]]) -> 
 
 
 def _listed(
-    reads: Reads, day: date, status: str, initials: str | None, pools: tuple[str, ...]
+    reads: Reads,
+    day: date,
+    status: str,
+    initials: str | None,
+    pools: tuple[str, ...],
+    now: datetime | None = None,
 ) -> list[QueueRow]:
     if status == "open":
         where = "cb.status = :open AND cb.due_date <= :day"
@@ -268,8 +300,21 @@ def _listed(
     )
     rows = [_row(None, item) for item in found]
     placed = [replace(row, section=_section(row, day, pools)) for row in rows]
-    placed.sort(key=lambda row: _SECTION_ORDER[row.section])  # type: ignore[index]  # stable
+    if now is None:
+        placed.sort(key=lambda row: _SECTION_ORDER[row.section])  # type: ignore[index]  # stable
+    else:
+        placed.sort(key=lambda row: _at_risk(row, now))
     return placed
+
+
+def _at_risk(row: QueueRow, now: datetime) -> tuple[int, int]:
+    """Most at risk first: the messages past their target (the latest first: they are in
+    due order), then each section as before; a pool's late messages lead the pool."""
+    section = _SECTION_ORDER[row.section]  # type: ignore[index]
+    late = row.is_late(now)
+    if row.section is Section.POOL:
+        return section + 1, 0 if late else 1
+    return (0, 0) if late else (section + 1, 1)
 
 
 def today(
@@ -278,16 +323,18 @@ def today(
     day: date,
     calendar: Calendar,
     pools: Mapping[str, frozenset[Role]] = POOLS,
+    now: datetime | None = None,
 ) -> Queue:
     """The morning run-through for `initials`, with the header's counts (one snapshot).
 
-    `pools` are the profile's: the queue holds those the person's role may work."""
+    `pools` are the profile's: the queue holds those the person's role may work. Given
+    `now`, the messages past their response target come first and are counted late."""
     start = calendar.at(day, time())
     end = calendar.at(day + timedelta(days=1), time())
     with database.read() as reads:
         member = _member(reads, initials)
         worked = _pools(member, pools)
-        rows = _listed(reads, day, "open", initials, worked)
+        rows = _listed(reads, day, "open", initials, worked, now)
         done = reads.value(
             "SELECT COUNT(*) FROM callback WHERE owner = :initials AND status <> :open"
             " AND closed_at >= :start AND closed_at < :end",
@@ -301,6 +348,7 @@ def today(
         to_do=len(mine),
         overdue=sum(row.section is Section.OVERDUE for row in mine),
         done_today=int(done),
+        late=sum(row.is_late(now) for row in rows) if now is not None else 0,
     )
     return Queue(
         initials=initials, member=member, day=day, rows=tuple(rows), counts=counts, pools=worked

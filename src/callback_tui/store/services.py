@@ -24,6 +24,7 @@ from callback_tui.store.errors import (
     StaleVersion,
     TooEarly,
 )
+from callback_tui.store.message_desk import MessageDesk
 from callback_tui.store.note_desk import NewNote, NoteDesk, NoteRef
 from callback_tui.store.staff_desk import StaffDesk
 from callback_tui.store.task_desk import NumberCheck, TaskDesk
@@ -63,6 +64,7 @@ class FrontDesk:
         self.notes = NoteDesk(database, clinic)
         self.tasks = TaskDesk(database, clinic)
         self.clients = ClientDesk(database, clinic)
+        self.messages = MessageDesk(database, clinic)
 
     @cached_property
     def incidents(self) -> IncidentDesk:

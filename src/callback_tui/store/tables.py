@@ -127,6 +127,8 @@ class Callback(SQLModel, table=True):
     attempts: int = 0
     misses: int = 0
     next_attempt_at: datetime | None = _utc(nullable=True)
+    target_at: datetime | None = _utc(nullable=True)
+    """A message's response target (when it was due first); None for a visit's callbacks."""
     wrong_number: bool = False
     notes: str = ""
     closing_note: str | None = None

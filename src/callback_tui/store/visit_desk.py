@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
@@ -22,6 +22,28 @@ from callback_tui.store.errors import Invalid
 from callback_tui.store.search import terms_of
 from callback_tui.store.tables import Callback, Client, ClientPhone, Patient, SearchTerm
 from callback_tui.store.unit import Desk, Work, new_row, row_values
+
+
+class Caller(Protocol):
+    """What makes a new client and patient: a visit, or a message from a new caller."""
+
+    @property
+    def client(self) -> str: ...
+    @property
+    def phone(self) -> str: ...
+    @property
+    def patient(self) -> str: ...
+    @property
+    def species(self) -> str | None: ...
+    @property
+    def voicemail_ok(self) -> bool | None: ...
+    @property
+    def text_ok(self) -> bool | None: ...
+    @property
+    def do_not_call(self) -> bool | None: ...
+    @property
+    def preferred_window(self) -> str | None: ...
+
 
 BATCH = 500
 """Visits written per batch: the progress moves after each, and no IN-list is longer."""
@@ -96,7 +118,7 @@ def _best_phone(client: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _new_patient(client_id: int | None, form: VisitForm) -> dict[str, Any]:
+def _new_patient(client_id: int | None, form: Caller) -> dict[str, Any]:
     return {"client_id": client_id, "name": form.patient, "species": form.species}
 
 
@@ -155,20 +177,29 @@ class VisitDesk(Desk):
         visits at a time: a few queries find the clients and patients a batch names, and
         one statement per table inserts what is new.
         """
+        with self.write(actor) as work:
+            return self._import_visits(work, forms, progress)
+
+    def _import_visits(
+        self,
+        work: Work,
+        forms: Sequence[VisitForm],
+        progress: Callable[[int], None] | None = None,
+    ) -> Imported:
+        """`import_visits` inside a unit of work already open (an import with messages)."""
         created: list[int] = []
         skipped = 0
-        with self.write(actor) as work:
-            known = _Known()
-            done = 0
-            for start in range(0, len(forms), BATCH):
-                batch = forms[start : start + BATCH]
-                made, duplicates = self._import_batch(work, batch, known)
-                created.extend(made)
-                skipped += duplicates
-                if progress is not None:
-                    for index in range(done + 1, done + len(batch) + 1):
-                        progress(index)
-                done += len(batch)
+        known = _Known()
+        done = 0
+        for start in range(0, len(forms), BATCH):
+            batch = forms[start : start + BATCH]
+            made, duplicates = self._import_batch(work, batch, known)
+            created.extend(made)
+            skipped += duplicates
+            if progress is not None:
+                for index in range(done + 1, done + len(batch) + 1):
+                    progress(index)
+            done += len(batch)
         return Imported(created=tuple(created), already_imported=skipped)
 
     def _import_batch(
@@ -364,7 +395,7 @@ class VisitDesk(Desk):
             made.append(callback)
         return made, False
 
-    def _client(self, work: Work, form: VisitForm) -> Client:
+    def _client(self, work: Work, form: Caller) -> Client:
         """The client on file with this name and any phone of theirs, or a new one."""
         on_file = (
             select(Client)
@@ -382,7 +413,7 @@ class VisitDesk(Desk):
             work.session.add(ClientPhone(**_best_phone(row_values(found))))
         return found
 
-    def _client_values(self, form: VisitForm) -> dict[str, Any]:
+    def _client_values(self, form: Caller) -> dict[str, Any]:
         """The values of the new client a visit names.
 
         Consent the visit does not state is not assumed: no voicemail and no texts until
@@ -401,7 +432,7 @@ class VisitDesk(Desk):
             "preferred_window": form.preferred_window,
         }
 
-    def _patient(self, work: Work, client: Client, form: VisitForm) -> Patient:
+    def _patient(self, work: Work, client: Client, form: Caller) -> Patient:
         for patient in work.session.exec(
             select(Patient).where(Patient.client_id == client.id).order_by(col(Patient.id))
         ):

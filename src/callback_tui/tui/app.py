@@ -98,6 +98,8 @@ class CallbackApp(App[None]):
     BINDINGS = [
         Binding("f1", "toggle_keys", "Keys", id="keys", tooltip="Show or hide every key"),
         Binding("i", "incident", "Incident", id="incident", tooltip="Log an upset patient"),
+        # Not in the footer (full on the narrowest screens): in the keys panel (f1) and palette.
+        Binding("m", "message", "Message", id="message", tooltip="Take a message in", show=False),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
     ]
 
@@ -193,7 +195,14 @@ class CallbackApp(App[None]):
             try:
                 clinic = self.clinic
                 future.set_result(
-                    queries.today(self.database, initials, day, clinic.calendar, clinic.pools)
+                    queries.today(
+                        self.database,
+                        initials,
+                        day,
+                        clinic.calendar,
+                        clinic.pools,
+                        clinic.clock.now(),
+                    )
                 )
             except BaseException as error:  # told again by the screen's own read
                 future.set_exception(error)
@@ -317,6 +326,28 @@ class CallbackApp(App[None]):
         initials = self.desk_initials()
         if initials is not None and not isinstance(self.screen, IncidentScreen):
             self.push_kept(IncidentScreen, None, initials, callback=lambda _: None)
+
+    def action_message(self) -> None:
+        from textual.widgets import Input, TextArea
+
+        from callback_tui.tui.screens.message import MessageScreen
+
+        if isinstance(self.focused, Input | TextArea):
+            return  # a letter in a text box (a read-only one lets it through): not the key
+        initials = self.desk_initials()
+        if initials is not None and not isinstance(self.screen, MessageScreen):
+            self.push_kept(MessageScreen, initials, callback=self._message_taken)
+
+    def _message_taken(self, taken: Any) -> None:
+        if taken is None:
+            return
+        due = self.clinic.calendar.local(taken.target_at)
+        self.notify(
+            f"Message taken: callback {taken.callback_id} ({taken.priority}) for {taken.owner},"
+            f" answer by {due:%a %H:%M}.",
+            markup=False,
+        )
+        self.tell_screens_data_changed()  # the queue beneath shows it
 
     # -- leaving --------------------------------------------------------------------------
 

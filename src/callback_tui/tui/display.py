@@ -17,7 +17,13 @@ def literal(value: str | None, style: str = "") -> Text:
     return Text(value or "", style=style, no_wrap=True, overflow="ellipsis")
 
 
-def when(row: QueueRow, today: date, calendar: Calendar) -> Text:
+def when(row: QueueRow, today: date, calendar: Calendar, now: datetime | None = None) -> Text:
+    """When a callback is due; for a message on the clock (given `now`), how long is left
+    to its response target, or how late it is ("45m left", "late 1h10")."""
+    if now is not None and row.on_the_clock():
+        clock = _clock(row, today, calendar, now)
+        if clock is not None:
+            return clock
     due = calendar.local(row.due_at)
     if row.status == "open" and row.due_date < today:
         return Text(due.strftime("%a %d %b"), style="bold red")
@@ -27,6 +33,24 @@ def when(row: QueueRow, today: date, calendar: Calendar) -> Text:
     if due.date() != today:
         label = due.strftime("%a %d %H:%M")
     return Text(label)
+
+
+def _clock(row: QueueRow, today: date, calendar: Calendar, now: datetime) -> Text | None:
+    late = row.late_minutes(now)
+    assert late is not None and row.target_at is not None
+    if row.is_late(now):
+        return Text(f"late {span(max(late, 1))}", style="bold red")
+    if calendar.local(row.target_at).date() != today:
+        return None  # due another day: its date says more than hours left
+    return Text(f"{span(-late)} left", style="yellow" if -late <= 60 else "")
+
+
+def span(minutes: int) -> str:
+    """Minutes as the desk reads a clock: "45m", "1h10", "3h"."""
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{rest}m"
+    return f"{hours}h{rest:02d}" if rest else f"{hours}h"
 
 
 def marks(row: QueueRow) -> Text:

@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Select, Static, TextArea
 
 from callback_tui.domain.intake import Problems, VisitForm
-from callback_tui.domain.vocab import Priority, Role, Source
+from callback_tui.domain.vocab import VISIT_SOURCES, Priority, Role, Source
 from callback_tui.store.errors import Invalid
 from callback_tui.store.queries import StaffMember
 from callback_tui.tui.screens.common import (
@@ -99,7 +99,7 @@ class AddCallbackScreen(FormScreen, ModalScreen[Added | None]):
                     with Vertical(classes="cell"):
                         yield Static("Source", classes="label", markup=False)
                         yield Select(
-                            [(s.value.replace("_", " "), s.value) for s in Source],
+                            [(s.value.replace("_", " "), s.value) for s in VISIT_SOURCES],
                             id="source",
                             value=Source.VISIT.value,
                             allow_blank=False,

@@ -114,7 +114,14 @@ class TodayScreen(ListScreen):
         app = app_of(self)
         self.post_message(
             QueueLoaded(
-                queries.today(app.database, initials, day, app.clinic.calendar, app.clinic.pools)
+                queries.today(
+                    app.database,
+                    initials,
+                    day,
+                    app.clinic.calendar,
+                    app.clinic.pools,
+                    app.clinic.clock.now(),
+                )
             )
         )
 
@@ -129,10 +136,11 @@ class TodayScreen(ListScreen):
         clinic = app_of(self).clinic
         self._show_header(queue)
         self._rows = {str(row.id): row for row in queue.rows}
+        now = clinic.clock.now()
         self.show_rows(
             {
                 key: (
-                    display.when(row, queue.day, clinic.calendar),
+                    display.when(row, queue.day, clinic.calendar, now),
                     display.literal(row.patient, "bold"),
                     display.literal(row.client),
                     Text(clinic.profile.label(row.reason)),
@@ -245,6 +253,9 @@ class TodayScreen(ListScreen):
         counts = queue.counts
         summary = Text(f"to do {counts.to_do} · ")
         summary.append(f"overdue {counts.overdue}", style="bold red" if counts.overdue else "")
+        if counts.late:
+            summary.append(" · ")
+            summary.append(f"late {counts.late}", style="bold red")
         summary.append(" · ")
         summary.append(f"done today {counts.done_today}", style="green")
         waiting = self.waiting
@@ -291,8 +302,9 @@ class TodayScreen(ListScreen):
             """In the dialog's saving worker: the rows as the save left them, to show under
             the dialog just before it closes (one paint shows both)."""
             try:
+                clinic = app.clinic
                 fresh = queries.today(
-                    app.database, initials, day, app.clinic.calendar, app.clinic.pools
+                    app.database, initials, day, clinic.calendar, clinic.pools, clinic.clock.now()
                 )
             except DeskError:
                 return None  # the reload below reads again, and says what is wrong
