@@ -208,7 +208,10 @@ async def test_at_80x24_the_form_fits_and_every_field_comes_into_view(
             assert region.height > 0 and dialog.contains_region(region), field
 
 
-async def test_m_in_a_read_only_text_box_opens_nothing(desk: FrontDesk, make: MakeApp) -> None:
+@pytest.mark.parametrize("key", ["m", "i"])
+async def test_m_or_i_in_a_read_only_text_box_opens_nothing(
+    desk: FrontDesk, make: MakeApp, key: str
+) -> None:
     from textual.widgets import TextArea
 
     from callback_tui.tui.screens.note_editor import NoteEditor
@@ -223,6 +226,6 @@ async def test_m_in_a_read_only_text_box_opens_nothing(desk: FrontDesk, make: Ma
         body = app.screen.query_one("#body", TextArea)
         assert body.read_only
         body.focus()
-        await pilot.press("m")
+        await pilot.press(key)
         await settle(pilot)
         assert isinstance(app.screen, NoteEditor)

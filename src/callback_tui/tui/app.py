@@ -321,8 +321,12 @@ class CallbackApp(App[None]):
         return None
 
     def action_incident(self) -> None:
+        from textual.widgets import Input, TextArea
+
         from callback_tui.tui.screens.incident import IncidentScreen
 
+        if isinstance(self.focused, Input | TextArea):
+            return  # a letter in a text box (a read-only one lets it through): not the key
         initials = self.desk_initials()
         if initials is not None and not isinstance(self.screen, IncidentScreen):
             self.push_kept(IncidentScreen, None, initials, callback=lambda _: None)
