@@ -223,3 +223,31 @@ async def test_a_kept_list_reads_again_only_after_a_write(
         await settle(pilot)
         assert reads == ["FD", "FD"]
         assert [cells[2] for cells in shown(app)] == ["Verify the phone number of Jordan Lee"]
+
+
+async def test_opening_and_closing_a_dialog_again_rebuilds_no_footer(
+    desk: FrontDesk, make: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hidden keys that come and go with the focus (ctrl+c) are not on the footer: they must
+    not make it rebuild its dozen keys on every opening and closing."""
+    from callback_tui.tui.widgets.footer import Footer
+
+    add_visit(desk, patient="Biscuit")
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "escape")  # the dialog's first build
+        await settle(pilot)
+        rebuilt: list[str] = []
+        recompose = Footer.recompose
+
+        async def counted(footer: Footer) -> None:
+            rebuilt.append(type(footer.screen).__name__)
+            await recompose(footer)
+
+        monkeypatch.setattr(Footer, "recompose", counted)
+        for _ in range(2):
+            await pilot.press("enter", "escape")
+            await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)
+        assert rebuilt == []

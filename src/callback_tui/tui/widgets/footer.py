@@ -124,11 +124,12 @@ class Footer(TextualFooter):
         if not (screen.app.app_focus and self.is_attached and screen is self.screen):
             super().bindings_changed(screen)  # it rebuilds nothing now: nothing to remember
             return
-        keys = (
+        keys = (  # only what it shows: hidden keys come and go with the focus (ctrl+c)
             self._width(),
             *(
-                (binding.key, binding.action, binding.description, binding.show, enabled, tip)
+                (binding.key, binding.action, binding.description, enabled, tip)
                 for _node, binding, enabled, tip in screen.active_bindings.values()
+                if binding.show
             ),
         )
         if keys == self._keys_shown and self.children:
