@@ -251,3 +251,27 @@ async def test_opening_and_closing_a_dialog_again_rebuilds_no_footer(
             await settle(pilot)
         assert isinstance(app.screen, TodayScreen)
         assert rebuilt == []
+
+
+async def test_after_a_miss_on_a_row_that_stays_first_the_cursor_moves_on(
+    desk: FrontDesk, make: MakeApp
+) -> None:
+    add_visit(desk, patient="Biscuit", occurred_at="2026-11-23 08:00")
+    add_visit(
+        desk,
+        patient="Luna",
+        client="Maria Gonzalez",
+        phone="(312) 555-0102",
+        occurred_at="2026-11-23 15:00",
+    )
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        today = app.screen
+        assert isinstance(today, TodayScreen)
+        first = today.current_row()
+        assert first is not None
+        await pilot.press("enter", "n", "ctrl+s")
+        await settle(pilot)
+        row = today.current_row()
+        assert row is not None and row.id != first.id  # on to the next call, not the same

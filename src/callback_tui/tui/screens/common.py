@@ -246,8 +246,9 @@ class ListScreen(Screen[None]):
         or its place when that row has gone (a call saved: on to the next).
 
         `on_to_next`: the highlighted row was just dealt with (a call logged on it): the
-        cursor keeps its place, where the next row now is, even if that row is still listed
-        further down (tried, and waiting for its next window).
+        cursor goes on to the next row, even if that row is still listed (tried, and waiting
+        for its next window): to the row now in its place, or the one after it when the tried
+        row stayed where it was.
 
         The table is rebuilt, not patched: DataTable keys its render caches by its count of
         changes, so a patched table re-renders every row anyway and only piles up stale
@@ -269,7 +270,15 @@ class ListScreen(Screen[None]):
             table.add_row(*shown, key=key, height=height)
         if keep is not None and keep in rows and not on_to_next:
             table.move_cursor(row=table.get_row_index(keep))
-        elif rows:  # its row has left the list: the next one takes its place
+        elif rows:  # its row has left the list (or was dealt with): on to the next one
+            stayed = (
+                on_to_next
+                and keep is not None
+                and keep in rows
+                and table.get_row_index(keep) == place
+            )
+            if stayed:  # the row dealt with is where it was: the one after it
+                place += 1
             table.move_cursor(row=min(place, len(rows) - 1))
 
     def action_go(self) -> None:
