@@ -32,6 +32,13 @@ def test_a_voicemail_becomes_a_callback_due_at_its_target(run: Run) -> None:
     table = ok(run("list"))
     assert "target_at" in table and "late_minutes" in table
 
+    # The export keeps where it came from and its target, for the reviews.
+    (exported,) = json.loads(ok(run("export")))["callbacks"]
+    assert exported["source"] == "voicemail"
+    assert exported["target_at"].startswith("2026-11-24T09:30")
+    header = ok(run("export", "--format", "csv", "--table", "callbacks")).splitlines()[0]
+    assert "source" in header.split(",") and "target_at" in header.split(",")
+
 
 def test_a_message_past_its_target_is_listed_late(run: Run) -> None:
     staffed(run)

@@ -15,11 +15,13 @@ from callback_tui.store.tasks import TaskRow
 CALLBACK_FIELDS = (
     "id", "source_id", "patient", "client", "phone", "reason", "kind", "priority", "owner",
     "doctor", "due_date", "due_at", "original_due_date", "next_attempt_at", "status",
-    "attempts",
+    "attempts", "source", "target_at",
 )  # fmt: skip
-LIST_FIELDS = (*CALLBACK_FIELDS, "section", "source", "target_at", "late_minutes")
-"""A queue listing also says where each callback stands (overdue, today or pool), where it
-came from, and for a message not answered yet its response target and how late it is."""
+"""A callback's fields, with where it came from and, for a message, its response target
+(kept after it was answered: a review asks whether it was met)."""
+LIST_FIELDS = (*CALLBACK_FIELDS, "section", "late_minutes")
+"""A queue listing also says where each callback stands (overdue, today or pool), and for a
+message not tried yet how late it is."""
 
 
 def callback_record(row: QueueRow, calendar: Calendar) -> dict[str, Any]:
@@ -41,20 +43,20 @@ def callback_record(row: QueueRow, calendar: Calendar) -> dict[str, Any]:
         "next_attempt_at": (_iso(calendar, row.next_attempt_at)),
         "status": row.status,
         "attempts": row.attempts,
+        "source": row.source,
+        "target_at": _iso(calendar, row.target_at),
     }
 
 
 def queue_record(row: QueueRow, calendar: Calendar, now: datetime | None = None) -> dict[str, Any]:
     """A callback as `list` prints it: the record plus its place in the queue and, for a
-    message on the clock, its target and the minutes past it (0 while there is time left;
-    None for a visit's callback or a message already tried)."""
+    message on the clock, the minutes past its target (0 while there is time left; None for
+    a visit's callback or a message already tried)."""
     section = row.section.value if row.section is not None else None
     late = row.late_minutes(now) if now is not None else None
     return {
         **callback_record(row, calendar),
         "section": section,
-        "source": row.source,
-        "target_at": _iso(calendar, row.target_at) if row.on_the_clock() else None,
         "late_minutes": None if late is None else max(late, 0),
     }
 
