@@ -11,6 +11,7 @@ import os
 import shutil
 import sys
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).parent
 OUT = HERE / "out"
@@ -50,3 +51,18 @@ def compiled() -> None:
     import callback_tui
 
     compileall.compile_dir(Path(callback_tui.__file__).parent, quiet=1)
+
+
+def apart(script: str, *args: str) -> Any:
+    """Run a benchmark `script` with `args` and `--json` in a process of its own, as the app
+    runs (not beside the data sets and figures of a whole benchmark run, which every
+    collection would walk too), and return the figures it prints as its last line."""
+    import json
+    import subprocess
+
+    done = subprocess.run(
+        [sys.executable, script, *args, "--json"], capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"{Path(script).name} failed:\n{done.stderr}")
+    return json.loads(done.stdout.splitlines()[-1])

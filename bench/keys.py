@@ -16,7 +16,6 @@ import argparse
 import asyncio
 import json
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -26,6 +25,7 @@ HERE = Path(__file__).parent
 OUT = HERE / "out"
 sys.path.insert(0, str(HERE))
 
+from entry import apart  # noqa: E402
 from generate import NOW, generate  # noqa: E402
 
 ROUNDS = 20
@@ -144,16 +144,8 @@ def measure(rounds: int = ROUNDS) -> dict[str, Any]:
 
 
 def measure_apart(rounds: int = ROUNDS) -> dict[str, Any]:
-    """`measure` in a process of its own, as the app runs (see bench/ui_save.py)."""
-    done = subprocess.run(
-        [sys.executable, __file__, "--rounds", str(rounds), "--json"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"bench/keys.py failed:\n{done.stderr}")
-    figures: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
+    """`measure` in a process of its own, as the app runs (entry.apart)."""
+    figures: dict[str, Any] = apart(__file__, "--rounds", str(rounds))
     return figures
 
 

@@ -21,7 +21,6 @@ import asyncio
 import json
 import sqlite3
 import statistics
-import subprocess
 import sys
 import time
 from contextlib import closing
@@ -31,6 +30,7 @@ HERE = Path(__file__).parent
 OUT = HERE / "out"
 sys.path.insert(0, str(HERE))
 
+from entry import apart  # noqa: E402
 from generate import NOW, TODAY, generate  # noqa: E402
 
 SAVES = 100
@@ -190,17 +190,8 @@ def report(figures: dict[str, float]) -> None:
 
 
 def measure_apart(saves: int = SAVES) -> dict[str, float]:
-    """`measure`, in a process of its own, as the app runs: not beside the data sets and
-    figures of a whole benchmark run, which every collection would walk too."""
-    done = subprocess.run(
-        [sys.executable, __file__, "--saves", str(saves), "--json"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"bench/ui_save.py failed:\n{done.stderr}")
-    figures: dict[str, float] = json.loads(done.stdout.splitlines()[-1])
+    """`measure` in a process of its own, as the app runs (entry.apart)."""
+    figures: dict[str, float] = apart(__file__, "--saves", str(saves))
     return figures
 
 
