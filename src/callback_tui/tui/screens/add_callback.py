@@ -21,6 +21,8 @@ from callback_tui.tui.screens.common import (
     FieldError,
     FormScreen,
     app_of,
+    checked,
+    empty_form,
     load_staff,
     show_errors,
     steady_cursors,
@@ -140,21 +142,8 @@ class AddCallbackScreen(FormScreen, ModalScreen[Added | None]):
     def reuse(self, initials: str) -> None:
         """Empty, as a new form starts (the app keeps one: see app.push_kept)."""
         self.initials = initials
-        for field in self.query(Input):
-            with field.prevent(Input.Changed):
-                field.value = ""
-        for choice in self.query(Select):
-            with choice.prevent(Select.Changed):
-                if choice.id == "source":
-                    choice.value = Source.VISIT.value
-                elif choice.id == "priority":
-                    choice.value = Priority.ROUTINE.value
-                else:
-                    choice.clear()
-        self.query_one("#doctor_calls", Checkbox).value = False
-        self.query_one("#notes", TextArea).load_text("")
+        empty_form(self, {"source": Source.VISIT.value, "priority": Priority.ROUTINE.value})
         self.query_one("#preview", Static).update("")
-        show_errors(self, {})
         self.query_one("#form", VerticalScroll).scroll_home(animate=False)
         self._start()
 
@@ -218,12 +207,9 @@ class AddCallbackScreen(FormScreen, ModalScreen[Added | None]):
         self.dismiss(None)
 
     def action_save(self) -> None:
-        form, problems = self._read()
-        if form is None:
-            show_errors(self, dict(problems))
-            return
-        show_errors(self, {})
-        self._save(form)
+        form = checked(self, *self._read())
+        if form is not None:
+            self._save(form)
 
     @desk_work(group="write", exclusive=True, holds_keys=True)
     def _save(self, form: VisitForm) -> None:

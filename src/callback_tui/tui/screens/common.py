@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from rich.text import Text
 from textual import events, on
@@ -25,6 +25,9 @@ from callback_tui.tui.workers import reporting
 
 if TYPE_CHECKING:
     from callback_tui.tui.app import CallbackApp
+
+
+F = TypeVar("F")
 
 
 def app_of(node: DOMNode) -> CallbackApp:
@@ -61,6 +64,42 @@ class FieldError(Static):
         self.update(message or "")
         self.set_class(bool(message), "-shown")
         self.refused = refused if message else None
+
+
+def empty_form(screen: Screen[Any], defaults: Mapping[str, str] | None = None) -> None:
+    """Every field of `screen` as a new form has it, for a kept form opened again: text
+    fields and boxes empty, boxes unticked, choices unmade, drop-downs at their `defaults`
+    (by id) or blank, no errors. Quietly: no field reports a change it did not see typed."""
+    from textual.widgets import Checkbox, Input, Select, TextArea
+
+    defaults = defaults or {}
+    for field in screen.query(Input).results(Input):
+        with field.prevent(Input.Changed):
+            field.value = ""
+    for box in screen.query(TextArea).results(TextArea):
+        with box.prevent(TextArea.Changed):
+            box.load_text("")
+    for tick in screen.query(Checkbox).results(Checkbox):
+        with tick.prevent(Checkbox.Changed):
+            tick.value = False
+    for choices in screen.query(RadioSet).results(RadioSet):
+        clear_choice(choices)
+    for drop in screen.query(Select).results(Select):
+        with drop.prevent(Select.Changed):
+            if drop.id is not None and drop.id in defaults:
+                drop.value = defaults[drop.id]
+            else:
+                drop.clear()
+    show_errors(screen, {})
+
+
+def checked(
+    screen: Screen[Any], form: F | None, problems: Iterable[tuple[str, str]] | Mapping[str, str]
+) -> F | None:
+    """`form` when it was read whole (its errors cleared); else None, each problem shown
+    under its field."""
+    show_errors(screen, {} if form is not None else dict(problems))
+    return form
 
 
 def show_errors(screen: Screen[Any], problems: Mapping[str, str]) -> None:

@@ -24,6 +24,8 @@ from callback_tui.tui.screens.common import (
     FieldError,
     FormScreen,
     app_of,
+    checked,
+    empty_form,
     load_staff,
     show_errors,
     steady_cursors,
@@ -158,20 +160,7 @@ class MessageScreen(FormScreen, ModalScreen[Taken | None]):
         self.initials = initials
         self.picked = None
         self._priority_chosen = False
-        for field in self.query(Input):
-            with field.prevent(Input.Changed):
-                field.value = ""
-        for choice in self.query(Select):
-            with choice.prevent(Select.Changed):
-                if choice.id == "source":
-                    choice.value = Source.VOICEMAIL.value
-                elif choice.id == "priority":
-                    choice.value = Priority.ROUTINE.value
-                else:
-                    choice.clear()
-        with self.query_one("#message", TextArea).prevent(TextArea.Changed):
-            self.query_one("#message", TextArea).load_text("")
-        show_errors(self, {})
+        empty_form(self, {"source": Source.VOICEMAIL.value, "priority": Priority.ROUTINE.value})
         self.query_one("#form", VerticalScroll).scroll_home(animate=False)
         self._start()
 
@@ -313,12 +302,9 @@ class MessageScreen(FormScreen, ModalScreen[Taken | None]):
         self.app.push_screen(Confirm("Discard this message?", "Nothing is saved."), answered)
 
     def action_save(self) -> None:
-        form, problems = app_of(self).clinic.read_message(self._fields(), self.roles)
-        if form is None:
-            show_errors(self, dict(problems))
-            return
-        show_errors(self, {})
-        self._save(form)
+        form = checked(self, *app_of(self).clinic.read_message(self._fields(), self.roles))
+        if form is not None:
+            self._save(form)
 
     @desk_work(group="write", exclusive=True, holds_keys=True)
     def _save(self, form: MessageForm) -> None:

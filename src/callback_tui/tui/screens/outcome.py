@@ -32,7 +32,7 @@ from callback_tui.tui.screens.common import (
     FieldError,
     FormScreen,
     app_of,
-    clear_choice,
+    empty_form,
     show_errors,
     steady_cursors,
 )
@@ -247,13 +247,7 @@ class OutcomeScreen(FormScreen, ModalScreen[Logged | None]):
         notice = self.query_one("#notice", Static)
         notice.update("")
         notice.remove_class("-warning", "-error")
-        show_errors(self, {})
-        clear_choice(self.query_one(RadioSet))
-        self.query_one("#notes", TextArea).load_text("")
-        for box in self.query(Checkbox):
-            box.value = False
-        for field in self.query(Input):
-            field.value = ""
+        empty_form(self)
         self.set_class(row.do_not_call, "-do-not-call")
         self._consent()
         self.set_focus(self.query_one(RadioSet))
