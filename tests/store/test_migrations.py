@@ -34,6 +34,12 @@ FIXTURE_030 = Path(__file__).parents[1] / "fixtures" / "callback-0.3.0.db"
 """Made by callback-tui 0.2.0 (commit 2b6e875, schema 0003) from its demo clinic, with a call
 spoken to and a missed one logged. Never regenerate it either."""
 
+FIXTURE_040 = Path(__file__).parents[1] / "fixtures" / "callback-0.4.0.db"
+"""Made by callback-tui 0.4.0 (commit b1d38ac, schema 0008) from its demo clinic on a clock
+pinned to Monday 30 November 2026, 09:30 in Chicago, with a wrong number and its task, a
+client given a second phone, and a voicemail taken in (a callback with a response target).
+Never regenerate it either."""
+
 TABLES_010 = (
     "staff", "client", "patient", "callback", "attempt", "note", "note_amendment", "task",
     "incident", "search_term", "event",
@@ -462,6 +468,35 @@ def test_callbacks_on_file_before_0008_have_no_response_target(
         assert {target for (target,) in rows(copy, "callback", "target_at")} == {None}
         listed = queries.callbacks_between(database, None, None)
         assert listed and {row.target_at for row in listed} == {None}
+        assert verify(database).ok
+    finally:
+        database.dispose()
+
+
+def test_a_040_file_upgrades_with_every_row_and_event_intact(tmp_path: Path) -> None:
+    """0.4.0 (schema 0008): the demo clinic, a wrong number, two phones, a message."""
+    copy = tmp_path / "clinic" / "callback.db"
+    copy.parent.mkdir()
+    shutil.copy(FIXTURE_040, copy)
+    with sqlite3.connect(copy) as connection:
+        assert schema.revision_of(connection) == "0008"
+        tables = [
+            row[0]
+            for row in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'alembic_version'"
+            )
+        ]
+    before = {table: rows(copy, table, columns_of(FIXTURE_040, table)) for table in tables}
+    assert len(before["event"]) > 100 and len(before["staff"]) == 9
+    assert len(before["client_phone"]) > len(before["client"])
+    assert [t for (t,) in rows(copy, "callback", "target_at") if t is not None]
+
+    database = open_database(str(copy))
+    try:
+        after = {table: rows(copy, table, columns_of(FIXTURE_040, table)) for table in tables}
+        assert after == before  # every row of every table, as it was
+        with sqlite3.connect(copy) as connection:
+            assert schema.revision_of(connection) == schema.HEAD
         assert verify(database).ok
     finally:
         database.dispose()
