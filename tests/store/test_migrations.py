@@ -185,7 +185,7 @@ def test_a_desk_left_behind_by_an_upgrade_refuses_to_write(desk: Any) -> None:
     with sqlite3.connect(desk.database.path) as connection:
         connection.execute("UPDATE alembic_version SET version_num = '0042'")
     with pytest.raises(StoreError, match="upgraded by a newer callback-tui"):
-        desk.staff.add("AB", "EM", "Eve Moss", "front_desk")
+        desk.staff.add("OM", "EM", "Eve Moss", "front_desk")
 
 
 def test_new_writes_continue_the_migrated_chain(old_file: Path, clinic: Any) -> None:
@@ -193,7 +193,7 @@ def test_new_writes_continue_the_migrated_chain(old_file: Path, clinic: Any) -> 
 
     database = open_database(str(old_file))
     try:
-        FrontDesk(database, clinic).staff.add("AB", "EM", "Eve Moss", "front_desk")
+        FrontDesk(database, clinic).staff.add("OM", "EM", "Eve Moss", "front_desk")
         result = verify(database)
         assert result.broken is None and result.events == len(rows(old_file, "event")) > 111
     finally:
@@ -497,6 +497,34 @@ def test_a_040_file_upgrades_with_every_row_and_event_intact(tmp_path: Path) -> 
         assert after == before  # every row of every table, as it was
         with sqlite3.connect(copy) as connection:
             assert schema.revision_of(connection) == schema.HEAD
+        # 0009: nobody has a PIN yet (each chooses one at their first sign-in), no wrong
+        # PIN is counted, nobody is locked out.
+        assert set(rows(copy, "staff", "pin_hash, failed_pins, locked_until")) == {(None, 0, None)}
+        assert verify(database).ok
+    finally:
+        database.dispose()
+
+
+def test_staff_on_a_040_file_choose_a_pin_and_sign_in_after_the_upgrade(
+    tmp_path: Path, clinic: Any
+) -> None:
+    from callback_tui.store import queries
+    from callback_tui.store.errors import PinNotSet
+    from callback_tui.store.services import FrontDesk
+
+    copy = tmp_path / "clinic" / "callback.db"
+    copy.parent.mkdir()
+    shutil.copy(FIXTURE_040, copy)
+    database = open_database(str(copy))
+    try:
+        desk = FrontDesk(database, clinic)
+        member = queries.staff_member(database, "OM")
+        assert member is not None and member.active and not member.has_pin
+        with pytest.raises(PinNotSet):
+            desk.staff.sign_in("OM", "2468")
+        assert desk.staff.first_pin("OM", "2468").initials == "OM"
+        assert desk.staff.sign_in("OM", "2468").role == "office_manager"
+        assert rows(copy, "staff", "failed_pins")[7] == (0,)
         assert verify(database).ok
     finally:
         database.dispose()

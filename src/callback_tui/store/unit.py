@@ -27,7 +27,7 @@ from callback_tui.domain.vocab import Role
 from callback_tui.store import chain, schema
 from callback_tui.store.engine import Database
 from callback_tui.store.errors import Invalid, NotFound, StaleVersion, StoreError
-from callback_tui.store.tables import Event, Staff
+from callback_tui.store.tables import Event, Staff, public
 
 Row = TypeVar("Row", bound=SQLModel)
 
@@ -210,9 +210,11 @@ def snapshot(row: SQLModel) -> dict[str, Any]:
 
 
 def row_values(row: SQLModel) -> dict[str, Any]:
-    """Every column of `row`, by name, in the table's order."""
+    """Every column of `row`, by name, in the table's order, as the audit trail keeps it:
+    a staff member's PIN hash only as whether one is set (tables.public)."""
     table = row.__table__  # type: ignore[attr-defined]
-    return {column.key: getattr(row, column.key, None) for column in table.columns}
+    values = {column.key: getattr(row, column.key, None) for column in table.columns}
+    return public(type(row), values)
 
 
 def new_row(model: type[SQLModel], values: dict[str, Any]) -> dict[str, Any]:
