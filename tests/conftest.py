@@ -30,13 +30,29 @@ def clock() -> FixedClock:
     return FixedClock(tz=TZ, instant=NOW)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def cheap_pins() -> Iterator[None]:
+    """PINs hashed with argon2-cffi's cheapest parameters: the same Argon2id, in a
+    fraction of the time (each test that hashes would otherwise take a noticeable moment)."""
+    from argon2.profiles import CHEAPEST
+
+    from callback_tui.domain import pins
+
+    pins.use_parameters(CHEAPEST)
+    yield
+    pins.use_parameters(None)
+
+
 @pytest.fixture
 def settings() -> Settings:
+    """The clinic's settings; without PINs (the initials picker), as before sign-in existed:
+    the tests of sign-in make clinics that ask for them."""
     return Settings(
         clinic_name="Riverside Animal Clinic",
         clinic_phone="(312) 555-0100",
         timezone=TZ_NAME,
         closures=[date(2026, 11, 26)],
+        require_pin=False,
     )
 
 
@@ -77,6 +93,7 @@ def medical(clock: FixedClock) -> Clinic:
         clinic_phone="(312) 555-0100",
         timezone=TZ_NAME,
         profile="medical",
+        require_pin=False,
     )
     return load_clinic(settings, clock)
 

@@ -94,6 +94,17 @@ class Settings(datafile.Strict, frozen=True, kw_only=True):
     refresh_seconds: Annotated[float, Meta(ge=0.2, le=60)] = 2.0
     autosave_seconds: Annotated[float, Meta(ge=0.5, le=60)] = 3.0
     """How often the note editor keeps what is typed: the most a crash can lose."""
+    require_pin: bool = True
+    """Sign in with initials and a PIN. False keeps the initials-only picker: anyone may
+    act as anyone, and the audit trail says who was claimed, not who it was."""
+    idle_lock_minutes: Annotated[int, Meta(ge=1, le=240)] = 5
+    """Minutes without a key or the mouse before the lock screen covers everything."""
+    pin_tries: Annotated[int, Meta(ge=3, le=10)] = 5
+    """Wrong PINs in a row before that person is locked out."""
+    pin_lockout_minutes: Annotated[int, Meta(ge=1, le=1440)] = 15
+    """How long a lockout lasts."""
+    privacy_seconds: Annotated[int, Meta(ge=0, le=600)] = 60
+    """The privacy key's blank screen returns without a PIN within this time."""
 
     def __post_init__(self) -> None:
         if self.timezone is not None:

@@ -49,6 +49,6 @@ def test_writes_after_work_beside_the_connections_reach_the_other_desks(
     staff = other_desk_counts_staff(path)
     beside(path)
     assert other_desk_counts_staff(path) == staff
-    desk.staff.add("AB", "EM", "Eve Moss", "front_desk")
+    desk.staff.add("OM", "EM", "Eve Moss", "front_desk")
     assert other_desk_counts_staff(path) == staff + 1
     assert path.with_name(path.name + "-wal").exists()  # still this desk's, not deleted

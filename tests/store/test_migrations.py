@@ -34,6 +34,12 @@ FIXTURE_030 = Path(__file__).parents[1] / "fixtures" / "callback-0.3.0.db"
 """Made by callback-tui 0.2.0 (commit 2b6e875, schema 0003) from its demo clinic, with a call
 spoken to and a missed one logged. Never regenerate it either."""
 
+FIXTURE_040 = Path(__file__).parents[1] / "fixtures" / "callback-0.4.0.db"
+"""Made by callback-tui 0.4.0 (commit b1d38ac, schema 0008) from its demo clinic on a clock
+pinned to Monday 30 November 2026, 09:30 in Chicago, with a wrong number and its task, a
+client given a second phone, and a voicemail taken in (a callback with a response target).
+Never regenerate it either."""
+
 TABLES_010 = (
     "staff", "client", "patient", "callback", "attempt", "note", "note_amendment", "task",
     "incident", "search_term", "event",
@@ -179,7 +185,7 @@ def test_a_desk_left_behind_by_an_upgrade_refuses_to_write(desk: Any) -> None:
     with sqlite3.connect(desk.database.path) as connection:
         connection.execute("UPDATE alembic_version SET version_num = '0042'")
     with pytest.raises(StoreError, match="upgraded by a newer callback-tui"):
-        desk.staff.add("AB", "EM", "Eve Moss", "front_desk")
+        desk.staff.add("OM", "EM", "Eve Moss", "front_desk")
 
 
 def test_new_writes_continue_the_migrated_chain(old_file: Path, clinic: Any) -> None:
@@ -187,7 +193,7 @@ def test_new_writes_continue_the_migrated_chain(old_file: Path, clinic: Any) -> 
 
     database = open_database(str(old_file))
     try:
-        FrontDesk(database, clinic).staff.add("AB", "EM", "Eve Moss", "front_desk")
+        FrontDesk(database, clinic).staff.add("OM", "EM", "Eve Moss", "front_desk")
         result = verify(database)
         assert result.broken is None and result.events == len(rows(old_file, "event")) > 111
     finally:
@@ -462,6 +468,63 @@ def test_callbacks_on_file_before_0008_have_no_response_target(
         assert {target for (target,) in rows(copy, "callback", "target_at")} == {None}
         listed = queries.callbacks_between(database, None, None)
         assert listed and {row.target_at for row in listed} == {None}
+        assert verify(database).ok
+    finally:
+        database.dispose()
+
+
+def test_a_040_file_upgrades_with_every_row_and_event_intact(tmp_path: Path) -> None:
+    """0.4.0 (schema 0008): the demo clinic, a wrong number, two phones, a message."""
+    copy = tmp_path / "clinic" / "callback.db"
+    copy.parent.mkdir()
+    shutil.copy(FIXTURE_040, copy)
+    with sqlite3.connect(copy) as connection:
+        assert schema.revision_of(connection) == "0008"
+        tables = [
+            row[0]
+            for row in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'alembic_version'"
+            )
+        ]
+    before = {table: rows(copy, table, columns_of(FIXTURE_040, table)) for table in tables}
+    assert len(before["event"]) > 100 and len(before["staff"]) == 9
+    assert len(before["client_phone"]) > len(before["client"])
+    assert [t for (t,) in rows(copy, "callback", "target_at") if t is not None]
+
+    database = open_database(str(copy))
+    try:
+        after = {table: rows(copy, table, columns_of(FIXTURE_040, table)) for table in tables}
+        assert after == before  # every row of every table, as it was
+        with sqlite3.connect(copy) as connection:
+            assert schema.revision_of(connection) == schema.HEAD
+        # 0009: nobody has a PIN yet (each chooses one at their first sign-in), no wrong
+        # PIN is counted, nobody is locked out.
+        assert set(rows(copy, "staff", "pin_hash, failed_pins, locked_until")) == {(None, 0, None)}
+        assert verify(database).ok
+    finally:
+        database.dispose()
+
+
+def test_staff_on_a_040_file_choose_a_pin_and_sign_in_after_the_upgrade(
+    tmp_path: Path, clinic: Any
+) -> None:
+    from callback_tui.store import queries
+    from callback_tui.store.errors import PinNotSet
+    from callback_tui.store.services import FrontDesk
+
+    copy = tmp_path / "clinic" / "callback.db"
+    copy.parent.mkdir()
+    shutil.copy(FIXTURE_040, copy)
+    database = open_database(str(copy))
+    try:
+        desk = FrontDesk(database, clinic)
+        member = queries.staff_member(database, "OM")
+        assert member is not None and member.active and not member.has_pin
+        with pytest.raises(PinNotSet):
+            desk.staff.sign_in("OM", "2468")
+        assert desk.staff.first_pin("OM", "2468").initials == "OM"
+        assert desk.staff.sign_in("OM", "2468").role == "office_manager"
+        assert rows(copy, "staff", "failed_pins")[7] == (0,)
         assert verify(database).ok
     finally:
         database.dispose()

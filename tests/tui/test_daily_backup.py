@@ -61,4 +61,4 @@ async def test_a_damaged_file_found_by_the_days_check_is_told_and_locks_writes(
         assert errors_shown(app) == [said]
         assert desk.database.damaged
         with pytest.raises(DamagedFile):
-            desk.staff.add("AB", "EM", "Eve Moss", "front_desk")
+            desk.staff.add("OM", "EM", "Eve Moss", "front_desk")

@@ -89,9 +89,9 @@ def write_csv(
 
 
 def _columns(table: str) -> list[str]:
-    from callback_tui.store.tables import TABLES  # the export's columns, from the ORM's tables
+    from callback_tui.store.tables import TABLES, public_columns  # the ORM's tables
 
-    return list(TABLES[table].model_fields)
+    return public_columns(TABLES[table])
 
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

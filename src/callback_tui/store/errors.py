@@ -9,6 +9,7 @@ backup, and never repeats the SQL, its parameters or the driver's own text.
 from __future__ import annotations
 
 import sqlite3
+from datetime import datetime
 
 
 class DeskError(Exception):
@@ -53,6 +54,41 @@ class TooEarly(ServiceError):
 
 class NoteIsFinal(ServiceError):
     """The note was finalized (here or at another desk): it takes amendments only."""
+
+
+class NotAllowed(ServiceError):
+    """Refused by role (domain/access.py): the message is the reason, with no patient data."""
+
+
+class WrongPin(ServiceError):
+    """A wrong PIN, counted: the message says how many tries are left (never the PIN)."""
+
+    def __init__(self, initials: str, left: int) -> None:
+        tries = "1 try" if left == 1 else f"{left} tries"
+        super().__init__(f"Wrong PIN for {initials}: {tries} left.")
+        self.initials = initials
+        self.left = left
+
+
+class LockedOut(ServiceError):
+    """Too many wrong PINs in a row: no PIN is checked for this person until `until` (UTC).
+
+    The message says when on the clinic's clock (`shown`: "10:45", or with the day)."""
+
+    def __init__(self, initials: str, tries: int, until: datetime, shown: str) -> None:
+        super().__init__(
+            f"{initials} is locked out after {tries} wrong PINs; try again after {shown}."
+        )
+        self.initials = initials
+        self.until = until
+
+
+class PinNotSet(ServiceError):
+    """The person has no PIN yet: they choose one first (`first_pin`)."""
+
+    def __init__(self, initials: str) -> None:
+        super().__init__(f"{initials} has no PIN yet: choose one.")
+        self.initials = initials
 
 
 # SQLite's primary result codes (https://sqlite.org/rescode.html), by what they mean here.

@@ -27,6 +27,10 @@ class StaffMember:
     initials: str
     name: str
     role: Role
+    active: bool = True
+    """False: deactivated; cannot sign in, keeps their initials and history."""
+    has_pin: bool = False
+    """Whether a PIN is set (the hash itself never leaves the store)."""
 
 
 @dataclass(frozen=True)
@@ -158,10 +162,17 @@ def client_details(database: Database, client_id: int) -> ClientView | None:
     )
 
 
+_STAFF = (
+    "SELECT initials, name, role, active,"
+    " CASE WHEN pin_hash IS NULL THEN 0 ELSE 1 END AS has_pin FROM staff"
+)
+
+
 def staff(database: Database) -> list[StaffMember]:
+    """Everyone on the staff list, deactivated people too (`active` tells them apart)."""
     with database.read() as reads:
-        found = reads.all("SELECT initials, name, role FROM staff ORDER BY initials")
-    return [StaffMember(initials, name, Role(role)) for initials, name, role in found]
+        found = reads.all(f"{_STAFF} ORDER BY initials")
+    return [_staff_member(row) for row in found]
 
 
 def staff_roles(database: Database) -> dict[str, Role]:
@@ -175,11 +186,13 @@ def staff_member(database: Database, initials: str) -> StaffMember | None:
 
 
 def _member(reads: Reads, initials: str) -> StaffMember | None:
-    found = reads.first(
-        "SELECT initials, name, role FROM staff WHERE initials = :initials",
-        initials=initials.upper(),
-    )
-    return StaffMember(found[0], found[1], Role(found[2])) if found else None
+    found = reads.first(f"{_STAFF} WHERE initials = :initials", initials=initials.upper())
+    return _staff_member(found) if found else None
+
+
+def _staff_member(found: Row) -> StaffMember:
+    initials, name, role, active, has_pin = found
+    return StaffMember(initials, name, Role(role), sql.flag(active), sql.flag(has_pin))
 
 
 _ROWS = """
@@ -378,7 +391,7 @@ def table_rows(
     """Every record of one table in id order, as JSON-ready dicts; [start, end) by its time."""
     from sqlmodel import Session, select
 
-    from callback_tui.store.tables import TABLES
+    from callback_tui.store.tables import TABLES, public
 
     kind = TABLES[table]
     query = select(kind).order_by(kind.id)  # type: ignore[attr-defined]
@@ -389,7 +402,7 @@ def table_rows(
         query = query.where(getattr(kind, when) < end)
     with Session(database.engine) as session:
         for row in session.exec(query.execution_options(yield_per=batch)):
-            yield row.model_dump(mode="json")
+            yield public(kind, row.model_dump(mode="json"))
 
 
 def callbacks_between(

@@ -49,6 +49,14 @@ class Staff(SQLModel, table=True):
     name: str
     role: str
     active: bool = True
+    """A deactivated person cannot sign in; their initials and history stay."""
+    pin_hash: str | None = None
+    """The Argon2id hash of their PIN (domain/pins.py); None until one is chosen. Never in
+    an event, an export, a log or on screen."""
+    failed_pins: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    """Wrong PINs in a row (a right one starts it again)."""
+    locked_until: datetime | None = _utc(nullable=True)
+    """No PIN is checked for them before this (after too many wrong ones)."""
     version: int = 1
 
 
@@ -279,6 +287,27 @@ class Event(SQLModel, table=True):
     after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     prev_hash: str = Field(default="", sa_column=Column(String(64), nullable=False))
     hash: str = Field(default="", sa_column=Column(String(64), nullable=False))
+
+
+SECRET = "pin_hash"
+"""The one column no event, export, log or screen may hold: in its place they say
+`pin_set`, whether there is one."""
+
+
+def public(kind: type[SQLModel], values: dict[str, Any]) -> dict[str, Any]:
+    """A row's values as an event or an export holds them: a staff member's PIN hash
+    only as `pin_set` (true or false), in its place."""
+    if kind is not Staff or SECRET not in values:
+        return values
+    return {
+        ("pin_set" if key == SECRET else key): (value is not None if key == SECRET else value)
+        for key, value in values.items()
+    }
+
+
+def public_columns(kind: type[SQLModel]) -> list[str]:
+    """The columns of `kind` an export names (`public`'s keys)."""
+    return list(public(kind, dict.fromkeys(kind.model_fields)))
 
 
 TABLES: dict[str, type[SQLModel]] = {

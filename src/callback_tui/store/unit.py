@@ -22,12 +22,13 @@ from sqlmodel import Session, SQLModel, col, select
 
 from callback_tui.clock import real_now
 from callback_tui.config import Clinic
-from callback_tui.domain import text
+from callback_tui.domain import access, text
+from callback_tui.domain.access import Act
 from callback_tui.domain.vocab import Role
 from callback_tui.store import chain, schema
 from callback_tui.store.engine import Database
-from callback_tui.store.errors import Invalid, NotFound, StaleVersion, StoreError
-from callback_tui.store.tables import Event, Staff
+from callback_tui.store.errors import Invalid, NotAllowed, NotFound, StaleVersion, StoreError
+from callback_tui.store.tables import Event, Staff, public
 
 Row = TypeVar("Row", bound=SQLModel)
 
@@ -210,9 +211,11 @@ def snapshot(row: SQLModel) -> dict[str, Any]:
 
 
 def row_values(row: SQLModel) -> dict[str, Any]:
-    """Every column of `row`, by name, in the table's order."""
+    """Every column of `row`, by name, in the table's order, as the audit trail keeps it:
+    a staff member's PIN hash only as whether one is set (tables.public)."""
     table = row.__table__  # type: ignore[attr-defined]
-    return {column.key: getattr(row, column.key, None) for column in table.columns}
+    values = {column.key: getattr(row, column.key, None) for column in table.columns}
+    return public(type(row), values)
 
 
 def new_row(model: type[SQLModel], values: dict[str, Any]) -> dict[str, Any]:
@@ -354,5 +357,17 @@ def required_text(value: str, field: str, why: str) -> str:
 
 
 def role_of(work: Work, initials: str) -> Role | None:
-    role = work.session.exec(select(Staff.role).where(Staff.initials == initials)).first()
-    return Role(role) if role else None
+    """The role `initials` act in: None for someone not on the staff, or deactivated (the
+    `system` actor of unattended commands among them)."""
+    found = work.session.exec(
+        select(Staff.role).where(Staff.initials == initials, col(Staff.active).is_(True))
+    ).first()
+    return Role(found) if found else None
+
+
+def refuse(work: Work, act: Act, **context: Any) -> None:
+    """NotAllowed, with the reason in words, unless the actor's role may do `act`
+    (domain/access.py; `context` as `access.refusal` takes it)."""
+    said = access.refusal(act, role_of(work, work.actor), **context)
+    if said is not None:
+        raise NotAllowed(said)
