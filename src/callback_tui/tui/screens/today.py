@@ -69,7 +69,7 @@ class TodayScreen(ListScreen):
         Binding(
             "slash", "search", "Search", id="search", key_display="/", tooltip="Find a patient"
         ),
-        Binding("g", "go", "Go to", id="go", tooltip="Go to tasks or incidents"),
+        Binding("g", "go", "Go to", id="go", tooltip="Go to tasks, incidents or staff"),
         Binding("w", "who", "Who", id="who", tooltip="The next person at the desk"),
     ]
 
