@@ -157,7 +157,10 @@ def test_a_read_command_imports_no_orm(clinic_file: Path, argv: list[str]) -> No
 
 
 def test_a_write_command_still_loads_the_service_layer(clinic_file: Path) -> None:
-    argv = ["staff", "add", "ZZ", "Zed Zee", "--role", "assistant", "--db", str(clinic_file)]
+    argv = [
+        "intake", "--source", "voicemail", "--type", "medication_refill", "--phone",
+        "312-555-0199", "--message", "Refill, please.", "--db", str(clinic_file),
+    ]  # fmt: skip
     result = in_a_fresh_interpreter(COMMAND.format(argv=argv, heavy=HEAVY))
     assert result.returncode == 0, result.stderr
     assert "sqlmodel" in result.stderr.strip().splitlines()[-1]

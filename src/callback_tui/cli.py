@@ -28,7 +28,14 @@ if TYPE_CHECKING:
 PROG = "callback-tui"
 FORMATS = ("table", "csv", "json")
 SYSTEM = "system"
-"""The actor `--as` names when no person does: scripts, and adding the first staff member."""
+"""The unattended actor: what `--as` names when no person does (scheduled imports, a phone
+system's messages, setting up the first staff). It acts in no role: what a role rule keeps
+for someone (finalizing, closing, staff changes once set up) it may not do."""
+
+PIN_ENV = "CALLBACK_TUI_PIN"
+"""The PIN of the person `--as` names, for scripts; otherwise it is asked without echo."""
+NEW_PIN_ENV = "CALLBACK_TUI_NEW_PIN"
+"""The new PIN `staff pin` gives, for scripts; otherwise it is asked twice without echo."""
 
 
 UNKNOWN_CALLER = "Unknown caller"
@@ -122,16 +129,39 @@ def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
     )
     demo.set_defaults(handler=run_demo)
 
-    staff = subparsers.add_parser("staff", parents=[common], help="add or list staff")
+    staff = subparsers.add_parser(
+        "staff", parents=[common], help="the staff list: add, change, PINs", description=_STAFF
+    )
     staff_commands = staff.add_subparsers(title="staff commands", metavar="ACTION", required=True)
-    add = staff_commands.add_parser("add", parents=[common], help="add a person")
-    add.add_argument("initials", help="2-4 letters, unique")
+
+    def staff_command(
+        name: str, help: str, handler: Callable[[argparse.Namespace], int]
+    ) -> argparse.ArgumentParser:
+        """`staff NAME AB …`: a change to one person, made `--as` someone allowed."""
+        command = staff_commands.add_parser(name, parents=[common], help=help)
+        command.add_argument("initials", metavar="AB", help="whose")
+        command.set_defaults(handler=handler)
+        return command
+
+    add = staff_command("add", "add a person", run_staff_add)
     add.add_argument("name")
     add.add_argument("--role", required=True, choices=[r.value for r in Role])
-    add.add_argument(
-        "--as", dest="actor", default=SYSTEM, metavar="AB", help=f"who is adding (default {SYSTEM})"
+    pin = staff_command("pin", "set a PIN (asked twice without echo)", run_staff_pin)
+    reset = staff_command("reset-pin", "clear a PIN: chosen again at the next sign-in", run_reset)
+    rename = staff_command("rename", "correct a name", run_staff_rename)
+    rename.add_argument("name")
+    role = staff_command("role", "change a role", run_staff_role)
+    role.add_argument("role", choices=[r.value for r in Role])
+    deactivate = staff_command("deactivate", "no more sign-ins (history kept)", run_deactivate)
+    activate = staff_command("activate", "may sign in again", run_activate)
+    for command in (add, reset, rename, role, deactivate, activate):
+        _as_option(command, "who makes the change")
+    pin.add_argument(
+        "--as",
+        dest="actor",
+        metavar="OM",
+        help="an office manager or the owner setting someone's PIN (default: the person)",
     )
-    add.set_defaults(handler=run_staff_add)
     listing = staff_commands.add_parser("list", parents=[common], help="list staff")
     listing.add_argument("--format", choices=FORMATS, default="table")
     listing.set_defaults(handler=run_staff_list)
@@ -143,13 +173,7 @@ def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
     imp.add_argument(
         "--skip-invalid", action="store_true", help="import the good rows and list the others"
     )
-    imp.add_argument(
-        "--as",
-        dest="actor",
-        default=SYSTEM,
-        metavar="AB",
-        help=f"who is importing (default {SYSTEM})",
-    )
+    _as_option(imp, "who is importing")
     imp.set_defaults(handler=run_import)
 
     intake = subparsers.add_parser(
@@ -184,9 +208,7 @@ def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
     intake.add_argument("--patient", default="", help="the patient, if not the caller")
     intake.add_argument("--owner", default="", metavar="AB", help="initials or a pool")
     intake.add_argument("--doctor", default="", metavar="AB", help="the case doctor, when known")
-    intake.add_argument(
-        "--as", dest="actor", default=SYSTEM, metavar="AB", help=f"who takes it (default {SYSTEM})"
-    )
+    _as_option(intake, "who takes it")
     intake.set_defaults(handler=run_intake)
 
     lst = subparsers.add_parser("list", parents=[common], help="the queue, for printing or scripts")
@@ -251,6 +273,24 @@ def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
     )
     ver.set_defaults(handler=run_verify)
     return parser
+
+
+_STAFF = (
+    "The staff list. Changes (add, rename, role, deactivate, activate, a PIN for someone"
+    " else, reset-pin) are for an office manager or the owner: give --as with your initials"
+    f" and your PIN (asked, or ${PIN_ENV}). While no office manager or owner has a PIN yet,"
+    f" the {SYSTEM} actor may make them (setting up). Everyone may set their own PIN."
+)
+
+
+def _as_option(command: argparse.ArgumentParser, who: str) -> None:
+    command.add_argument(
+        "--as",
+        dest="actor",
+        default=SYSTEM,
+        metavar="AB",
+        help=f"{who}: initials, whose PIN is asked (default {SYSTEM}, the unattended actor)",
+    )
 
 
 class OptionError(UserError):
@@ -331,13 +371,63 @@ def _known_initials(database: Database, initials: str | None, option: str = "") 
     return member.initials
 
 
-def _actor(database: Database, initials: str) -> str:
-    """Who `--as` names, as the audit records them: someone on file, or the system."""
+def _actor(desk: FrontDesk, initials: str) -> str:
+    """Who `--as` names, as the audit records them: the system, or someone active on file
+    who gave their PIN (when the clinic asks for PINs): signed in, or refused."""
     if initials.casefold() == SYSTEM:
         return SYSTEM
-    known = _known_initials(database, initials, "--as")
+    known = _known_initials(desk.database, initials, "--as")
     assert known is not None
+    _sign_in(desk, known, f"PIN for {known}: ")
     return known
+
+
+def _sign_in(desk: FrontDesk, initials: str, prompt: str) -> None:
+    """Sign `initials` in with their PIN, where the clinic asks for PINs (a wrong one is
+    counted and refused as at the sign-in screen; nothing else is written)."""
+    from callback_tui.store.errors import PinNotSet
+
+    has_pin = _has_pin(desk.database, initials)
+    if not desk.clinic.settings.require_pin:
+        return  # the clinic switched PINs off: initials alone, as claimed
+    if not has_pin:  # said before asking: there is none to ask
+        raise UserError(f"{PinNotSet(initials)} (callback-tui staff pin {initials})")
+    desk.staff.sign_in(initials, _secret(prompt, PIN_ENV))
+
+
+def _has_pin(database: Database, initials: str) -> bool:
+    from callback_tui.store import queries
+
+    member = queries.staff_member(database, initials)
+    if member is not None and not member.active:
+        raise UserError(f"{member.initials} is deactivated: ask an office manager")
+    return member is not None and member.has_pin
+
+
+def _secret(prompt: str, env: str) -> str:
+    """A PIN: from `env` when set, else asked on the terminal without echo."""
+    given = os.environ.get(env)
+    if given is not None:
+        return given
+    if not sys.stdin.isatty():
+        raise UserError(f"{prompt.rstrip(': ')}: no terminal to ask it on; set {env}")
+    import getpass
+
+    try:
+        return getpass.getpass(prompt)
+    except EOFError:
+        raise UserError("no PIN given; nothing was changed") from None
+
+
+def _new_pin(initials: str) -> str:
+    """The new PIN: from CALLBACK_TUI_NEW_PIN, else asked twice without echo."""
+    given = os.environ.get(NEW_PIN_ENV)
+    if given is not None:
+        return given
+    first = _secret(f"New PIN for {initials} (4 to 8 digits): ", NEW_PIN_ENV)
+    if _secret("The same PIN again: ", NEW_PIN_ENV) != first:
+        raise UserError("the two PINs differ; nothing was changed")
+    return first
 
 
 def _shown(value: Any) -> str:
@@ -440,22 +530,114 @@ def run_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_staff_add(args: argparse.Namespace) -> int:
+def _staff_change(args: argparse.Namespace, change: Callable[[FrontDesk, str], str]) -> int:
+    """A change to the staff list made `--as` someone (signed in first): `change(desk,
+    actor)` makes it and says what it did."""
+    from callback_tui.store.errors import NotAllowed
+
     desk = _desk(_database(args), _clinic(args))
-    actor = _actor(desk.database, args.actor)
-    staff = desk.staff.add(actor, args.initials, args.name, args.role)
-    print(printable(f"added {staff.initials} {staff.name} ({staff.role})"))
+    actor = _actor(desk, args.actor)
+    try:
+        said = change(desk, actor)
+    except NotAllowed as refused:
+        if actor != SYSTEM:
+            raise
+        raise UserError(f"{refused} Give --as with your initials.") from None
+    print(printable(said))
     return 0
 
 
+def run_staff_add(args: argparse.Namespace) -> int:
+    def add(desk: FrontDesk, actor: str) -> str:
+        staff = desk.staff.add(actor, args.initials, args.name, args.role)
+        return f"added {staff.initials} {staff.name} ({staff.role})"
+
+    return _staff_change(args, add)
+
+
+def run_staff_pin(args: argparse.Namespace) -> int:
+    """A new PIN: the person's own (their current PIN asked first, if they have one), or
+    anyone's, `--as` an office manager or the owner."""
+    desk = _desk(_database(args), _clinic(args))
+    whose = _known_initials(desk.database, args.initials)
+    assert whose is not None
+    if args.actor is not None and args.actor.casefold() != whose.casefold():
+        return _staff_change(args, lambda d, actor: _set_pin(d, actor, whose))
+    if desk.clinic.settings.require_pin and not _has_pin(desk.database, whose):
+        desk.staff.first_pin(whose, _new_pin(whose))  # their first: chosen as at sign-in
+    else:
+        _sign_in(desk, whose, f"Current PIN for {whose}: ")
+        desk.staff.set_pin(whose, whose, _new_pin(whose))
+    print(f"{whose}'s PIN is set")
+    return 0
+
+
+def _set_pin(desk: FrontDesk, actor: str, whose: str) -> str:
+    desk.staff.set_pin(actor, whose, _new_pin(whose))
+    return f"{whose}'s PIN is set"
+
+
+def run_reset(args: argparse.Namespace) -> int:
+    def reset(desk: FrontDesk, actor: str) -> str:
+        desk.staff.reset_pin(actor, args.initials)
+        return f"{args.initials.upper()}'s PIN is cleared: they choose one at their next sign-in"
+
+    return _staff_change(args, reset)
+
+
+def run_staff_rename(args: argparse.Namespace) -> int:
+    def rename(desk: FrontDesk, actor: str) -> str:
+        desk.staff.rename(actor, args.initials, args.name)
+        return f"{args.initials.upper()} is now {args.name}"
+
+    return _staff_change(args, rename)
+
+
+def run_staff_role(args: argparse.Namespace) -> int:
+    def role(desk: FrontDesk, actor: str) -> str:
+        desk.staff.set_role(actor, args.initials, args.role)
+        return f"{args.initials.upper()} is now {args.role}"
+
+    return _staff_change(args, role)
+
+
+def run_deactivate(args: argparse.Namespace) -> int:
+    def deactivate(desk: FrontDesk, actor: str) -> str:
+        desk.staff.deactivate(actor, args.initials)
+        return f"{args.initials.upper()} is deactivated: no more sign-ins, history kept"
+
+    return _staff_change(args, deactivate)
+
+
+def run_activate(args: argparse.Namespace) -> int:
+    def activate(desk: FrontDesk, actor: str) -> str:
+        desk.staff.activate(actor, args.initials)
+        return f"{args.initials.upper()} is active again"
+
+    return _staff_change(args, activate)
+
+
 def run_staff_list(args: argparse.Namespace) -> int:
+    """Everyone, with whether they may sign in and whether they have a PIN (never more)."""
     from callback_tui.store import queries
 
-    rows = [
-        {"initials": m.initials, "name": m.name, "role": m.role.value}
+    rows: list[dict[str, Any]] = [
+        {
+            "initials": m.initials,
+            "name": m.name,
+            "role": m.role.value,
+            "active": m.active,
+            "pin_set": m.has_pin,
+        }
         for m in queries.staff(_database(args))
     ]
-    _print_rows(rows, ("initials", "name", "role"), args.format)
+    columns: Sequence[str] = ("initials", "name", "role", "active", "pin_set")
+    if args.format == "table":
+        for row in rows:
+            row["active"] = "yes" if row["active"] else "no"
+            row["pin"] = "set" if row.pop("pin_set") else "none"
+        columns = ("initials", "name", "role", "active", "pin")
+    _print_rows(rows, columns, args.format)
     return 0
 
 
@@ -463,7 +645,7 @@ def run_import(args: argparse.Namespace) -> int:
     from callback_tui.io.importer import ImportFailed, import_file
 
     desk = _desk(_database(args), _clinic(args))
-    actor = _actor(desk.database, args.actor)
+    actor = _actor(desk, args.actor)
     try:
         with _progress() as progress:
             report = import_file(
@@ -525,7 +707,7 @@ def run_intake(args: argparse.Namespace) -> int:
 
     clinic = _clinic(args)
     desk = _desk(_database(args), clinic)
-    actor = _actor(desk.database, args.actor)
+    actor = _actor(desk, args.actor)
     request_type = args.request_type
     if not request_type and args.source.lower().replace("-", "_") == "missed_call":
         request_type = "missed_call" if "missed_call" in clinic.profile.requests else ""

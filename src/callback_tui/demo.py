@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import tomllib
 from datetime import datetime, time, timedelta
+from functools import cache
 from typing import Any
 
 from callback_tui.domain.vocab import Outcome
@@ -14,6 +15,8 @@ from callback_tui.store.incident_desk import IncidentStart
 from callback_tui.store.services import CallOutcome, FrontDesk
 
 SEED = 20261122
+DEMO_PIN = "1234"
+"""Every demo person's PIN (the sign-in screen says so in the demo only)."""
 REASONS = (
     ["surgery"] * 3 + ["core"] * 2 + ["vomiting"] * 3 + ["diarrhea"] * 2 + ["urinary"] * 2
     + ["illness"] * 3 + ["injury"] * 2 + ["general_question"] * 3
@@ -56,6 +59,7 @@ def build_demo(desk: FrontDesk, visits: int = 28) -> None:
     spec = demo_spec(clinic.profile.name)
     for person in spec["staff"]:
         desk.staff.add("demo", person["initials"], person["name"], person["role"])
+    desk.staff.seed_pins("demo", demo_pin_hash(), [person["initials"] for person in spec["staff"]])
     roles = queries.staff_roles(desk.database)
     families = spec["families"]
     reasons, assisting, doctors = _cast(spec)
@@ -113,6 +117,15 @@ def build_demo(desk: FrontDesk, visits: int = 28) -> None:
             staff_involved="FD, AB",
         ),
     )
+
+
+@cache
+def demo_pin_hash() -> str:
+    """The hash of DEMO_PIN, made once: hashing it for each person would add a noticeable
+    moment per person to the demo's start."""
+    from callback_tui.domain.pins import hash_pin
+
+    return hash_pin(DEMO_PIN)
 
 
 def _cast(spec: dict[str, Any]) -> tuple[list[str], tuple[str, ...], tuple[str, ...]]:

@@ -91,7 +91,13 @@ def test_staff_add_and_list(run: Run) -> None:
     table = ok(run("staff", "list"))
     assert "Alex [bold]Baker[/]" in table  # shown as typed, not as markup
     listed = json.loads(ok(run("staff", "list", "--format", "json")))
-    assert listed[0] == {"initials": "AB", "name": "Alex [bold]Baker[/]", "role": "assistant"}
+    assert listed[0] == {
+        "initials": "AB",
+        "name": "Alex [bold]Baker[/]",
+        "role": "assistant",
+        "active": True,
+        "pin_set": False,
+    }
 
 
 def test_staff_mistakes_are_one_line(run: Run) -> None:
@@ -329,7 +335,7 @@ def test_a_piped_table_keeps_its_columns_aligned_with_wide_names(run: Run) -> No
     ok(run("staff", "add", "AB", "李小龍", "--role", "assistant"))
     ok(run("staff", "add", "CD", "Zoë Ng", "--role", "doctor"))
     header, wide, accented = ok(run("staff", "list")).splitlines()
-    assert header.split() == ["initials", "name", "role"]
+    assert header.split() == ["initials", "name", "role", "active", "pin"]
     # The role column starts at one terminal column on every line (李小龍 takes six).
     assert header.index("role") == wide.index("assistant") + 3 == accented.index("doctor")
 

@@ -176,9 +176,12 @@ def test_csv_cells_a_spreadsheet_would_run_are_kept_as_text(
 
 
 def test_as_names_someone_on_file_or_the_system(
-    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     file = visits(tmp_path, ROW.format(n=1))
+    monkeypatch.setenv("CALLBACK_TUI_NEW_PIN", "2468")
+    assert main(["staff", "pin", "DRW"]) == 0  # DRW's first PIN
+    monkeypatch.setenv("CALLBACK_TUI_PIN", "2468")
     assert refused(capsys, ["import", file, "--as", "XX"]) == [
         "callback-tui: error: unknown initials 'XX' for --as (known: AB, DRW)"
     ]
@@ -191,6 +194,9 @@ def test_as_names_someone_on_file_or_the_system(
     assert [(e["action"], e["actor"]) for e in events if e["entity"] == "staff"] == [
         ("staff.added", "system"),
         ("staff.added", "system"),
+        ("staff.pin_set", "DRW"),
+        ("staff.signed_in", "DRW"),
+        ("staff.signed_in", "DRW"),  # at the import: --as drw with DRW's PIN
     ]
     assert {e["actor"] for e in events if e["action"] == "callback.created"} == {"DRW"}
 

@@ -11,7 +11,7 @@ from callback_tui.clock import FixedClock
 from callback_tui.config import Clinic, Settings, load_clinic
 from callback_tui.demo import build_demo
 from callback_tui.store import queries
-from callback_tui.store.engine import open_database
+from callback_tui.store.engine import Database, open_database
 from callback_tui.store.services import FrontDesk
 from callback_tui.store.tables import Attempt, Callback, Event, Incident, Note, Staff
 from tests.conftest import NOW, TZ, TZ_NAME
@@ -71,3 +71,21 @@ def test_a_medical_or_dental_demo_fits_its_profile(
         assert queue.pools == (pool,) and queue.rows
     finally:
         database.dispose()
+
+
+def test_everyone_in_the_demo_signs_in_with_1234(database: Database, clinic: Clinic) -> None:
+    import msgspec
+
+    from callback_tui.demo import DEMO_PIN
+
+    build_demo(FrontDesk(database, clinic))
+    staff = queries.staff(database)
+    assert staff and all(member.has_pin and member.active for member in staff)
+    with_pins = load_clinic(
+        msgspec.structs.replace(clinic.settings, require_pin=True), clinic.clock
+    )
+    desk = FrontDesk(database, with_pins)
+    assert {desk.staff.sign_in(m.initials, DEMO_PIN).initials for m in staff} == {
+        m.initials for m in staff
+    }
+    assert DEMO_PIN == "1234"

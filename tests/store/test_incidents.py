@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from callback_tui.domain.incidents import FoundVia, Step, check_reply
 from callback_tui.store import incidents, tasks
 from callback_tui.store.incident_desk import IncidentStart
-from callback_tui.store.services import FrontDesk, Invalid, ServiceError
+from callback_tui.store.services import FrontDesk, Invalid, NotAllowed, ServiceError
 from callback_tui.store.tables import Client, Event, Incident, Note, Patient
 from tests.conftest import add_visit
 
@@ -66,7 +66,7 @@ def test_remedied_by_the_office_manager_on_the_spot(desk: FrontDesk) -> None:
     desk.incidents.summary_sent("OM", view.id, view.version)
     view = again(desk, view)
     assert view.step is Step.CLOSE
-    with pytest.raises(ServiceError, match="only an office manager"):
+    with pytest.raises(NotAllowed, match="Only an office manager, a regional manager or the"):
         desk.incidents.close("AB", view.id, view.version)
     desk.incidents.close("OM", view.id, view.version)
     view = again(desk, view)

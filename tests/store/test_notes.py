@@ -16,6 +16,7 @@ from callback_tui.store.services import (
     FrontDesk,
     Invalid,
     NewNote,
+    NotAllowed,
     NoteIsFinal,
     NoteRef,
     StaleVersion,
@@ -169,11 +170,13 @@ def test_a_client_update_creates_its_note_on_first_save(desk: FrontDesk) -> None
         "draft",
         "CD",
     )
-    resolved = desk.notes.finalize("CD", ref(note), "Owner called: eating again, all well.")
+    with pytest.raises(NotAllowed, match=r"^Only a doctor may finalize a doctor's draft\.$"):
+        desk.notes.finalize("CD", ref(note), "Owner called: eating again, all well.")
+    resolved = desk.notes.finalize("DRW", ref(note), "Owner called: eating again, all well.")
     assert resolved.status == "final"
     assert actions(desk) == [
         ("CD", "note.drafted"),
-        ("CD", "note.finalized"),
+        ("DRW", "note.finalized"),
     ]
 
 

@@ -16,6 +16,7 @@ from callback_tui.store.services import (
     CallOutcome,
     FrontDesk,
     Invalid,
+    NotAllowed,
     ServiceError,
     StaleVersion,
 )
@@ -271,7 +272,7 @@ def test_claiming_a_pool_item_puts_my_initials_on_it(desk: FrontDesk) -> None:
 
 def test_only_the_pools_roles_may_claim(desk: FrontDesk) -> None:
     (question,) = add_visit(desk, reason="general_question")
-    with pytest.raises(ServiceError, match="AB may not claim from the TA pool"):
+    with pytest.raises(NotAllowed, match=r"^Only a technician may claim from the TA pool\.$"):
         desk.callbacks.claim("AB", question.id, question.version)  # type: ignore[arg-type]
     (mine,) = add_visit(desk, reason="vomiting")
     with pytest.raises(ServiceError, match="already belongs to AB"):

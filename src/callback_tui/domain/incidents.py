@@ -11,7 +11,6 @@ from functools import lru_cache
 from pathlib import Path
 
 from callback_tui.domain import text
-from callback_tui.domain.vocab import Role
 
 
 class Step(StrEnum):
@@ -60,9 +59,6 @@ class FoundVia(StrEnum):
             "online_review": "Online review",
         }[self.value]
 
-
-CLOSERS = frozenset({Role.OFFICE_MANAGER, Role.REGIONAL_MANAGER, Role.OWNER})
-"""Who may close an incident."""
 
 NEEDED = {
     "subject": "who is it about? Find the patient (ctrl+f) or type a name",

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlmodel import select
 
 from callback_tui.domain import ladder, rules, targets
+from callback_tui.domain.access import Act
 from callback_tui.domain.profile import Profile
 from callback_tui.domain.scripts import say
 from callback_tui.domain.vocab import (
@@ -22,11 +23,7 @@ from callback_tui.domain.vocab import (
 )
 from callback_tui.store.errors import Invalid, ServiceError, TooEarly
 from callback_tui.store.tables import Attempt, Callback, Client, Note, Task
-from callback_tui.store.unit import (
-    long_text,
-    role_of,
-    snapshot,
-)
+from callback_tui.store.unit import long_text, refuse, snapshot
 from callback_tui.store.visit_desk import VisitDesk
 
 
@@ -78,9 +75,7 @@ class CallbackDesk(VisitDesk):
             pools = self.clinic.pools
             if callback.owner not in pools:
                 raise ServiceError(f"this callback already belongs to {callback.owner}")
-            role = role_of(work, actor)
-            if role is None or role not in pools[callback.owner]:
-                raise ServiceError(f"{actor} may not claim from the {callback.owner} pool")
+            refuse(work, Act.CLAIM_POOL, pool=callback.owner, pools=pools)
             before = snapshot(callback)
             callback.owner = actor
             callback.version += 1

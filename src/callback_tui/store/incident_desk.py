@@ -14,8 +14,8 @@ from typing import Any
 from sqlmodel import select
 
 from callback_tui.domain import text
+from callback_tui.domain.access import Act
 from callback_tui.domain.incidents import (
-    CLOSERS,
     NEEDED,
     NOT_DONE,
     FoundVia,
@@ -30,6 +30,7 @@ from callback_tui.store.unit import (
     Desk,
     Work,
     long_text,
+    refuse,
     required_text,
     role_of,
     short_text,
@@ -279,9 +280,11 @@ class IncidentDesk(Desk):
     # -- step 3: the regional manager -----------------------------------------------------
 
     def escalation(self, actor: str, incident_id: int, version: int, outcome: str) -> Incident:
-        """The regional manager's outcome: how it was resolved."""
+        """The regional manager's outcome: how it was resolved (a regional manager or the
+        owner records it: NotAllowed for anyone else)."""
         said = required_text(outcome, "outcome", NEEDED["outcome"])
         with self.write(actor) as work:
+            refuse(work, Act.RECORD_ESCALATION)
             incident = self._load(work, incident_id, version, Step.ESCALATION)
             before = snapshot(incident)
             self._note(work, incident, NoteKind.COMMUNICATION.value, said)
@@ -362,11 +365,7 @@ class IncidentDesk(Desk):
     def close(self, actor: str, incident_id: int, version: int) -> Incident:
         """Close it: an office manager, regional manager or owner, once every step is done."""
         with self.write(actor) as work:
-            role = role_of(work, actor)
-            if role not in CLOSERS:
-                raise ServiceError(
-                    "only an office manager, regional manager or owner may close an incident"
-                )
+            refuse(work, Act.CLOSE_INCIDENT)
             incident = self.guarded(work, Incident, incident_id, version)
             if incident.status != "open":
                 raise ServiceError("this incident is already closed")

@@ -11,12 +11,13 @@ from typing import Any
 from sqlmodel import select
 
 from callback_tui.domain import conflict
+from callback_tui.domain.access import Act
 from callback_tui.domain.vocab import NoteStatus
 from callback_tui.store.errors import Invalid, NoteIsFinal, NotFound, ServiceError
 from callback_tui.store.notes import NewNote as NewNote
 from callback_tui.store.notes import NoteRef as NoteRef
 from callback_tui.store.tables import Amendment, Callback, Note, Patient, Staff
-from callback_tui.store.unit import Desk, Work, required_text, snapshot
+from callback_tui.store.unit import Desk, Work, refuse, required_text, snapshot
 
 NOTE_EMPTY = "the note is empty: write what was said before saving"
 AMENDMENT_EMPTY = "the amendment is empty: write the correction before saving"
@@ -59,10 +60,14 @@ class NoteDesk(Desk):
         return note
 
     def finalize(self, actor: str, target: NoteRef | NewNote, body: str) -> Note:
-        """Save the text and make the note final: from now on it only takes amendments."""
+        """Save the text and make the note final: from now on it only takes amendments.
+
+        A draft addressed to a doctor is finalized by a doctor (that one or another); a note
+        addressed to no one (a communication log), by anyone at the desk (NotAllowed)."""
         clean = _note_text(body, "body", NOTE_EMPTY)
         with self.write(actor) as work:
             note, before = self._draft_for_change(work, target)
+            refuse(work, Act.FINALIZE_DRAFT, addressed=note.addressed_to is not None)
             note.body = clean
             note.updated_at = note.finalized_at = work.now
             note.status = NoteStatus.FINAL.value

@@ -18,15 +18,19 @@ from callback_tui.store.engine import Database
 from callback_tui.store.errors import (
     DeskError,
     Invalid,
+    LockedOut,
+    NotAllowed,
     NoteIsFinal,
     NotFound,
+    PinNotSet,
     ServiceError,
     StaleVersion,
     TooEarly,
+    WrongPin,
 )
 from callback_tui.store.message_desk import MessageDesk
 from callback_tui.store.note_desk import NewNote, NoteDesk, NoteRef
-from callback_tui.store.staff_desk import StaffDesk
+from callback_tui.store.staff_desk import SignedIn, StaffDesk
 from callback_tui.store.task_desk import NumberCheck, TaskDesk
 from callback_tui.store.visit_desk import Imported
 
@@ -40,16 +44,21 @@ __all__ = [
     "FrontDesk",
     "Imported",
     "Invalid",
+    "LockedOut",
     "Logged",
     "NewNote",
+    "NotAllowed",
     "NotFound",
     "NoteIsFinal",
     "NoteRef",
     "NumberCheck",
     "PhoneEntry",
+    "PinNotSet",
     "ServiceError",
+    "SignedIn",
     "StaleVersion",
     "TooEarly",
+    "WrongPin",
 ]
 
 

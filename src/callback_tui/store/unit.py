@@ -22,11 +22,12 @@ from sqlmodel import Session, SQLModel, col, select
 
 from callback_tui.clock import real_now
 from callback_tui.config import Clinic
-from callback_tui.domain import text
+from callback_tui.domain import access, text
+from callback_tui.domain.access import Act
 from callback_tui.domain.vocab import Role
 from callback_tui.store import chain, schema
 from callback_tui.store.engine import Database
-from callback_tui.store.errors import Invalid, NotFound, StaleVersion, StoreError
+from callback_tui.store.errors import Invalid, NotAllowed, NotFound, StaleVersion, StoreError
 from callback_tui.store.tables import Event, Staff, public
 
 Row = TypeVar("Row", bound=SQLModel)
@@ -356,5 +357,17 @@ def required_text(value: str, field: str, why: str) -> str:
 
 
 def role_of(work: Work, initials: str) -> Role | None:
-    role = work.session.exec(select(Staff.role).where(Staff.initials == initials)).first()
-    return Role(role) if role else None
+    """The role `initials` act in: None for someone not on the staff, or deactivated (the
+    `system` actor of unattended commands among them)."""
+    found = work.session.exec(
+        select(Staff.role).where(Staff.initials == initials, col(Staff.active).is_(True))
+    ).first()
+    return Role(found) if found else None
+
+
+def refuse(work: Work, act: Act, **context: Any) -> None:
+    """NotAllowed, with the reason in words, unless the actor's role may do `act`
+    (domain/access.py; `context` as `access.refusal` takes it)."""
+    said = access.refusal(act, role_of(work, work.actor), **context)
+    if said is not None:
+        raise NotAllowed(said)
