@@ -208,6 +208,7 @@ def test_incident_step_one(
 def test_incident_steps(
     snap_compare: Any, size: tuple[int, int], desk: FrontDesk, make: MakeApp, step: str
 ) -> None:
+    """Each step as the office manager sees it (step 3 is the regional manager's: dimmed)."""
     from callback_tui.tui.screens.incident import IncidentScreen
 
     incident_id = incident_at(desk, step)
