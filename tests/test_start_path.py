@@ -23,7 +23,7 @@ from callback_tui.store.services import FrontDesk
 from callback_tui.store.tables import TABLES
 from callback_tui.tui.app import WriteSide
 
-HEAVY = ("sqlalchemy", "sqlmodel", "pydantic", "pydantic_core", "alembic")
+HEAVY = ("sqlalchemy", "sqlmodel", "pydantic", "pydantic_core", "alembic", "argon2")
 
 APP = """
 import json, sys
@@ -34,7 +34,7 @@ from callback_tui.tui.app import CallbackApp
 
 HEAVY = {heavy!r}
 clock = FixedClock(tz=zone("America/Chicago"), instant={instant})
-clinic = load_clinic(Settings(timezone="America/Chicago"), clock)
+clinic = load_clinic(Settings(timezone="America/Chicago", require_pin=False), clock)
 
 class Probe(CallbackApp):
     def on_queue_loaded(self, message):
@@ -48,6 +48,37 @@ class Probe(CallbackApp):
 
 Probe(open_database({db!r}), clinic, initials="AB", watch=False).run(
     headless=True, size=(120, 36)
+)
+"""
+
+SIGN_IN = """
+import json, sys
+from callback_tui.clock import FixedClock, zone
+from callback_tui.config import Settings, load_clinic
+from callback_tui.store.engine import open_database
+from callback_tui.tui.app import CallbackApp
+
+HEAVY = {heavy!r}
+clock = FixedClock(tz=zone("America/Chicago"), instant={instant})
+clinic = load_clinic(Settings(timezone="America/Chicago", require_pin=True), clock)
+
+class Probe(CallbackApp):
+    def on_ready(self):
+        self.set_interval(0.01, self.look)
+
+    def look(self):
+        screen = self.screen
+        if type(screen).__name__ == "SignInScreen" and screen.loaded:
+            self.call_after_refresh(self.painted)
+
+    def painted(self):
+        people = self.screen.query_one("OptionList").option_count
+        loaded = sorted({{m.split(".")[0] for m in sys.modules}} & set(HEAVY))
+        print(json.dumps({{"people": people, "loaded": loaded}}))
+        self.exit()
+
+Probe(open_database({db!r}), clinic, initials="AB", watch=False).run(
+    headless=True, size=(80, 24)
 )
 """
 
@@ -85,6 +116,17 @@ def test_the_painted_queue_imports_no_orm(clinic_file: Path, clinic: Clinic) -> 
     assert result.returncode == 0, result.stderr
     shown = json.loads(result.stdout.strip().splitlines()[-1])
     assert shown["rows"] > 0, "the probe saw a painted queue with rows"
+    assert shown["loaded"] == []
+
+
+def test_the_sign_in_screen_imports_no_orm_nor_argon2(clinic_file: Path, clinic: Clinic) -> None:
+    """With PINs, the first screen is the sign-in: the PIN check (the ORM, argon2) loads
+    once someone types, in a thread, never before the screen is painted."""
+    code = SIGN_IN.format(heavy=HEAVY, instant=_instant(clinic), db=str(clinic_file))
+    result = in_a_fresh_interpreter(code)
+    assert result.returncode == 0, result.stderr
+    shown = json.loads(result.stdout.strip().splitlines()[-1])
+    assert shown["people"] > 0, "the probe saw the staff to pick from"
     assert shown["loaded"] == []
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 
+import msgspec
 import pytest
 from textual.pilot import Pilot
 from textual.worker import WorkerCancelled
 
-from callback_tui.config import Clinic
+from callback_tui.clock import FixedClock
+from callback_tui.config import Clinic, Settings, load_clinic
 from callback_tui.store.services import FrontDesk
 from callback_tui.tui.app import CallbackApp
 
@@ -36,6 +38,38 @@ def make(desk: FrontDesk) -> MakeApp:
         )
 
     return build
+
+
+PIN = "1234"
+"""The PIN everyone has at the PIN clinic (pin_desk), but TR, who has none yet."""
+
+
+@pytest.fixture
+def pin_clinic(settings: Settings, clock: FixedClock) -> Clinic:
+    """The test clinic asking for PINs; three wrong ones in a row lock a person out."""
+    return load_clinic(msgspec.structs.replace(settings, require_pin=True, pin_tries=3), clock)
+
+
+@pytest.fixture
+def pin_desk(desk: FrontDesk, pin_clinic: Clinic) -> FrontDesk:
+    """The test desk (its staff, its file) at the PIN clinic: everyone has PIN 1234 but TR."""
+    from callback_tui.domain.pins import hash_pin
+
+    front_desk = FrontDesk(desk.database, pin_clinic)
+    everyone = ["AB", "CD", "DRW", "DRP", "FD", "OM"]
+    front_desk.staff.seed_pins("setup", hash_pin(PIN), everyone)
+    return front_desk
+
+
+async def sign_in(pilot: Pilot[None], initials: str, pin: str = PIN) -> None:
+    """At the sign-in screen: the initials, enter, the PIN, enter."""
+    from textual.widgets import Input
+
+    field = pilot.app.screen.query_one("#initials", Input)
+    field.value = ""
+    field.focus()
+    await pilot.press(*initials.lower(), "enter", *pin, "enter")
+    await settle(pilot)
 
 
 def _loaded(app: object) -> bool:

@@ -16,7 +16,7 @@ from callback_tui.domain.vocab import Outcome
 from callback_tui.store.services import CallOutcome, FrontDesk, NewNote
 from callback_tui.store.tables import Client
 from tests.conftest import add_visit
-from tests.tui.conftest import MakeApp, settle
+from tests.tui.conftest import MakeApp, settle, sign_in
 
 SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
 
@@ -208,6 +208,7 @@ def test_incident_step_one(
 def test_incident_steps(
     snap_compare: Any, size: tuple[int, int], desk: FrontDesk, make: MakeApp, step: str
 ) -> None:
+    """Each step as the office manager sees it (step 3 is the regional manager's: dimmed)."""
     from callback_tui.tui.screens.incident import IncidentScreen
 
     incident_id = incident_at(desk, step)
@@ -337,3 +338,53 @@ def test_history(
 ) -> None:
     family(desk, clock)
     assert snap_compare(make("AB"), terminal_size=size, run_before=open_family_history)
+
+
+def test_sign_in(
+    snap_compare: Any, size: tuple[int, int], pin_desk: FrontDesk, make: MakeApp
+) -> None:
+    """The first screen when the clinic asks for PINs: a wrong PIN said under its field."""
+
+    async def wrong_pin(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await sign_in(pilot, "AB", "9999")
+
+    app = make(initials=None, clinic=pin_desk.clinic)
+    assert snap_compare(app, terminal_size=size, run_before=wrong_pin)
+
+
+def test_sign_in_in_the_demo(
+    snap_compare: Any, size: tuple[int, int], pin_desk: FrontDesk, make: MakeApp
+) -> None:
+    """The demo says its PIN; a person without a PIN (TR) chooses one."""
+
+    async def first_pin(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("t", "r", "enter", *"4321")
+        await settle(pilot)
+
+    app = make(initials=None, demo=True, clinic=pin_desk.clinic)
+    assert snap_compare(app, terminal_size=size, run_before=first_pin)
+
+
+def test_lock(
+    snap_compare: Any,
+    size: tuple[int, int],
+    pin_desk: FrontDesk,
+    make: MakeApp,
+    clock: FixedClock,
+) -> None:
+    """Left idle over a call dialog: the lock screen, with nothing of the patients."""
+    morning(pin_desk)
+
+    async def left(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await sign_in(pilot, "AB")
+        await pilot.press("down", "enter", "n", *"Rang twice")
+        await settle(pilot)
+        clock.advance(minutes=5)
+        pilot.app.check_lock()  # type: ignore[attr-defined]
+        await settle(pilot)
+
+    app = make(initials=None, clinic=pin_desk.clinic)
+    assert snap_compare(app, terminal_size=size, run_before=left)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import gc
 import threading
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from contextlib import suppress
-from datetime import date
+from datetime import date, datetime
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -18,6 +19,7 @@ from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.screen import Screen
 
+from callback_tui.clock import Clock
 from callback_tui.config import Clinic
 from callback_tui.store.engine import ChangeWatcher, Database
 from callback_tui.store.errors import DamagedFile, DeskError
@@ -29,12 +31,54 @@ from callback_tui.tui.workers import desk_work, show_desk_error
 if TYPE_CHECKING:
     from callback_tui.store.queries import Queue
     from callback_tui.store.services import FrontDesk
+    from callback_tui.store.staff_desk import SignedIn
 
 WATCHES_PRUNED_EVERY = 5.0
 """Seconds between two looks for watches left by removed widgets."""
 
 FIRST_QUEUE_WAIT = 0.5
 """Seconds the first screen waits for the queue read at start before reading it itself."""
+
+IDLE_CHECK_SECONDS = 1.0
+"""Seconds between two looks at how long the desk has been left (idle lock, privacy)."""
+
+DOOR = "door"
+"""The mode of the sign-in, lock and privacy screens: it covers everyone's screens."""
+
+TOUCHES = (
+    events.Key,
+    events.Paste,
+    events.MouseDown,
+    events.MouseMove,
+    events.MouseScrollDown,
+    events.MouseScrollUp,
+)
+"""What counts as someone at the desk: a key, a paste, the mouse."""
+WAKES = (events.Key, events.Paste, events.MouseDown)
+"""What brings the privacy key's blank back (a passing bump of the mouse does not)."""
+
+
+def person_mode(initials: str) -> str:
+    """The mode holding one person's screens: their Today and whatever they had open."""
+    return f"desk-{initials}"
+
+
+class Since:
+    """How long ago something happened: by the clinic's clock (a pinned one in tests, moved
+    by hand) or by the machine's, whichever says longer, so that a clock pinned for
+    training (which stands still) never keeps the desk from locking."""
+
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+        self._at: datetime = clock.now()
+        self._machine = time.monotonic()
+
+    def reset(self) -> None:
+        self._at, self._machine = self._clock.now(), time.monotonic()
+
+    def seconds(self) -> float:
+        clinic = (self._clock.now() - self._at).total_seconds()
+        return max(clinic, time.monotonic() - self._machine)
 
 
 class WriteSide:
@@ -47,9 +91,13 @@ class WriteSide:
         self._database, self._clinic = database, clinic
         self._desk: FrontDesk | None = None
         self._lock = threading.Lock()
+        self._started = False
 
     def start(self, then: Callable[[], object] | None = None) -> None:
         """Load it in the background; `then` runs in that thread once it is loaded."""
+        if self._started and then is None:
+            return  # under way, or loaded already
+        self._started = True
         threading.Thread(
             target=self._load_quietly, args=(then,), name="write-side", daemon=True
         ).start()
@@ -100,6 +148,14 @@ class CallbackApp(App[None]):
         Binding("i", "incident", "Incident", id="incident", tooltip="Log an upset patient"),
         # Not in the footer (full on the narrowest screens): in the keys panel (f1) and palette.
         Binding("m", "message", "Message", id="message", tooltip="Take a message in", show=False),
+        Binding(
+            "f12",
+            "privacy",
+            "Privacy",
+            id="privacy",
+            priority=True,
+            tooltip="Blank the screen at once (any key brings it back, for a while)",
+        ),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
     ]
 
@@ -133,9 +189,22 @@ class CallbackApp(App[None]):
         self._freeze_heap = freeze_heap
         self._first_queue: tuple[str, date, Future[Queue]] | None = None
         self.keys = KeyGate(self)
-        self._changes_seen = 0
         """Typed keys, one at a time (tui/keys.py); screens hold it while they fill in."""
-        if initials:
+        self._changes_seen = 0
+        self.require_pin = clinic.settings.require_pin
+        """Sign in with a PIN (the door's screens), or pick initials (WhoScreen)."""
+        self.at_desk: SignedIn | None = None
+        """Who signed in with their PIN (still so while the desk is locked)."""
+        self._people: set[str] = set()
+        """The modes made so far, one per person signed in (see `enter`)."""
+        self._left_at: dict[str, int] = {}
+        """Each person's mode, with the data generation when it was left."""
+        self._quiet = Since(clinic.clock)
+        """Since the last key or touch of the mouse."""
+        self._covered: Since | None = None
+        """Since the privacy key blanked the screen (None: it is not blank)."""
+        self._door_made = False
+        if initials and not self.require_pin:  # with a PIN, nothing is read before it
             self._read_first_queue(initials)
 
     def _let_go_of_removed_widgets(self) -> None:
@@ -151,7 +220,8 @@ class CallbackApp(App[None]):
         a kept one again, a tenth of that. So the screens a desk opens all day are built once,
         and their `reuse(...)` makes the kept one as `kind(...)` would be, mounted.
         """
-        name = f"kept-{kind.__name__}"
+        # One per person (their mode): a screen is never in two people's stacks at once.
+        name = f"kept-{kind.__name__}-{self.current_mode}"
         if not self.is_screen_installed(name):
             screen = kind(*args, **kwargs)
             self.install_screen(screen, name)
@@ -169,6 +239,11 @@ class CallbackApp(App[None]):
         typed = event if isinstance(event, events.Key | events.Paste) else None
         if typed is not None and not (typed.is_forwarded or self.keys.admit(typed)):
             return  # a key (or a paste) from the terminal that waits its turn (tui/keys.py)
+        if isinstance(event, TOUCHES):
+            self._quiet.reset()
+            if self._covered is not None and isinstance(event, WAKES):
+                self._wake()
+                return  # the key that brings the screen back does nothing else
         await super().on_event(event)
 
     def pop_screen(self) -> AwaitComplete:
@@ -229,6 +304,11 @@ class CallbackApp(App[None]):
         """Every write, through the service layer (see WriteSide)."""
         return self._write_side.get()
 
+    def prepare_desk(self) -> None:
+        """Start loading the write side now, if it is not loaded or loading (someone has
+        begun typing their PIN: the check will need it)."""
+        self._write_side.start()
+
     def on_mount(self) -> None:
         from callback_tui.tui.screens.today import TodayScreen
 
@@ -236,6 +316,12 @@ class CallbackApp(App[None]):
             self.set_interval(self.clinic.settings.refresh_seconds, self._check_watcher)
         # Closed dialogs' widgets leave watches and caches behind (see tui/watches.py).
         self.set_interval(WATCHES_PRUNED_EVERY, self._let_go_of_removed_widgets)
+        self.set_interval(IDLE_CHECK_SECONDS, self.check_lock)
+        if self.require_pin:
+            from callback_tui.tui.screens.sign_in import SignInScreen
+
+            self._to_door(SignInScreen(initials=self.start_initials))
+            return
         if self.start_initials:
             self.push_screen(TodayScreen(self.start_initials))
             return
@@ -300,6 +386,9 @@ class CallbackApp(App[None]):
 
     def tell_screens_data_changed(self) -> None:
         self._changes_seen += 1
+        self._tell_screens()
+
+    def _tell_screens(self) -> None:
         for screen in self.screen_stack:
             screen.post_message(DataChanged())
 
@@ -356,12 +445,167 @@ class CallbackApp(App[None]):
     # -- leaving --------------------------------------------------------------------------
 
     async def action_quit(self) -> None:
-        """Keep what is being typed in any open note before closing."""
-        for screen in self.screen_stack:
-            flush = getattr(screen, "flush", None)
-            if callable(flush):
-                flush()
+        """Keep what is being typed in any open note (anyone's) before closing; the person
+        signed in is signed out."""
+        self._keep_typing(everyone=True)
+        person = self.at_desk
+        if person is not None:
+            with suppress(DeskError):  # the file is busy or gone: closing goes on
+                self.desk.staff.sign_out(person.initials)
         self.exit()
+
+    def _keep_typing(self, *, everyone: bool = False) -> None:
+        """Keep what is being typed in the open notes: on the screens shown, or everyone's."""
+        modes = [self.current_mode]
+        if everyone:
+            modes += [mode for mode in sorted(self._people) if mode != self.current_mode]
+        for mode in modes:
+            for screen in self.get_screen_stack(mode):
+                flush = getattr(screen, "flush", None)
+                if callable(flush):
+                    flush()
+
+    # -- who is at the desk: sign-in, the lock, the privacy key ---------------------------
+
+    def _to_door(self, screen: Screen[Any]) -> None:
+        """Cover everyone's screens with `screen` (sign-in, lock or privacy blank)."""
+        from callback_tui.tui.screens.sign_in import Curtain
+
+        if self.current_mode != DOOR:
+            if self.current_mode in self._people:
+                self._left_at[self.current_mode] = self.data_generation
+            if not self._door_made:
+                self._door_made = True
+                self.add_mode(DOOR, Curtain)
+            self.switch_mode(DOOR)
+        if len(self.screen_stack) > 1:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    def at_door(self) -> bool:
+        """Whether the sign-in, lock or privacy screen covers everything."""
+        return self.current_mode == DOOR or self._covered is not None
+
+    def enter(self, person: SignedIn) -> None:
+        """`person` has signed in (or unlocked): on to their screens, as they left them."""
+        from callback_tui.tui.screens.today import TodayScreen
+
+        before = self.at_desk
+        self.at_desk = person
+        self._covered = None
+        self._quiet.reset()
+        if before is not None and before.initials != person.initials:
+            self._record(_sign_out, before.initials)  # the one locked out of the desk
+        mode = person_mode(person.initials)
+        if mode not in self._people:
+            self._people.add(mode)
+            self.add_mode(mode, partial(TodayScreen, person.initials))
+        self.switch_mode(mode)
+        left = self._left_at.pop(mode, None)
+        if left is not None and left != self.data_generation:
+            self._tell_screens()  # written since they left: their lists read again
+
+    def next_person(self) -> None:
+        """`w`: the person at the desk signs out; the sign-in screen asks who is next."""
+        from callback_tui.tui.screens.sign_in import SignInScreen
+
+        person = self.at_desk
+        self._leave()
+        self.at_desk = None
+        if person is not None:
+            self._record(_sign_out, person.initials)
+        self._to_door(SignInScreen())
+
+    def check_lock(self) -> None:
+        """On an interval: lock the desk once it has been left `idle_lock_minutes`, and turn
+        the privacy blank into the lock once `privacy_seconds` are over."""
+        settings = self.clinic.settings
+        if self._covered is not None:
+            if self.require_pin and self._covered.seconds() >= settings.privacy_seconds:
+                self._lock_covered()
+            return
+        if self._quiet.seconds() < settings.idle_lock_minutes * 60:
+            return
+        if self.at_door():
+            screen = self.screen
+            if hasattr(screen, "idle"):
+                screen.idle()  # a PIN typed and left there goes
+            return
+        if self.showing_data():
+            self.lock("idle")
+
+    def showing_data(self) -> bool:
+        """Whether someone's screens (with patients on them) are showing."""
+        if self.at_door():
+            return False
+        if self.require_pin:
+            return self.at_desk is not None
+        return self.desk_initials() is not None
+
+    def lock(self, reason: Literal["idle", "privacy"]) -> None:
+        """Cover the screens: the lock screen (idle), or the privacy blank."""
+        from callback_tui.tui.screens.sign_in import LockScreen, PrivacyScreen
+
+        initials = self.at_desk.initials if self.at_desk else self.desk_initials()
+        if initials is None:
+            return
+        self._leave()
+        self._record(_lock, initials, reason)
+        if not self.require_pin:  # no PIN to ask: a blank any key takes away
+            self._covered = Since(self.clinic.clock)
+            self.push_screen(PrivacyScreen())
+        elif reason == "privacy" and self.clinic.settings.privacy_seconds > 0:
+            self._covered = Since(self.clinic.clock)
+            self._to_door(PrivacyScreen())
+        else:
+            self._to_door(LockScreen(initials))
+
+    def _leave(self) -> None:
+        """The person steps away from their screens: what they typed is kept, and the
+        messages on screen (a patient's name, maybe) go."""
+        self._keep_typing()
+        self.clear_notifications()
+
+    def _wake(self) -> None:
+        """A key on the privacy blank: back to the screens within `privacy_seconds`, else
+        the lock screen asks the PIN."""
+        covered = self._covered
+        if covered is None:
+            return
+        if self.require_pin and covered.seconds() >= self.clinic.settings.privacy_seconds:
+            self._lock_covered()
+            return
+        self._covered = None
+        self._quiet.reset()
+        if not self.require_pin:
+            self.pop_screen()
+        elif self.at_desk is not None:
+            self.enter(self.at_desk)
+
+    def _lock_covered(self) -> None:
+        from callback_tui.tui.screens.sign_in import LockScreen, SignInScreen
+
+        self._covered = None
+        person = self.at_desk
+        self._to_door(LockScreen(person.initials) if person else SignInScreen())
+
+    def action_privacy(self) -> None:
+        if self.showing_data():
+            self.lock("privacy")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "privacy":
+            return self.showing_data()
+        if action == "command_palette":
+            return not self.at_door()  # nothing to offer at the door
+        return True
+
+    @desk_work(group="audit")
+    def _record(self, write: Callable[..., None], *args: str) -> None:
+        """Put an event of who is at the desk on the audit trail (a worker: writes wait for
+        nobody on the UI thread)."""
+        write(self.desk, *args)
 
     # -- keys -----------------------------------------------------------------------------
 
@@ -387,3 +631,11 @@ class CallbackApp(App[None]):
         for command in super().get_system_commands(screen):
             if command.title not in ("Keys", "Quit"):
                 yield command
+
+
+def _sign_out(desk: FrontDesk, initials: str) -> None:
+    desk.staff.sign_out(initials)
+
+
+def _lock(desk: FrontDesk, initials: str, reason: str) -> None:
+    desk.staff.lock(initials, reason)

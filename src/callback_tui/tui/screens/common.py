@@ -341,7 +341,7 @@ class ListScreen(KeptScreen, Screen[None]):
             table.move_cursor(row=min(place, len(rows) - 1))
 
     def action_go(self) -> None:
-        """`g`, then `t` (tasks) or `i` (the incidents board): from every list screen."""
+        """`g`, then `t` (tasks), `i` (the incidents board) or `s` (staff): from every list."""
         from callback_tui.tui.screens.tasks import go_to
 
         go_to(self, self.initials)

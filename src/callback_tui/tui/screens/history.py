@@ -56,7 +56,7 @@ class HistoryScreen(ListScreen):
         Binding("p", "narrow", "This patient / all", id="narrow"),
         Binding("slash", "search", "Search", id="search", key_display="/"),
         Binding("escape", "back", "Back", id="back"),
-        Binding("g", "go", "Go to", id="go", tooltip="Go to tasks or incidents"),
+        Binding("g", "go", "Go to", id="go", tooltip="Go to tasks, incidents or staff"),
     ]
 
     def __init__(self, client_id: int, initials: str, patient_id: int | None = None) -> None:

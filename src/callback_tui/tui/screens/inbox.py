@@ -45,7 +45,7 @@ class Inbox(ListScreen, Generic[Row]):
 
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
-        Binding("g", "go", "Go to", id="go", tooltip="Go to tasks or incidents"),
+        Binding("g", "go", "Go to", id="go", tooltip="Go to tasks, incidents or staff"),
     ]
 
     def __init__(self, initials: str) -> None:

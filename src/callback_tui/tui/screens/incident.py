@@ -24,7 +24,8 @@ from textual.widgets import (
     TextArea,
 )
 
-from callback_tui.domain import text
+from callback_tui.domain import access, text
+from callback_tui.domain.access import Act
 from callback_tui.domain.incidents import (
     NEEDED,
     NOT_DONE,
@@ -77,6 +78,9 @@ class IncidentScreen(KeptScreen, FormScreen, Screen[None]):
         # The same key before the last step: it says what is still to do.
         Binding("ctrl+e", "not_ready", show=False, id="close", priority=True),
         Binding("escape", "leave", "Leave (kept)", id="leave"),
+        # The same keys where the person's role may not (dimmed above): they say who may.
+        Binding("ctrl+s", "refused('save')", show=False, id="save", priority=True),
+        Binding("ctrl+e", "refused('close')", show=False, id="close", priority=True),
     ]
 
     def __init__(self, incident_id: int | None, initials: str) -> None:
@@ -94,6 +98,8 @@ class IncidentScreen(KeptScreen, FormScreen, Screen[None]):
         """The step's fields are on screen with what was kept in them (keys wait till then)."""
         self._built: Step | None = None
         """The step whose fields the form holds."""
+        self.role: Role | None = None
+        """The person's role (None: no role, or deactivated), read with the incident."""
 
     @property
     def loaded(self) -> bool:
@@ -115,6 +121,7 @@ class IncidentScreen(KeptScreen, FormScreen, Screen[None]):
             yield Static("", classes="counts -full", id="progress", markup=False)
             yield Static("", classes="counts -brief", id="progress-brief", markup=False)
         yield Static("", id="facts", markup=False)
+        yield Static("", id="may", markup=False)
         yield VerticalScroll(id="form")
         yield Footer()
 
@@ -151,18 +158,18 @@ class IncidentScreen(KeptScreen, FormScreen, Screen[None]):
         app = app_of(self)
         assert self.incident_id is not None
         view = incidents.incident(app.database, self.incident_id)
-        managers = [
-            m.initials for m in queries.staff(app.database) if m.role is Role.OFFICE_MANAGER
-        ]
+        staff = queries.staff(app.database)
+        managers = [m.initials for m in staff if m.role is Role.OFFICE_MANAGER and m.active]
         self.default_manager = managers[0] if len(managers) == 1 else ""
-        app.call_from_thread(self._loaded_view, view)
+        me = next((m for m in staff if m.initials == self.initials and m.active), None)
+        app.call_from_thread(self._loaded_view, view, me.role if me else None)
 
-    def _loaded_view(self, view: IncidentView | None) -> None:
+    def _loaded_view(self, view: IncidentView | None, role: Role | None) -> None:
         if view is None:
             self.notify("That incident no longer exists.", severity="error")
             self.dismiss(None)
             return
-        self.view = view
+        self.view, self.role = view, role
         self._build()
 
     def _build(self) -> None:
@@ -174,6 +181,10 @@ class IncidentScreen(KeptScreen, FormScreen, Screen[None]):
         self.query_one("#progress", Static).update(self._progress())
         self.query_one("#progress-brief", Static).update(self._progress(brief=True))
         self.query_one("#facts", Static).update(self._facts())
+        refusal = self.refusal()
+        may = self.query_one("#may", Static)
+        may.update(f"{refusal} You may still read it." if refusal else "")
+        may.display = refusal is not None
         self._filled = False
         self._built = step
         form = self.query_one("#form", VerticalScroll)
@@ -384,8 +395,24 @@ class IncidentScreen(KeptScreen, FormScreen, Screen[None]):
 
     # -- keys -------------------------------------------------------------------------------
 
+    def refusal(self) -> str | None:
+        """Why the person may not do this step (its role rule), or None when they may."""
+        if self.view is None:
+            return None
+        if self.step is Step.ESCALATION:
+            return access.refusal(Act.RECORD_ESCALATION, self.role)
+        if self.step is Step.CLOSE:
+            return access.refusal(Act.CLOSE_INCIDENT, self.role)
+        return None
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         step = self.step
+        if action == "refused":
+            wanted = Step.ESCALATION if parameters == ("save",) else Step.CLOSE
+            return step is wanted and self.refusal() is not None
+        dimmable = (action, step) in (("save", Step.ESCALATION), ("close_incident", Step.CLOSE))
+        if dimmable and self.refusal() is not None:
+            return None  # dimmed: the step is for another role (the line above says so)
         if action == "find":
             return step is Step.WHAT_HAPPENED
         if action == "copy":
@@ -438,6 +465,13 @@ class IncidentScreen(KeptScreen, FormScreen, Screen[None]):
 
     def action_close_incident(self) -> None:
         self._write(Step.CLOSED, {})
+
+    def action_refused(self, _key: str) -> None:
+        """A key dimmed by the person's role, pressed anyway: who may (nothing is written;
+        the service would refuse it too)."""
+        said = self.refusal()
+        if said is not None:
+            self.notify(said, severity="warning", markup=False)
 
     def action_not_ready(self) -> None:
         """ctrl+e before every step is done: name the steps still to do, and mark the fields

@@ -23,9 +23,10 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Static, TextArea
 
-from callback_tui.domain import conflict, phones
-from callback_tui.domain.vocab import NoteOrigin
-from callback_tui.store import notes
+from callback_tui.domain import access, conflict, phones
+from callback_tui.domain.access import Act
+from callback_tui.domain.vocab import NoteOrigin, Role
+from callback_tui.store import notes, queries
 from callback_tui.store.errors import DeskError, Invalid, NoteIsFinal, StaleVersion
 from callback_tui.store.notes import NoteView
 from callback_tui.store.services import NewNote
@@ -74,6 +75,8 @@ class NoteEditor(FormScreen, Screen[NoteView | None]):
             tooltip="Make the note final (asks first)",
         ),
         Binding("escape", "leave", "Back", id="leave", tooltip="Save and go back"),
+        # The same key where the person's role may not finalize (dimmed above): who may.
+        Binding("ctrl+f", "may_not_finalize", show=False, id="finalize", priority=True),
     ]
 
     def __init__(self, target: int | NewNote, initials: str) -> None:
@@ -87,6 +90,8 @@ class NoteEditor(FormScreen, Screen[NoteView | None]):
         self._leaving = False
         self._marked_refused = False
         """Whether the field error under the note is about a conflict's marker lines."""
+        self.role: Role | None = None
+        """The person's role (None: no role, or deactivated), read with the note."""
 
     @property
     def loaded(self) -> bool:
@@ -123,6 +128,8 @@ class NoteEditor(FormScreen, Screen[NoteView | None]):
             view = notes.new_note(app.database, self.target, self.initials)
         else:
             view = notes.note(app.database, self.target)
+        me = queries.staff_member(app.database, self.initials)
+        self.role = me.role if me is not None and me.active else None
         if view is None:
             app.call_from_thread(self.notify, "That note no longer exists.", severity="error")
             app.call_from_thread(self.dismiss, None)
@@ -181,7 +188,11 @@ class NoteEditor(FormScreen, Screen[NoteView | None]):
         self.query_one("#note-meta", Static).update(meta)
 
         hint = ""
-        if not view.is_final and view.origin == NoteOrigin.CLIENT_UPDATE:
+        refusal = self.refusal(view)
+        if refusal is not None:
+            doctor = view.addressed_to or "the case doctor"
+            hint = f"{refusal} ctrl+s keeps it as a draft for {doctor}."
+        elif not view.is_final and view.origin == NoteOrigin.CLIENT_UPDATE:
             doctor = view.addressed_to or "the case doctor"
             hint = (
                 f"Resolved? ctrl+f finalizes it now.  Still concerned? ctrl+s keeps it as a"
@@ -263,7 +274,19 @@ class NoteEditor(FormScreen, Screen[NoteView | None]):
 
     # -- actions --------------------------------------------------------------------------
 
+    def refusal(self, view: NoteView | None = None) -> str | None:
+        """Why the person may not finalize this draft (one addressed to a doctor: a doctor
+        does), or None when they may."""
+        view = view or self.view
+        if view is None or view.is_final:
+            return None
+        return access.refusal(Act.FINALIZE_DRAFT, self.role, addressed=bool(view.addressed_to))
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "may_not_finalize":
+            return self.refusal() is not None
+        if action == "finalize" and self.refusal() is not None:
+            return None  # dimmed: for a doctor (the line above the note says so)
         if action in ("save", "finalize"):
             return self.view is not None and not self.view.is_final
         if action == "amend":
@@ -280,6 +303,11 @@ class NoteEditor(FormScreen, Screen[NoteView | None]):
     def action_amend(self) -> None:
         if self.view is not None and self.view.is_final:
             self._write("amend", self.query_one("#amendment", TextArea).text)
+
+    def action_may_not_finalize(self) -> None:
+        said = self.refusal()
+        if said is not None:
+            self.notify(said, severity="warning", markup=False)
 
     def action_finalize(self) -> None:
         view = self.view

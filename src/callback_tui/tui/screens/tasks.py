@@ -37,9 +37,13 @@ from callback_tui.tui.workers import desk_work
 if TYPE_CHECKING:
     from callback_tui.store.services import NumberCheck
 
-PLACES = {"t": "Tasks", "i": "Incidents board"}
+PLACES = {"t": "Tasks", "i": "Incidents board", "s": "Staff"}
 """Where `g` goes, by key."""
-HERE = {"t": "This is the tasks list already.", "i": "This is the incidents board already."}
+HERE = {
+    "t": "This is the tasks list already.",
+    "i": "This is the incidents board already.",
+    "s": "This is the staff list already.",
+}
 
 
 class GoScreen(KeptScreen, ModalScreen[str | None]):
@@ -85,13 +89,19 @@ class GoScreen(KeptScreen, ModalScreen[str | None]):
 def go_to(screen: ListScreen, initials: str, then: Callable[[Any], None] | None = None) -> None:
     """`g` on a list screen: ask where, then open that place on top (escape comes back)."""
     from callback_tui.tui.screens.incident import IncidentsBoard
+    from callback_tui.tui.screens.staff import StaffScreen
 
     app = app_of(screen)
 
     def went(key: str | None) -> None:
         if key is None:
             return
-        place: type[Inbox[Any]] = TasksScreen if key == "t" else IncidentsBoard
+        places: dict[str, type[ListScreen]] = {
+            "t": TasksScreen,
+            "i": IncidentsBoard,
+            "s": StaffScreen,
+        }
+        place = places[key]
         if isinstance(screen, place):
             screen.notify(HERE[key])
             screen.reload()

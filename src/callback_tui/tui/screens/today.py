@@ -69,8 +69,8 @@ class TodayScreen(ListScreen):
         Binding(
             "slash", "search", "Search", id="search", key_display="/", tooltip="Find a patient"
         ),
-        Binding("g", "go", "Go to", id="go", tooltip="Go to tasks or incidents"),
-        Binding("w", "who", "Who", id="who", tooltip="Switch initials"),
+        Binding("g", "go", "Go to", id="go", tooltip="Go to tasks, incidents or staff"),
+        Binding("w", "who", "Who", id="who", tooltip="The next person at the desk"),
     ]
 
     def __init__(self, initials: str) -> None:
@@ -442,13 +442,18 @@ class TodayScreen(ListScreen):
     def action_who(self) -> None:
         from callback_tui.tui.screens.who import WhoScreen
 
+        app = app_of(self)
+        if app.require_pin:  # the next person signs in with their PIN
+            app.next_person()
+            return
+
         def switch(initials: str | None) -> None:
             if initials and initials != self.initials:
                 self.initials = initials
                 self.query_one(DataTable).clear()
                 self.reload()
 
-        app_of(self).push_kept(WhoScreen, current=self.initials, callback=switch)
+        app.push_kept(WhoScreen, current=self.initials, callback=switch)
 
 
 def ignore(_result: object) -> None:
