@@ -54,9 +54,11 @@ def incident_at(desk: FrontDesk, step: Step) -> int:
     return made.id  # type: ignore[return-value]
 
 
-async def test_an_assistant_sees_finalize_dimmed_on_a_doctors_draft(
+async def test_an_assistant_sees_finalize_dimmed_once_the_update_is_the_doctors(
     desk: FrontDesk, make: MakeApp
 ) -> None:
+    """Their own client update, resolved on the phone, an assistant may finalize; once
+    saved as a draft for the doctor, it is the doctor's: the key dims, with the reason."""
     add_visit(desk, client="Jordan Lee", patient="Biscuit", doctor="DRP")
     app = make("CD")
     async with app.run_test(size=SIZE) as pilot:
@@ -64,7 +66,11 @@ async def test_an_assistant_sees_finalize_dimmed_on_a_doctors_draft(
         await new_client_update(pilot, "biscuit")
         editor = app.screen
         assert isinstance(editor, NoteEditor)
-        await pilot.press(*"All well now.")
+        await pilot.press(*"Still limping.")
+        assert key(app, "ctrl+f") == ("Finalize", True)
+        await pilot.press("ctrl+s")  # still concerned: saved for the doctor
+        await settle(pilot)
+        assert app.screen is editor
         assert key(app, "ctrl+f") == ("Finalize", False)
         hint = str(editor.query_one("#note-hint", Static).render())
         assert hint == f"{FINALIZE} ctrl+s keeps it as a draft for DRP."
@@ -72,10 +78,8 @@ async def test_an_assistant_sees_finalize_dimmed_on_a_doctors_draft(
         await settle(pilot)
         assert app.screen is editor
         assert toasts(app)[-1] == FINALIZE
-        await pilot.press("ctrl+s")
-        await settle(pilot)
     draft = only_note(desk)
-    assert (draft.status, draft.body, draft.addressed_to) == ("draft", "All well now.", "DRP")
+    assert (draft.status, draft.body, draft.addressed_to) == ("draft", "Still limping.", "DRP")
 
 
 async def test_a_doctor_sees_finalize_lit(desk: FrontDesk, make: MakeApp) -> None:
