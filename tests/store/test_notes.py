@@ -16,7 +16,6 @@ from callback_tui.store.services import (
     FrontDesk,
     Invalid,
     NewNote,
-    NotAllowed,
     NoteIsFinal,
     NoteRef,
     StaleVersion,
@@ -170,13 +169,12 @@ def test_a_client_update_creates_its_note_on_first_save(desk: FrontDesk) -> None
         "draft",
         "CD",
     )
-    with pytest.raises(NotAllowed, match=r"^Only a doctor may finalize a doctor's draft\.$"):
-        desk.notes.finalize("CD", ref(note), "Owner called: eating again, all well.")
-    resolved = desk.notes.finalize("DRW", ref(note), "Owner called: eating again, all well.")
+    # Resolved on the phone: its author finalizes it (it was never saved for the doctor).
+    resolved = desk.notes.finalize("CD", ref(note), "Owner called: eating again, all well.")
     assert resolved.status == "final"
     assert actions(desk) == [
         ("CD", "note.drafted"),
-        ("DRW", "note.finalized"),
+        ("CD", "note.finalized"),
     ]
 
 

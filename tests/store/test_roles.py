@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import Session, col, func, select
 
 from callback_tui.domain.incidents import Step
-from callback_tui.domain.vocab import NoteKind
+from callback_tui.domain.vocab import NoteKind, NoteOrigin
 from callback_tui.store import incidents, queries, tasks
 from callback_tui.store.incident_desk import IncidentStart
 from callback_tui.store.services import (
@@ -18,7 +18,7 @@ from callback_tui.store.services import (
     NoteRef,
     PhoneEntry,
 )
-from callback_tui.store.tables import Event
+from callback_tui.store.tables import Callback, Event
 from tests.conftest import add_visit
 
 
@@ -102,6 +102,59 @@ def test_a_note_addressed_to_no_one_is_finalized_by_anyone(clinic_desk: FrontDes
     log = NewNote(patient_id=callback.patient_id, addressed_to=None, kind=NoteKind.COMMUNICATION)
     final = clinic_desk.notes.finalize("FD", log, "Owner asked for the invoice by e-mail.")
     assert (final.status, final.author) == ("final", "FD")
+
+
+def client_update(desk: FrontDesk) -> NewNote:
+    with Session(desk.database.engine) as session:
+        callback = session.exec(select(Callback)).first()
+    if callback is None:
+        callback = add_visit(desk)[0]
+    return NewNote(
+        patient_id=callback.patient_id,
+        addressed_to="DRW",
+        callback_id=callback.id,
+        origin=NoteOrigin.CLIENT_UPDATE,
+    )
+
+
+def test_the_desk_finalizes_a_client_update_it_resolves_on_the_phone(
+    clinic_desk: FrontDesk,
+) -> None:
+    """Resolved: finalized at once by its author, new or only autosaved so far."""
+    at_once = clinic_desk.notes.finalize("FD", client_update(clinic_desk), "All well.")
+    assert (at_once.status, at_once.author) == ("final", "FD")
+    kept = clinic_desk.notes.save("FD", client_update(clinic_desk), "All w", autosave=True)
+    assert kept.id is not None
+    final = clinic_desk.notes.finalize("FD", NoteRef(kept.id, kept.version), "All well.")
+    assert final.status == "final"
+
+
+def test_a_client_update_saved_for_the_doctor_is_the_doctors_to_finalize(
+    clinic_desk: FrontDesk,
+) -> None:
+    """Still concerned: once saved as a draft for the doctor, only a doctor finalizes it;
+    and nobody else's update is the desk's to finalize."""
+    saved = clinic_desk.notes.save("FD", client_update(clinic_desk), "Still limping.")
+    assert saved.id is not None
+    for actor in ("FD", "AB"):
+        refused(
+            clinic_desk,
+            "Only a doctor may finalize a doctor's draft.",
+            clinic_desk.notes.finalize,
+            actor,
+            NoteRef(saved.id, saved.version),
+            "Still limping.",
+        )
+    other = clinic_desk.notes.save("FD", client_update(clinic_desk), "Lim", autosave=True)
+    assert other.id is not None
+    refused(
+        clinic_desk,
+        "Only a doctor may finalize a doctor's draft.",
+        clinic_desk.notes.finalize,
+        "AB",
+        NoteRef(other.id, other.version),
+        "Limping.",
+    )
 
 
 # -- the incident's escalation and its close ----------------------------------------------

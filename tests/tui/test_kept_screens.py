@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from sqlmodel import Session, select
+from textual.color import Color
 from textual.widgets import Checkbox, Input, RadioSet, Static, TextArea
 
 from callback_tui.store.services import FrontDesk
@@ -275,3 +276,28 @@ async def test_after_a_miss_on_a_row_that_stays_first_the_cursor_moves_on(
         await settle(pilot)
         row = today.current_row()
         assert row is not None and row.id != first.id  # on to the next call, not the same
+
+
+async def test_a_kept_dialog_takes_a_theme_chosen_while_it_was_closed(
+    desk: FrontDesk, make: MakeApp
+) -> None:
+    """A kept dialog skips the restyle Textual gives every pushed screen, unless the app's
+    CSS changed meanwhile: a theme picked while it was closed shows when it opens again."""
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, AddCallbackScreen)
+        before = dialog.query_one("#dialog").styles.background
+        await pilot.press("escape")
+        await settle(pilot)
+        app.theme = "textual-light" if app.current_theme.dark else "textual-dark"
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        assert app.screen is dialog
+        after = dialog.query_one("#dialog").styles.background
+        assert after != before
+        assert after == Color.parse(app.current_theme.to_color_system().generate()["surface"])

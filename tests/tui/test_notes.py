@@ -148,11 +148,9 @@ async def test_a_final_note_is_read_only_and_takes_amendments(
 
 
 async def test_client_update_resolved_is_finalized_at_once(desk: FrontDesk, make: MakeApp) -> None:
-    """By a doctor: the note is addressed to the case doctor, and only a doctor finalizes
-    such a note (an assistant's waits as a draft: see the next test)."""
     (visit,) = add_visit(desk, client="Jordan Lee", patient="Biscuit")
     desk.callbacks.log_outcome("AB", visit.id, visit.version, CallOutcome(Outcome.LEFT_MESSAGE))  # type: ignore[arg-type]
-    app = make("DRP")
+    app = make("CD")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("u", *"lee")
@@ -170,7 +168,7 @@ async def test_client_update_resolved_is_finalized_at_once(desk: FrontDesk, make
     assert (final.status, final.origin, final.author, final.addressed_to) == (
         "final",
         "client_update",
-        "DRP",
+        "CD",
         "DRW",
     )
     assert final.callback is not None and final.callback.id == visit.id
@@ -435,15 +433,13 @@ async def test_u_in_history_starts_a_client_update_for_that_patient(
         assert app.screen.patient_id == visit.patient_id
         await pilot.press("ctrl+s")
         await settle(pilot)
-        await pilot.press(*"Owner says all is well.", "ctrl+s")  # for the doctor to finalize
-        await settle(pilot)
-        await pilot.press("escape")
+        await pilot.press(*"Owner says all is well.", "ctrl+f", "y")
         await settle(pilot)
         assert isinstance(app.screen, HistoryScreen)
-    draft = only_note(desk)
-    assert (draft.patient_id, draft.status, draft.addressed_to) == (
+    final = only_note(desk)
+    assert (final.patient_id, final.status, final.addressed_to) == (
         visit.patient_id,
-        "draft",
+        "final",
         "DRP",
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from callback_tui.domain import access
 from callback_tui.domain.access import RULES, Act, refusal, who_may
 from callback_tui.domain.vocab import POOLS, Role
 
@@ -94,3 +95,28 @@ def test_every_refusal_is_one_sentence_without_markup() -> None:
             if said is not None:
                 assert said.startswith("Only ") and said.endswith(".")
                 assert "\n" not in said and "[" not in said
+
+
+@pytest.mark.parametrize(
+    ("addressed_to", "origin", "author", "handed_over", "actor", "waits"),
+    [
+        (None, "client_update", "FD", True, "FD", False),  # a log addressed to no one
+        ("DRW", "call", "FD", False, "FD", True),  # a concern: the doctor's from the start
+        ("DRW", "client_update", "FD", False, "FD", False),  # resolved on the phone
+        ("DRW", "client_update", "FD", True, "FD", True),  # saved for the doctor
+        ("DRW", "client_update", "FD", False, "AB", True),  # someone else's update
+    ],
+)
+def test_which_notes_wait_for_a_doctor(
+    addressed_to: str | None, origin: str, author: str, handed_over: bool, actor: str, waits: bool
+) -> None:
+    assert (
+        access.waits_for_doctor(
+            addressed_to=addressed_to,
+            origin=origin,
+            author=author,
+            handed_over=handed_over,
+            actor=actor,
+        )
+        is waits
+    )

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from callback_tui.domain.vocab import POOLS, Role
+from callback_tui.domain.vocab import POOLS, NoteOrigin, Role
 
 
 class Act(StrEnum):
@@ -89,6 +89,22 @@ def allowed_roles(
     if act is Act.CLAIM_POOL:
         return pools.get(pool or "", frozenset())
     return RULES[act].roles
+
+
+def waits_for_doctor(
+    *, addressed_to: str | None, origin: str, author: str, handed_over: bool, actor: str
+) -> bool:
+    """Whether finalizing a note is finalizing a doctor's draft (FINALIZE_DRAFT's `addressed`).
+
+    A note addressed to a doctor is theirs to finalize once it is handed over. The one
+    exception: a client update its author resolves on the phone is finalized by that person
+    at once (the procedure: resolved, finalize it now), as long as they have not saved it
+    for the doctor yet (`handed_over`: saved as a draft, rather than new or only autosaved).
+    """
+    if addressed_to is None:
+        return False
+    resolving_own_update = origin == NoteOrigin.CLIENT_UPDATE and author == actor
+    return handed_over or not resolving_own_update
 
 
 def refusal(

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlmodel import select
 
-from callback_tui.domain import conflict
+from callback_tui.domain import access, conflict
 from callback_tui.domain.access import Act
 from callback_tui.domain.vocab import NoteStatus
 from callback_tui.store.errors import Invalid, NoteIsFinal, NotFound, ServiceError
@@ -63,11 +63,20 @@ class NoteDesk(Desk):
         """Save the text and make the note final: from now on it only takes amendments.
 
         A draft addressed to a doctor is finalized by a doctor (that one or another); a note
-        addressed to no one (a communication log), by anyone at the desk (NotAllowed)."""
+        addressed to no one (a communication log), by anyone at the desk; a client update
+        not yet saved for the doctor, by its author (access.waits_for_doctor). Otherwise
+        NotAllowed."""
         clean = _note_text(body, "body", NOTE_EMPTY)
         with self.write(actor) as work:
             note, before = self._draft_for_change(work, target)
-            refuse(work, Act.FINALIZE_DRAFT, addressed=note.addressed_to is not None)
+            addressed = access.waits_for_doctor(
+                addressed_to=note.addressed_to,
+                origin=note.origin,
+                author=note.author,
+                handed_over=before is not None and note.editing_by != actor,
+                actor=actor,
+            )
+            refuse(work, Act.FINALIZE_DRAFT, addressed=addressed)
             note.body = clean
             note.updated_at = note.finalized_at = work.now
             note.status = NoteStatus.FINAL.value

@@ -20,6 +20,7 @@ from callback_tui.store.queries import StaffMember
 from callback_tui.tui.screens.common import (
     FieldError,
     FormScreen,
+    KeptScreen,
     app_of,
     checked,
     empty_form,
@@ -61,7 +62,7 @@ class Added:
     callbacks: tuple[NewCallback, ...]
 
 
-class AddCallbackScreen(FormScreen, ModalScreen[Added | None]):
+class AddCallbackScreen(KeptScreen, FormScreen, ModalScreen[Added | None]):
     """A form; nothing is written until every field is valid and ctrl+s is pressed."""
 
     BINDINGS = [

@@ -138,6 +138,26 @@ def field_state(widget: Widget) -> object:
     return getattr(widget, "value", None)
 
 
+class KeptScreen:
+    """Mixed into the screens the app keeps and shows again (see app.push_kept).
+
+    Textual restyles every widget of a screen each time it is pushed: for a kept dialog,
+    half of what opening it costs, to arrive at the styles it already has. Its widgets
+    restyle themselves as their classes, state or focus change, shown or not; what a
+    hidden screen can miss is a change of the app's CSS (a theme), which Textual counts.
+    So a kept screen is restyled on its return only when that count moved meanwhile.
+    """
+
+    _css_update_count: int
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Runs before Screen's own handler (the class comes first in the MRO).
+        counted = cast(Screen[Any], self).app._css_update_count
+        if event.refresh_styles and self._css_update_count == counted:
+            event.refresh_styles = False
+        self._css_update_count = counted
+
+
 class FormScreen:
     """Mixed into every form screen: a field's error goes as soon as the field is changed
     (typed in, ticked, picked), so what is still on screen is still wrong.
@@ -179,7 +199,7 @@ def steady_cursors(node: DOMNode) -> None:
             widget.cursor_blink = False
 
 
-class ListScreen(Screen[None]):
+class ListScreen(KeptScreen, Screen[None]):
     """A full screen around one DataTable whose row keys name what each row shows.
 
     Subclasses keep their rows by key and enable their keys in `check_action`; moving the

@@ -15,7 +15,7 @@ from callback_tui.domain import phones
 from callback_tui.store import search
 from callback_tui.store.search import Found
 from callback_tui.tui import display
-from callback_tui.tui.screens.common import app_of, steady_cursors
+from callback_tui.tui.screens.common import KeptScreen, app_of, steady_cursors
 from callback_tui.tui.widgets.footer import Footer
 from callback_tui.tui.widgets.table import Table
 from callback_tui.tui.workers import desk_work
@@ -28,7 +28,7 @@ class Results(Message):
         self.found = found
 
 
-class FindPatient(ModalScreen[Found | None]):
+class FindPatient(KeptScreen, ModalScreen[Found | None]):
     """Results follow the typing; down or enter moves to them, enter picks one."""
 
     BINDINGS = [

@@ -47,6 +47,7 @@ from callback_tui.tui import display
 from callback_tui.tui.screens.common import (
     FieldError,
     FormScreen,
+    KeptScreen,
     ListScreen,
     app_of,
     clear_choice,
@@ -66,7 +67,7 @@ YES_NO = {"yes": "Yes", "no": "No"}
 AVAILABLE = {"now": "Yes: they are speaking with the client", "later": "No: send them a task"}
 
 
-class IncidentScreen(FormScreen, Screen[None]):
+class IncidentScreen(KeptScreen, FormScreen, Screen[None]):
     """One step of one incident; `incident_id` None starts a new one."""
 
     BINDINGS = [

@@ -23,6 +23,7 @@ from callback_tui.store.search import Found
 from callback_tui.tui.screens.common import (
     FieldError,
     FormScreen,
+    KeptScreen,
     app_of,
     checked,
     empty_form,
@@ -45,7 +46,7 @@ class Taken:
     target_at: datetime
 
 
-class MessageScreen(FormScreen, ModalScreen[Taken | None]):
+class MessageScreen(KeptScreen, FormScreen, ModalScreen[Taken | None]):
     """A form; nothing is written until every field is valid and ctrl+s is pressed."""
 
     DEFAULT_CSS = """

@@ -31,6 +31,7 @@ from callback_tui.store.services import CallOutcome, Logged
 from callback_tui.tui.screens.common import (
     FieldError,
     FormScreen,
+    KeptScreen,
     app_of,
     empty_form,
     show_errors,
@@ -53,7 +54,7 @@ CLOSED_AS = {Status.UNREACHED.value: "closed as unreached"}
 """A closed status in words, where the bare status does not read well."""
 
 
-class OutcomeScreen(FormScreen, ModalScreen[Logged | None]):
+class OutcomeScreen(KeptScreen, FormScreen, ModalScreen[Logged | None]):
     """The call-outcome modal over Today. Nothing is written until ctrl+s."""
 
     BINDINGS = [

@@ -24,6 +24,7 @@ from callback_tui.tui import display
 from callback_tui.tui.screens.common import (
     FieldError,
     FormScreen,
+    KeptScreen,
     ListScreen,
     app_of,
     show_errors,
@@ -45,7 +46,7 @@ HERE = {
 }
 
 
-class GoScreen(ModalScreen[str | None]):
+class GoScreen(KeptScreen, ModalScreen[str | None]):
     """`g`, then the place's key (or pick it and press enter)."""
 
     BINDINGS = [

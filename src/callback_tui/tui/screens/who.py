@@ -15,6 +15,7 @@ from callback_tui.store.queries import StaffMember
 from callback_tui.tui.screens.common import (
     FieldError,
     FormScreen,
+    KeptScreen,
     load_staff,
     show_errors,
     steady_cursors,
@@ -27,7 +28,7 @@ NOBODY = (
 )
 
 
-class WhoScreen(FormScreen, ModalScreen[str | None]):
+class WhoScreen(KeptScreen, FormScreen, ModalScreen[str | None]):
     """Type your initials (or pick from the list) and press enter."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel")]
