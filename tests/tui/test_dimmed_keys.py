@@ -6,8 +6,9 @@ from __future__ import annotations
 from textual.widgets import Static
 
 from callback_tui.domain.incidents import Step
+from callback_tui.domain.vocab import Outcome
 from callback_tui.store.incident_desk import IncidentStart
-from callback_tui.store.services import FrontDesk
+from callback_tui.store.services import CallOutcome, FrontDesk
 from callback_tui.tui.app import CallbackApp
 from callback_tui.tui.screens.incident import IncidentScreen
 from callback_tui.tui.screens.note_editor import NoteEditor
@@ -54,11 +55,11 @@ def incident_at(desk: FrontDesk, step: Step) -> int:
     return made.id  # type: ignore[return-value]
 
 
-async def test_an_assistant_sees_finalize_dimmed_once_the_update_is_the_doctors(
+async def test_once_saved_for_the_doctor_a_client_update_is_theirs_to_finalize(
     desk: FrontDesk, make: MakeApp
 ) -> None:
-    """Their own client update, resolved on the phone, an assistant may finalize; once
-    saved as a draft for the doctor, it is the doctor's: the key dims, with the reason."""
+    """CD may finalize the update they resolve on the phone; once CD saves it for the doctor
+    (ctrl+s), finalizing it is a doctor's: the key dims and the line above the note says so."""
     add_visit(desk, client="Jordan Lee", patient="Biscuit", doctor="DRP")
     app = make("CD")
     async with app.run_test(size=SIZE) as pilot:
@@ -66,11 +67,10 @@ async def test_an_assistant_sees_finalize_dimmed_once_the_update_is_the_doctors(
         await new_client_update(pilot, "biscuit")
         editor = app.screen
         assert isinstance(editor, NoteEditor)
-        await pilot.press(*"Still limping.")
+        await pilot.press(*"Still not eating.")
         assert key(app, "ctrl+f") == ("Finalize", True)
-        await pilot.press("ctrl+s")  # still concerned: saved for the doctor
+        await pilot.press("ctrl+s")
         await settle(pilot)
-        assert app.screen is editor
         assert key(app, "ctrl+f") == ("Finalize", False)
         hint = str(editor.query_one("#note-hint", Static).render())
         assert hint == f"{FINALIZE} ctrl+s keeps it as a draft for DRP."
@@ -79,17 +79,54 @@ async def test_an_assistant_sees_finalize_dimmed_once_the_update_is_the_doctors(
         assert app.screen is editor
         assert toasts(app)[-1] == FINALIZE
     draft = only_note(desk)
-    assert (draft.status, draft.body, draft.addressed_to) == ("draft", "Still limping.", "DRP")
+    assert (draft.status, draft.body, draft.addressed_to) == ("draft", "Still not eating.", "DRP")
+
+
+async def test_an_assistant_sees_finalize_dimmed_on_a_concern_for_the_doctor(
+    desk: FrontDesk, make: MakeApp
+) -> None:
+    (visit,) = add_visit(desk, client="Jordan Lee", patient="Biscuit")
+    desk.callbacks.log_outcome(
+        "AB",
+        visit.id,  # type: ignore[arg-type]
+        visit.version,
+        CallOutcome(Outcome.SPOKE, "Still vomiting.", concern_for_doctor=True),
+    )
+    app = make("AB")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("d")  # the drafts waiting for a doctor
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        editor = app.screen
+        assert isinstance(editor, NoteEditor)
+        assert key(app, "ctrl+f") == ("Finalize", False)
+        assert str(editor.query_one("#note-hint", Static).render()).startswith(FINALIZE)
+        await pilot.press("ctrl+f")
+        await settle(pilot)
+        assert app.screen is editor and toasts(app)[-1] == FINALIZE
+    assert only_note(desk).status == "draft"
 
 
 async def test_a_doctor_sees_finalize_lit(desk: FrontDesk, make: MakeApp) -> None:
-    add_visit(desk, client="Jordan Lee", patient="Biscuit", doctor="DRP")
-    app = make("DRW")
+    (visit,) = add_visit(desk, client="Jordan Lee", patient="Biscuit")
+    desk.callbacks.log_outcome(
+        "AB",
+        visit.id,  # type: ignore[arg-type]
+        visit.version,
+        CallOutcome(Outcome.SPOKE, "Still vomiting.", concern_for_doctor=True),
+    )
+    app = make("DRP")  # not the addressee: any doctor may
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await new_client_update(pilot, "biscuit")
+        await pilot.press("d")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, NoteEditor)
         assert key(app, "ctrl+f") == ("Finalize", True)
-        assert "ctrl+f finalizes it now" in str(app.screen.query_one("#note-hint").render())
+        assert not str(app.screen.query_one("#note-hint", Static).render())
 
 
 async def test_the_front_desk_sees_the_regional_managers_step_dimmed(

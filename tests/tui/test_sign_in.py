@@ -18,7 +18,7 @@ from callback_tui.store.services import FrontDesk
 from callback_tui.store.tables import Event
 from callback_tui.tui.app import CallbackApp
 from callback_tui.tui.screens.outcome import OutcomeScreen
-from callback_tui.tui.screens.sign_in import LockScreen, PrivacyScreen, SignInScreen
+from callback_tui.tui.screens.sign_in import LockScreen, PrivacyScreen, Secret, SignInScreen
 from callback_tui.tui.screens.today import TodayScreen
 from tests.conftest import add_visit
 from tests.tui.conftest import SIZE, MakeApp, settle, sign_in
@@ -347,3 +347,35 @@ async def test_without_pins_the_privacy_key_blanks_and_any_key_brings_it_back(
         app.check_lock()  # idle: blanked too, with no PIN to ask
         await settle(pilot)
         assert isinstance(app.screen, PrivacyScreen)
+
+
+async def test_a_wrong_pin_at_the_lock_is_counted_and_another_person_still_signs_in(
+    pin_desk: FrontDesk, make: MakeApp, clock: Any
+) -> None:
+    app = make(initials=None, clinic=pin_desk.clinic)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await sign_in(pilot, "AB")
+        clock.advance(minutes=5)
+        app.check_lock()
+        await settle(pilot)
+        await pilot.press(*"0000", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, LockScreen)
+        assert error(app, "pin") == "Wrong PIN for AB: 2 tries left."
+        assert field(app, "pin").value == ""
+        await pilot.press(*"cd", "enter", *"1234", "enter")  # letters go to the initials
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen) and app.screen.initials == "CD"
+    assert events(pin_desk, "staff.") == [
+        ("staff.signed_in", "AB"),
+        ("staff.locked", "AB"),
+        ("staff.pin_failed", "AB"),
+        ("staff.signed_in", "CD"),
+        ("staff.signed_out", "AB"),
+    ]
+
+
+def test_a_pin_on_its_way_to_the_check_never_shows_in_a_repr() -> None:
+    """Worker descriptions, logs and tracebacks show arguments by their repr."""
+    assert "4321" not in repr(Secret("4321"))

@@ -579,7 +579,10 @@ class CallbackApp(App[None]):
         self._covered = None
         self._quiet.reset()
         if not self.require_pin:
-            self.pop_screen()
+            from callback_tui.tui.screens.sign_in import PrivacyScreen
+
+            if isinstance(self.screen, PrivacyScreen):
+                self.pop_screen()
         elif self.at_desk is not None:
             self.enter(self.at_desk)
 

@@ -276,18 +276,19 @@ class NoteEditor(FormScreen, Screen[NoteView | None]):
 
     def refusal(self, view: NoteView | None = None) -> str | None:
         """Why the person may not finalize this draft (one waiting for a doctor: a doctor
-        does; a client update its author resolves at once is theirs), or None when they may."""
+        does), or None when they may. As the service decides it: a client update its author
+        resolves on the phone is theirs to finalize until they save it for the doctor."""
         view = view or self.view
         if view is None or view.is_final:
             return None
-        addressed = access.waits_for_doctor(
+        waits = access.waits_for_doctor(
             addressed_to=view.addressed_to,
             origin=view.origin,
             author=view.author,
             handed_over=view.id is not None and view.editing_by != self.initials,
             actor=self.initials,
         )
-        return access.refusal(Act.FINALIZE_DRAFT, self.role, addressed=addressed)
+        return access.refusal(Act.FINALIZE_DRAFT, self.role, addressed=waits)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "may_not_finalize":
@@ -467,6 +468,7 @@ class NoteEditor(FormScreen, Screen[NoteView | None]):
             return
         if fresh is not None:
             self._show_head(fresh)
+            self.refresh_bindings()  # saved for the doctor: finalizing is theirs now
         if self._typed() == self._kept:
             self._state(self._saved_state())
 

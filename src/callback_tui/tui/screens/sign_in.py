@@ -202,6 +202,7 @@ class SignInScreen(FormScreen, Screen[None]):
     def on_mount(self) -> None:
         steady_cursors(self)
         self.query_one("#again-row").display = False
+        self.query_one("#hint").display = False
         self._focus_first()
         load_staff(self, self._loaded)
 

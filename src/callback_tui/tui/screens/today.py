@@ -204,7 +204,8 @@ class TodayScreen(ListScreen):
             f"Nothing due for {queue.initials} today"
             + (f", and nothing waiting in the {pools} pool." if pools else ".")
             + (f" Waiting for you: {waits}." if waits else "")
-            + "   a: add a callback · w: switch initials"
+            + "   a: add a callback · w: "
+            + ("the next person" if app_of(self).require_pin else "switch initials")
         )
 
     # -- unsaved drafts from a crash ------------------------------------------------------
