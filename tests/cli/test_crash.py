@@ -97,7 +97,10 @@ def until(check: Callable[[], bool], what: str) -> None:
 def clinic_files(tmp_path: Path) -> Iterator[tuple[dict[str, str], Path]]:
     """A database with one concern draft for DRW, and the environment to open it."""
     settings_file = tmp_path / "settings.toml"
-    settings_file.write_text('timezone = "America/Chicago"\nautosave_seconds = 0.5\n')
+    # Sign-in is tested on its own (tests/tui/test_sign_in.py); here the crash is what counts.
+    settings_file.write_text(
+        'timezone = "America/Chicago"\nautosave_seconds = 0.5\nrequire_pin = false\n'
+    )
     db_path = tmp_path / "data" / "callback.db"
     tz = zone("America/Chicago")
     from datetime import datetime
