@@ -81,15 +81,12 @@ class StaffDesk(Desk):
         """A person without a PIN chooses one and is signed in with it (events staff.pin_set
         and staff.signed_in). Refused once they have one: then they sign in with it."""
         initials = self._initials(initials)
-        pin_hash = self._hash({"pin": pin})
+        pin_hash = self._hash(pin)
         with self.write(initials) as work:
             staff = self._member(work, initials)
             if staff.pin_hash is not None:
                 raise ServiceError(f"{initials} has a PIN already: sign in with it.")
-            before = snapshot(staff)
-            staff.pin_hash, staff.failed_pins, staff.locked_until = pin_hash, 0, None
-            staff.version += 1
-            work.record("staff.pin_set", staff, before)
+            self._new_pin(work, staff, pin_hash)
             work.record("staff.signed_in", staff)
         return _signed_in(staff)
 
@@ -130,14 +127,10 @@ class StaffDesk(Desk):
         """Give a person a new PIN: the person themself, or an office manager or owner
         (which also ends a lockout). Event staff.pin_set."""
         initials = self._initials(initials)
-        pin_hash = self._hash({"pin": pin})
+        pin_hash = self._hash(pin)
         with self.write(actor) as work:
             self._refuse(work, actor, own=actor == initials)
-            staff = self._member(work, initials)
-            before = snapshot(staff)
-            staff.pin_hash, staff.failed_pins, staff.locked_until = pin_hash, 0, None
-            staff.version += 1
-            work.record("staff.pin_set", staff, before)
+            self._new_pin(work, self._member(work, initials), pin_hash)
 
     def reset_pin(self, actor: str, initials: str) -> None:
         """Clear a person's PIN (and any lockout): they choose a new one at their next
@@ -145,11 +138,7 @@ class StaffDesk(Desk):
         initials = self._initials(initials)
         with self.write(actor) as work:
             self._refuse(work, actor)
-            staff = self._member(work, initials)
-            before = snapshot(staff)
-            staff.pin_hash, staff.failed_pins, staff.locked_until = None, 0, None
-            staff.version += 1
-            work.record("staff.pin_reset", staff, before)
+            self._new_pin(work, self._member(work, initials), None)
 
     def rename(self, actor: str, initials: str, name: str) -> None:
         """Correct a person's name (their initials stay). Event staff.renamed."""
@@ -180,21 +169,11 @@ class StaffDesk(Desk):
     def deactivate(self, actor: str, initials: str) -> None:
         """The person left: they can no longer sign in; their initials and history stay
         (and are never given to anyone else). Event staff.deactivated."""
-        initials = self._initials(initials)
-        with self.write(actor) as work:
-            self._refuse(work, actor)
-            staff = self._member(work, initials, active=None)
-            if staff.active:
-                self._change(work, staff, "staff.deactivated", active=False)
+        self._set_active(actor, initials, False)
 
     def activate(self, actor: str, initials: str) -> None:
         """A deactivated person may sign in again. Event staff.activated."""
-        initials = self._initials(initials)
-        with self.write(actor) as work:
-            self._refuse(work, actor)
-            staff = self._member(work, initials, active=None)
-            if not staff.active:
-                self._change(work, staff, "staff.activated", active=True)
+        self._set_active(actor, initials, True)
 
     def seed_pins(self, actor: str, pin_hash: str, initials: Sequence[str]) -> None:
         """Give everyone listed the same PIN, as a hash made once (the demo clinic's 1234:
@@ -202,11 +181,7 @@ class StaffDesk(Desk):
         with self.write(actor) as work:
             self._refuse(work, actor)
             for one in initials:
-                staff = self._member(work, self._initials(one))
-                before = snapshot(staff)
-                staff.pin_hash, staff.failed_pins, staff.locked_until = pin_hash, 0, None
-                staff.version += 1
-                work.record("staff.pin_set", staff, before)
+                self._new_pin(work, self._member(work, self._initials(one)), pin_hash)
 
     def setting_up(self) -> bool:
         """No active office manager or owner has a PIN yet: the `system` actor may still
@@ -286,6 +261,21 @@ class StaffDesk(Desk):
         with self.write(initials) as work:
             work.record(action, self._member(work, initials), also=also or None)
 
+    def _set_active(self, actor: str, initials: str, active: bool) -> None:
+        initials = self._initials(initials)
+        with self.write(actor) as work:
+            self._refuse(work, actor)
+            staff = self._member(work, initials, active=None)
+            if staff.active != active:
+                action = "staff.activated" if active else "staff.deactivated"
+                self._change(work, staff, action, active=active)
+
+    def _new_pin(self, work: Work, staff: Staff, pin_hash: str | None) -> None:
+        """`pin_hash` becomes the person's PIN (None: none, chosen at the next sign-in), and
+        any count of wrong PINs or lockout ends. Event staff.pin_set, or staff.pin_reset."""
+        action = "staff.pin_set" if pin_hash is not None else "staff.pin_reset"
+        self._change(work, staff, action, pin_hash=pin_hash, failed_pins=0, locked_until=None)
+
     def _change(self, work: Work, staff: Staff, action: str, **values: object) -> None:
         before = snapshot(staff)
         for key, value in values.items():
@@ -336,15 +326,14 @@ class StaffDesk(Desk):
             raise Invalid({"initials": str(exc)}) from None
 
     @staticmethod
-    def _hash(field: dict[str, str]) -> str:
+    def _hash(pin: str) -> str:
         """The hash of a new PIN (checked first: Invalid names what a PIN must be)."""
         from callback_tui.domain import pins
 
-        ((name, pin),) = field.items()
         try:
             pins.check_pin(pin)
         except ValueError as exc:
-            raise Invalid({name: str(exc)}) from None
+            raise Invalid({"pin": str(exc)}) from None
         return pins.hash_pin(pin)
 
     @staticmethod
