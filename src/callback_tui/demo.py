@@ -8,6 +8,7 @@ from datetime import datetime, time, timedelta
 from functools import cache
 from typing import Any
 
+from callback_tui.domain.pins import DEMO_PIN
 from callback_tui.domain.vocab import Outcome
 from callback_tui.resources import data_dir
 from callback_tui.store import queries
@@ -15,7 +16,6 @@ from callback_tui.store.incident_desk import IncidentStart
 from callback_tui.store.services import CallOutcome, FrontDesk
 
 SEED = 20261122
-DEMO_PIN = "1234"
 """Every demo person's PIN (the sign-in screen says so in the demo only)."""
 REASONS = (
     ["surgery"] * 3 + ["core"] * 2 + ["vomiting"] * 3 + ["diarrhea"] * 2 + ["urinary"] * 2

@@ -15,6 +15,8 @@ if TYPE_CHECKING:
 
 PIN_MIN = 4
 PIN_MAX = 8
+DEMO_PIN = "1234"
+"""Every demo person's PIN (demo.py gives it to them; the demo's sign-in says it)."""
 _PIN = re.compile(rf"[0-9]{{{PIN_MIN},{PIN_MAX}}}")
 
 _hasher: PasswordHasher | None = None

@@ -23,7 +23,8 @@ from textual.screen import Screen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from callback_tui.store.errors import DeskError, Invalid, LockedOut, PinNotSet, WrongPin
+from callback_tui.domain.pins import DEMO_PIN, PIN_MAX, PIN_MIN
+from callback_tui.store.errors import DeskError, Invalid, PinNotSet
 from callback_tui.store.queries import StaffMember
 from callback_tui.tui.screens.common import (
     FieldError,
@@ -39,15 +40,11 @@ from callback_tui.tui.workers import desk_work
 if TYPE_CHECKING:
     from callback_tui.store.staff_desk import SignedIn
 
-PIN_LENGTH = (4, 8)
-"""Digits in a PIN, at least and at most."""
-DEMO_PIN = "1234"
-"""Every demo person's PIN (demo.py gives it to them)."""
 NOBODY = (
     "No staff yet. Add people first, for example:\n"
     '  callback-tui staff add OM "Olive Marsh" --role office_manager'
 )
-SHORT_PIN = f"A PIN is {PIN_LENGTH[0]} to {PIN_LENGTH[1]} digits."
+SHORT_PIN = f"A PIN is {PIN_MIN} to {PIN_MAX} digits."
 DIFFERENT = "The two PINs differ: type the new PIN again, twice."
 
 
@@ -172,29 +169,25 @@ class SignInScreen(FormScreen, Screen[None]):
         yield FieldError("initials")
 
     def _pin_rows(self) -> ComposeResult:
-        short, long = PIN_LENGTH
         with Horizontal(classes="row"):
             yield Static(self._pin_label(), classes="field-label", id="pin-label", markup=False)
-            yield PinField(
-                placeholder=f"{short} to {long} digits, then enter",
-                id="pin",
-                password=True,
-                restrict=r"[0-9]*",
-                max_length=long,
-                compact=True,
-            )
+            yield self._pin_field("pin", f"{PIN_MIN} to {PIN_MAX} digits, then enter")
         yield FieldError("pin")
         with Horizontal(classes="row", id="again-row"):
             yield Static("Again", classes="field-label", markup=False)
-            yield PinField(
-                placeholder="the same PIN, then enter",
-                id="again",
-                password=True,
-                restrict=r"[0-9]*",
-                max_length=long,
-                compact=True,
-            )
+            yield self._pin_field("again", "the same PIN, then enter")
         yield FieldError("again")
+
+    @staticmethod
+    def _pin_field(field_id: str, placeholder: str) -> PinField:
+        return PinField(
+            placeholder=placeholder,
+            id=field_id,
+            password=True,
+            restrict=r"[0-9]*",
+            max_length=PIN_MAX,
+            compact=True,
+        )
 
     def _pin_label(self) -> str:
         return f"{self.who}'s PIN" if self.who else "PIN"
@@ -314,10 +307,9 @@ class SignInScreen(FormScreen, Screen[None]):
 
     def _show_choosing(self) -> None:
         self.query_one("#again-row").display = self.choosing
-        short, long = PIN_LENGTH
         hint = self.query_one("#hint", Static)
         hint.update(
-            f"{self.who} has no PIN yet: choose one ({short} to {long} digits) and type it"
+            f"{self.who} has no PIN yet: choose one ({PIN_MIN} to {PIN_MAX} digits) and type it"
             " twice. Keep it to yourself."
             if self.choosing
             else ""
@@ -337,7 +329,7 @@ class SignInScreen(FormScreen, Screen[None]):
         if self.who is None:  # initials not known (yet): say what is wrong with them
             self._take_initials(self.query_one("#initials", Input).value)
             return
-        if len(event.value) < PIN_LENGTH[0]:
+        if len(event.value) < PIN_MIN:
             show_errors(self, {"pin": SHORT_PIN})
             return
         if self.choosing:
@@ -351,7 +343,7 @@ class SignInScreen(FormScreen, Screen[None]):
         if self.checking or self.who is None:
             return
         pin, again = self.query_one("#pin", Input).value, event.value
-        if len(pin) < PIN_LENGTH[0]:
+        if len(pin) < PIN_MIN:
             show_errors(self, {"pin": SHORT_PIN})
             return
         if pin != again:
@@ -382,9 +374,7 @@ class SignInScreen(FormScreen, Screen[None]):
             app.call_from_thread(self._must_choose, initials)
         except Invalid as error:
             app.call_from_thread(self._refused, dict(error.problems))
-        except (WrongPin, LockedOut) as error:
-            app.call_from_thread(self._refused, {"pin": str(error)})
-        except DeskError as error:  # a busy or damaged file: said under the field
+        except DeskError as error:  # a wrong PIN, a lockout, a busy file: under the field
             app.call_from_thread(self._refused, {"pin": str(error)})
         except Exception as error:
             raise CheckFailed(f"the PIN check failed ({type(error).__name__})") from None
