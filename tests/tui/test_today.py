@@ -10,7 +10,7 @@ import msgspec
 import pytest
 from sqlmodel import Session, func, select
 from textual.pilot import Pilot
-from textual.widgets import TextArea
+from textual.widgets import OptionList, TextArea
 
 from callback_tui.config import load_clinic
 from callback_tui.store.engine import open_database
@@ -187,6 +187,25 @@ async def test_first_start_asks_who_is_at_the_desk(desk: FrontDesk, make: MakeAp
         await settle(pilot)
         assert isinstance(app.screen, TodayScreen)
         assert shown(app)[0][1] == "Biscuit"
+
+
+async def test_without_pins_a_deactivated_person_is_not_offered_and_cannot_start(
+    desk: FrontDesk, make: MakeApp
+) -> None:
+    desk.staff.deactivate("OM", "CD")
+    app = make(initials=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        who = app.screen
+        assert isinstance(who, WhoScreen)
+        people = who.query_one(OptionList)
+        offered = {people.get_option_at_index(i).id for i in range(people.option_count)}
+        assert "AB" in offered and "CD" not in offered
+        await pilot.press(*"cd", "enter")
+        await settle(pilot)
+        assert app.screen is who
+        said = str(who.query_one("#error-initials").render())
+        assert said == "CD is deactivated: an office manager can activate them again."
 
 
 async def test_the_add_form_refuses_field_by_field_then_saves(

@@ -37,6 +37,8 @@ class WhoScreen(KeptScreen, FormScreen, ModalScreen[str | None]):
         super().__init__(classes="modal")
         self.current = current
         self.staff: list[StaffMember] = []
+        """The active staff: who may work at the desk."""
+        self.deactivated: set[str] = set()
         self._read = False
         """The staff list has been read: typed initials can be checked against it."""
 
@@ -71,6 +73,8 @@ class WhoScreen(KeptScreen, FormScreen, ModalScreen[str | None]):
         load_staff(self, self._loaded)
 
     def _loaded(self, staff: list[StaffMember]) -> None:
+        self.deactivated = {m.initials for m in staff if not m.active}
+        staff = [m for m in staff if m.active]  # a deactivated person signs in no more
         self.staff, self._read = staff, True
         people = self.query_one(OptionList)
         people.clear_options()
@@ -92,6 +96,9 @@ class WhoScreen(KeptScreen, FormScreen, ModalScreen[str | None]):
         known = {m.initials for m in self.staff}
         if typed in known:
             self.dismiss(typed)
+        elif typed in self.deactivated:
+            said = f"{typed} is deactivated: an office manager can activate them again."
+            show_errors(self, {"initials": said})
         elif not typed and self.staff:
             self.query_one(OptionList).focus()
         else:
