@@ -14,7 +14,7 @@ from callback_tui.tui.screens.incident import IncidentScreen
 from callback_tui.tui.screens.note_editor import NoteEditor
 from tests.conftest import add_visit
 from tests.tui.conftest import SIZE, MakeApp, settle
-from tests.tui.test_incidents import only, type_into
+from tests.tui.test_incidents import only, open_from_the_board, type_into
 from tests.tui.test_notes import new_client_update, only_note
 
 ESCALATION = "Only a regional manager or the owner may record the outcome of an escalated incident."
@@ -136,10 +136,7 @@ async def test_the_front_desk_sees_the_regional_managers_step_dimmed(
     app = make("FD")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("g", "i")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_from_the_board(pilot)
         screen = app.screen
         assert isinstance(screen, IncidentScreen) and screen.step is Step.ESCALATION
         may = screen.query_one("#may", Static)
@@ -158,10 +155,7 @@ async def test_a_regional_manager_sees_their_step_lit(desk: FrontDesk, make: Mak
     app = make("RM")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("g", "i")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_from_the_board(pilot)
         assert not app.screen.query_one("#may", Static).display
         assert key(app, "ctrl+s") == ("Save step", True)
 
@@ -173,10 +167,7 @@ async def test_the_front_desk_sees_close_dimmed_and_the_office_manager_closes(
     app = make("FD")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("g", "i")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_from_the_board(pilot)
         screen = app.screen
         assert isinstance(screen, IncidentScreen) and screen.step is Step.CLOSE
         assert str(screen.query_one("#may", Static).render()).startswith(CLOSE)
@@ -192,10 +183,7 @@ async def test_the_front_desk_sees_close_dimmed_and_the_office_manager_closes(
 
         await pilot.press("w", *"OM", "enter")  # no PINs here: the initials picker
         await settle(pilot)
-        await pilot.press("g", "i")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_from_the_board(pilot)
         assert key(app, "ctrl+e") == ("Close incident", True)
         await pilot.press("ctrl+e")
         await settle(pilot)

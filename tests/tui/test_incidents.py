@@ -55,6 +55,14 @@ async def to_the_review(pilot: Pilot[None]) -> None:
     await settle(pilot)
 
 
+async def open_from_the_board(pilot: Pilot[None]) -> None:
+    """`g i`, then enter: the first incident on the board, at its step."""
+    await pilot.press("g", "i")
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
 def only(desk: FrontDesk) -> IncidentView:
     (found,) = incidents.incidents(desk.database)
     return found
@@ -196,10 +204,7 @@ async def test_quitting_at_step_two_keeps_the_typing_and_resumes(
     again = make("FD")
     async with again.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("g", "i")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_from_the_board(pilot)
         screen = again.screen
         assert isinstance(screen, IncidentScreen)
         assert screen.query_one("#conversation", TextArea).text == "She said she would think"
