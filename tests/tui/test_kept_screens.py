@@ -97,6 +97,39 @@ async def test_a_dialog_closed_with_nothing_done_reads_nothing_again(
         assert len(reads) == before + 1  # a save reads the queue once, in the save
 
 
+async def test_back_from_another_screen_the_queue_is_read_again_only_after_a_write(
+    desk: FrontDesk, make: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from callback_tui.store import queries
+
+    add_visit(desk, patient="Biscuit")
+    reads: list[str] = []
+    read_today = queries.today
+
+    def counted(*args: Any, **kwargs: Any) -> queries.Queue:
+        reads.append("today")
+        return read_today(*args, **kwargs)
+
+    monkeypatch.setattr(queries, "today", counted)
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        before = len(reads)
+        for keys in (("d",), ("g", "t"), ("g", "i")):
+            await pilot.press(*keys)
+            await settle(pilot)
+            await pilot.press("escape")
+            await settle(pilot)
+            assert isinstance(app.screen, TodayScreen)
+        assert len(reads) == before  # nothing written: the rows shown are still right
+        await pilot.press("d")
+        await settle(pilot)
+        desk.staff.rename("OM", "CD", "Casey Dunn-Reyes")  # a write, as from a screen on top
+        await pilot.press("escape")
+        await settle(pilot)
+        assert len(reads) == before + 1
+
+
 async def test_add_find_and_who_come_back_empty(desk: FrontDesk, make: MakeApp) -> None:
     add_visit(desk, patient="Biscuit")
     app = make()

@@ -82,6 +82,8 @@ class TodayScreen(ListScreen):
         """Open tasks and incidents for the person, counted after each load."""
         self._offered: set[str] = set()
         """Initials whose unsaved drafts were offered already in this run."""
+        self._read_at = -1
+        """The data generation (app.data_generation) when the queue was last read."""
 
     @property
     def loaded(self) -> bool:
@@ -102,6 +104,7 @@ class TodayScreen(ListScreen):
 
     def reload(self) -> None:
         app = app_of(self)
+        self._read_at = app.data_generation
         day = app.clinic.clock.today()
         early = app.take_first_queue(self.initials, day)
         if early is not None:
@@ -171,8 +174,14 @@ class TodayScreen(ListScreen):
         app_of(self).call_from_thread(self._waiting_counted, initials, waiting)
 
     def on_screen_resume(self) -> None:
-        if self.loaded:
-            self._count_waiting(self.initials)  # back from a task or an incident, maybe done
+        """Back from another screen (drafts, tasks, the note editor…): the queue is read
+        again only if something was written meanwhile, as a kept list does (inbox.py)."""
+        if not self.loaded:
+            return
+        if self._read_at != app_of(self).data_generation:
+            self.reload()  # a task or an incident done, a note saved: the queue may differ
+        else:
+            self._count_waiting(self.initials)
 
     def _waiting_counted(self, initials: str, waiting: Waiting) -> None:
         if initials != self.initials or self.queue is None:
@@ -234,7 +243,7 @@ class TodayScreen(ListScreen):
     def _edit(self, target: int | NewNote) -> None:
         from callback_tui.tui.screens.note_editor import NoteEditor
 
-        self.app.push_screen(NoteEditor(target, self.initials), lambda _: self.reload())
+        self.app.push_screen(NoteEditor(target, self.initials), ignore)
 
     def _show_header(self, queue: Queue) -> None:
         label = Text(queue.initials)
@@ -304,6 +313,7 @@ class TodayScreen(ListScreen):
             the dialog just before it closes (one paint shows both)."""
             try:
                 clinic = app.clinic
+                read_at = app.data_generation  # the save is committed by now
                 fresh = queries.today(
                     app.database, initials, day, clinic.calendar, clinic.pools, clinic.clock.now()
                 )
@@ -313,6 +323,7 @@ class TodayScreen(ListScreen):
             def show() -> None:
                 nonlocal shown
                 if fresh.initials == self.initials:
+                    self._read_at = read_at
                     self._show(QueueLoaded(fresh, on_to_next=True))
                     shown = True
 
@@ -417,7 +428,7 @@ class TodayScreen(ListScreen):
     def action_drafts(self) -> None:
         from callback_tui.tui.screens.drafts import DraftsInbox
 
-        app_of(self).push_kept(DraftsInbox, self.initials, callback=lambda _: self.reload())
+        app_of(self).push_kept(DraftsInbox, self.initials, callback=ignore)
 
     def action_history(self) -> None:
         from callback_tui.tui.screens.history import HistoryScreen, open_search
@@ -438,7 +449,7 @@ class TodayScreen(ListScreen):
     def action_go(self) -> None:
         from callback_tui.tui.screens.tasks import go_to
 
-        go_to(self, self.initials, lambda _: self.reload())
+        go_to(self, self.initials)
 
     def action_who(self) -> None:
         from callback_tui.tui.screens.who import WhoScreen
