@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from fractions import Fraction
 
+from callback_tui.domain.hours import Calendar
 from callback_tui.domain.vocab import Outcome
 
 MIN_REACHES = 2
@@ -67,3 +69,18 @@ def best_window(records: Iterable[WindowRecord], *, order: Sequence[str]) -> Win
             rank.get(record.window, len(rank)),
         ),
     )
+
+
+def learned(calls: Iterable[tuple[datetime, Outcome]], calendar: Calendar) -> WindowRecord | None:
+    """The best window from a client's past phone calls, each as (when, its outcome): the
+    calendar says which window each fell in, and the order of its windows breaks ties."""
+    windows = tally((calendar.window_of(at), outcome) for at, outcome in calls)
+    return best_window(windows, order=[window.name for window in calendar.windows])
+
+
+def preferred(stated: str | None, best: str | None, calendar: Calendar) -> str | None:
+    """The window to call a client in: the one they asked for (when it is still one of the
+    clinic's windows), else the best one their past calls show, else None (any)."""
+    if stated is not None and any(window.name == stated for window in calendar.windows):
+        return stated
+    return best
