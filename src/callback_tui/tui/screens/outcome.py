@@ -25,6 +25,7 @@ from callback_tui.domain import phones
 from callback_tui.domain.scripts import SpokenScript, fill
 from callback_tui.domain.vocab import Outcome, Status
 from callback_tui.store import queries
+from callback_tui.store.best_time_query import time_to_call
 from callback_tui.store.errors import Invalid, NotFound, StaleVersion, TooEarly
 from callback_tui.store.queries import QueueRow
 from callback_tui.store.services import CallOutcome, Logged
@@ -99,6 +100,9 @@ class OutcomeScreen(KeptScreen, FormScreen, ModalScreen[Logged | None]):
         """Why no call can be saved any more (closed at another desk), once a reload said so."""
         self.overtaken = False
         """Another desk changed the callback while this was open (the queue beneath is old)."""
+        self.when_to_call = ""
+        """When to call the client, in words ("Best time to call: evening (…)"), once read
+        (after the first paint: see `_read_time_to_call`); empty when there is nothing to say."""
 
     def compose(self) -> ComposeResult:
         identity = app_of(self).clinic.profile.identity
@@ -217,6 +221,8 @@ class OutcomeScreen(KeptScreen, FormScreen, ModalScreen[Logged | None]):
         if row.wrong_number:
             facts.append(" · ")
             facts.append("number reported wrong", style="bold red")
+        if self.when_to_call:
+            facts.append("\n" + self.when_to_call)
         if row.notes:
             facts.append("\nNotes: ", style="dim")
             facts.append(row.notes)
@@ -227,6 +233,7 @@ class OutcomeScreen(KeptScreen, FormScreen, ModalScreen[Logged | None]):
         self.set_class(self.row.do_not_call, "-do-not-call")
         self._consent()
         self.query_one(RadioSet).focus()
+        self._read_time_to_call(self.row.client_id)
 
     def reuse(
         self,
@@ -238,6 +245,8 @@ class OutcomeScreen(KeptScreen, FormScreen, ModalScreen[Logged | None]):
         early: bool = False,
     ) -> None:
         """Ready for another call, as if new (the app keeps one dialog: see app.push_kept)."""
+        if row.client_id != self.row.client_id:
+            self.when_to_call = ""  # another client's: theirs is read below
         self.row, self.initials, self.caller, self.after_save = row, initials, caller, after_save
         self.early = early
         self.closed, self.overtaken = None, False
@@ -252,6 +261,21 @@ class OutcomeScreen(KeptScreen, FormScreen, ModalScreen[Logged | None]):
         self.set_class(row.do_not_call, "-do-not-call")
         self._consent()
         self.set_focus(self.query_one(RadioSet))
+        self._read_time_to_call(row.client_id)
+
+    # Read once the dialog is painted: opening it stays one paint, with no query before it.
+    @desk_work(group="time-to-call", exclusive=True)
+    def _read_time_to_call(self, client_id: int) -> None:
+        """The client's stated or learned best time to call, for the line under the consents."""
+        app = app_of(self)
+        words = time_to_call(app.database, client_id, app.clinic.calendar).words
+        app.call_from_thread(self._show_time_to_call, client_id, words)
+
+    def _show_time_to_call(self, client_id: int, words: str) -> None:
+        if client_id != self.row.client_id or words == self.when_to_call:
+            return  # another client's by now (the dialog was reused), or nothing new
+        self.when_to_call = words
+        self.query_one("#facts", Static).update(self._facts())
 
     def action_pick(self, key: str) -> None:
         outcome = OUTCOME_KEYS[key]
@@ -267,6 +291,7 @@ class OutcomeScreen(KeptScreen, FormScreen, ModalScreen[Logged | None]):
                 self.row = with_client(self.row, view)
                 self.query_one("#facts", Static).update(self._facts())
                 self.set_class(self.row.do_not_call, "-do-not-call")
+                self._read_time_to_call(self.row.client_id)  # the preferred window may be new
 
         self.app.push_screen(ClientDetailsScreen(self.row.client_id, self.initials), saved)
 
