@@ -87,6 +87,9 @@ async def test_a_client_without_enough_calls_has_no_line_and_the_kept_dialog_for
         assert "Sam Okafor" in str(pilot.app.screen.query_one("#title", Static).render())
         assert "Best time" not in facts(pilot) and "Prefers" not in facts(pilot)
         assert len(facts(pilot).splitlines()) == 2
+        await pilot.press("e")  # nor do Sam's details
+        await settle(pilot)
+        assert not pilot.app.screen.query_one("#best-time", Static).display
 
 
 async def test_a_stated_preference_is_shown_instead_and_follows_the_client_details(
@@ -101,6 +104,9 @@ async def test_a_stated_preference_is_shown_instead_and_follows_the_client_detai
         assert BEST in facts(pilot)
         await pilot.press("e")  # the client's details, over the dialog
         await settle(pilot)
+        best = pilot.app.screen.query_one("#best-time", Static)
+        assert best.display
+        assert str(best.render()) == BEST.replace("to call", "by past calls")
         pilot.app.screen.query_one("#window", Select).value = "morning"
         await pilot.press("ctrl+s")
         await settle(pilot)
