@@ -348,7 +348,11 @@ def _clinic(args: argparse.Namespace) -> Clinic:
 
 
 def _database(args: argparse.Namespace) -> Database:
-    return open_database(resolve_db(getattr(args, "db", None)), on_upgrade=_warn)
+    return open_database(
+        resolve_db(getattr(args, "db", None)),
+        on_upgrade=_warn,
+        calendar=lambda: _clinic(args).calendar,
+    )
 
 
 def _desk(database: Database, clinic: Clinic) -> FrontDesk:

@@ -528,3 +528,65 @@ def test_staff_on_a_040_file_choose_a_pin_and_sign_in_after_the_upgrade(
         assert verify(database).ok
     finally:
         database.dispose()
+
+
+FIXTURE_050 = Path(__file__).parents[1] / "fixtures" / "callback-0.5.0.db"
+"""Made by callback-tui 0.5.0 (commit 29ecb7c, schema 0009) from its demo clinic on a clock
+pinned to Monday 30 November 2026, 09:30 in Chicago: a voicemail taken at 09:35 from the TA
+pool, claimed by TR and answered at 10:05 (an appointment booked), and a urinary callback
+missed three times from 10:05 on, closed as unreached and escalated to its doctor. Never
+regenerate it either."""
+
+
+def test_a_050_file_upgrades_and_its_callbacks_gain_what_the_reports_count(
+    tmp_path: Path, clinic: Any
+) -> None:
+    copy = tmp_path / "clinic" / "callback.db"
+    copy.parent.mkdir()
+    shutil.copy(FIXTURE_050, copy)
+    with sqlite3.connect(copy) as connection:
+        assert schema.revision_of(connection) == "0009"
+        tables = [
+            row[0]
+            for row in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'alembic_version'"
+            )
+        ]
+    before = {table: rows(copy, table, columns_of(FIXTURE_050, table)) for table in tables}
+    assert len(before["callback"]) == 39 and len(before["attempt"]) == 10
+
+    database = open_database(str(copy), calendar=lambda: clinic.calendar)
+    try:
+        after = {table: rows(copy, table, columns_of(FIXTURE_050, table)) for table in tables}
+        assert after == before  # every row of every table, as it was
+        facts = {
+            row[0]: row[1:]
+            for row in rows(
+                copy, "callback", "id, pool, deadline_at, first_try_at, wait_minutes, escalated"
+            )
+        }
+        # The voicemail: from the TA pool (claimed by TR), due by its response target,
+        # answered 30 open minutes after it was left (09:35 → 10:05 Chicago).
+        assert facts[39] == (
+            "TA", "2026-11-30 19:35:00.000000", "2026-11-30 16:05:00.000000", 30, 0
+        )  # fmt: skip
+        # The urinary callback: no pool's, due by midnight (Chicago) of its due day, first
+        # called 35 minutes after it was made, escalated when closed as unreached.
+        assert facts[17] == (
+            None, "2026-12-01 06:00:00.000000", "2026-11-30 16:05:00.000000", 35, 1
+        )  # fmt: skip
+        assert sum(escalated for *_, escalated in facts.values()) == 1
+        owners = dict(rows(copy, "callback", "id, owner"))
+        for callback_id, (pool, deadline_at, first_try, wait, _) in facts.items():
+            assert deadline_at is not None
+            assert (first_try is None) == (wait is None)
+            if owners[callback_id] in ("TA", "SA"):
+                assert pool == owners[callback_id]  # still the pool's: it stays there
+        with sqlite3.connect(copy) as connection:
+            tried = dict(
+                connection.execute("SELECT callback_id, MIN(at) FROM attempt GROUP BY callback_id")
+            )
+        assert {i: f[2] for i, f in facts.items() if f[2] is not None} == tried
+        assert verify(database).ok
+    finally:
+        database.dispose()

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlmodel import col, select
 
-from callback_tui.domain import best_time, ladder, rules, targets
+from callback_tui.domain import best_time, ladder, measures, rules, targets
 from callback_tui.domain.access import Act
 from callback_tui.domain.profile import Profile
 from callback_tui.domain.scripts import say
@@ -77,6 +77,7 @@ class CallbackDesk(VisitDesk):
                 raise ServiceError(f"this callback already belongs to {callback.owner}")
             refuse(work, Act.CLAIM_POOL, pool=callback.owner, pools=pools)
             before = snapshot(callback)
+            callback.pool = callback.pool or callback.owner
             callback.owner = actor
             callback.version += 1
             work.record("callback.claimed", callback, before)
@@ -175,6 +176,17 @@ class CallbackDesk(VisitDesk):
             also = {fact: True for fact, happened in noted.items() if happened}
             work.record("attempt.logged", attempt, also=also or None)
 
+            if callback.first_try_at is None:
+                # Before the ladder moves its due day: the wait counts from the first one.
+                ready = measures.ready_at(
+                    callback.created_at,
+                    callback.base_at,
+                    callback.due_date,
+                    callback.target_at,
+                    calendar,
+                )
+                callback.first_try_at = work.now
+                callback.wait_minutes = measures.wait_minutes(ready, work.now, calendar)
             callback.attempts += 1
             callback.misses += int(decision.counted)
             callback.status = decision.status.value
@@ -187,6 +199,7 @@ class CallbackDesk(VisitDesk):
                 callback.closing_note = decision.closing_note
             if decision.wrong_number:
                 callback.wrong_number = True
+            callback.escalated = callback.escalated or decision.escalate
             callback.version += 1
             work.record(f"callback.{entry.outcome.value}", callback, before)
 

@@ -25,6 +25,8 @@ from callback_tui.store.sql import Reads
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from callback_tui.domain.hours import Calendar
+
 BUSY_TIMEOUT_MS = 5_000
 
 
@@ -190,14 +192,20 @@ def about_the_file(error: BaseException) -> bool:
 
 
 def open_database(
-    target: str, *, create: bool = True, on_upgrade: Callable[[str], None] | None = None
+    target: str,
+    *,
+    create: bool = True,
+    on_upgrade: Callable[[str], None] | None = None,
+    calendar: Callable[[], Calendar] | None = None,
 ) -> Database:
     """Open (create, or upgrade) the callback-tui database at a path or SQLAlchemy URL.
 
     Every problem is a StoreError naming the file: a folder, not an SQLite file, damaged,
     read-only, locked, made by a newer version, or an upgrade that failed (the file is then
     put back as it was). `on_upgrade` hears one line before an upgrade starts: on years of
-    data it takes a while, and the person should know why.
+    data it takes a while, and the person should know why. `calendar` gives the clinic's
+    calendar, asked for only when an upgrade works out facts in clinic time (which day a
+    callback was due, how long it waited in open hours); the default settings' otherwise.
     """
     if not target.strip():
         raise StoreError("no database given: name a file path or a database URL")
@@ -209,7 +217,7 @@ def open_database(
         database = Database(url=target)
         database.engine  # noqa: B018  (a server: its driver and URL are checked now)
     try:
-        _bring_up_to_date(database, on_upgrade)
+        _bring_up_to_date(database, on_upgrade, calendar)
     except BaseException:
         database.dispose()  # refused: no connection is left open on the file
         raise
@@ -251,7 +259,11 @@ def _check_file(path: Path, *, create: bool) -> None:
         raise StoreError(f"{path}: no permission to open the database file or its folder")
 
 
-def _bring_up_to_date(database: Database, on_upgrade: Callable[[str], None] | None) -> None:
+def _bring_up_to_date(
+    database: Database,
+    on_upgrade: Callable[[str], None] | None,
+    calendar: Callable[[], Calendar] | None,
+) -> None:
     """Create the schema in a new file, upgrade an older one, refuse a newer one."""
     found = _revision(database)
     if found == schema.HEAD:
@@ -273,7 +285,7 @@ def _bring_up_to_date(database: Database, on_upgrade: Callable[[str], None] | No
         )
     from callback_tui.store.migrate import upgrade
 
-    upgrade(database, found)
+    upgrade(database, found, calendar)
 
 
 def _revision(database: Database) -> str | None:

@@ -73,6 +73,7 @@ class MessageDesk(VisitDesk):
         profile = self.clinic.profile
         target = self.clinic.response_target(form.received_at, form.priority)
         day = self.clinic.calendar.local(target).date()
+        owner = form.owner or profile.route(form.request_type, form.doctor)
         callback = Callback(
             kind=KIND,
             patient_id=patient.id,
@@ -80,7 +81,7 @@ class MessageDesk(VisitDesk):
             reason=form.request_type,
             source=form.source.value,
             priority=form.priority.value,
-            owner=form.owner or profile.route(form.request_type, form.doctor),
+            owner=owner,
             doctor=form.doctor or "",
             base_at=form.received_at,
             due_at=target,
@@ -88,6 +89,8 @@ class MessageDesk(VisitDesk):
             target_at=target,
             notes=form.message,
             created_at=work.now,
+            pool=owner if owner in self.clinic.pools else None,
+            deadline_at=target,
         )
         work.record("callback.created", callback, also={"priority_reason": form.priority_reason})
         return callback

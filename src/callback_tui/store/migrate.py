@@ -20,6 +20,9 @@ from callback_tui.store import schema
 from callback_tui.store.errors import DeskError, StoreError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from callback_tui.domain.hours import Calendar
     from callback_tui.store.engine import Database
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -29,15 +32,16 @@ class UpgradeFailed(Exception):
     """A check after the migrations found the data not as it must be."""
 
 
-def upgrade(database: Database, found: str) -> None:
-    """Bring the file from revision `found` to `schema.HEAD`."""
+def upgrade(database: Database, found: str, calendar: Callable[[], Calendar] | None = None) -> None:
+    """Bring the file from revision `found` to `schema.HEAD`; `calendar` gives the clinic's
+    calendar to a migration that needs it (see engine.open_database)."""
     kept: Path | None = None
     if database.path is not None:
         from callback_tui.store.backup import make_backup
 
         kept = make_backup(database.path, label=f"before-upgrade-{found}")
     try:
-        _migrate(database)
+        _migrate(database, calendar)
     except DeskError:
         raise  # already in words (busy, read-only, full…); the transaction rolled back
     except Exception as exc:
@@ -59,7 +63,7 @@ def config() -> Config:
     return settings
 
 
-def _migrate(database: Database) -> None:
+def _migrate(database: Database, calendar: Callable[[], Calendar] | None = None) -> None:
     """Run every migration in one write transaction, foreign keys off, then check them.
 
     Foreign keys must be off while Alembic rebuilds a table (a rebuilt parent would take its
@@ -78,6 +82,7 @@ def _migrate(database: Database) -> None:
                 if not found.has_table("alembic_version") and found.has_table("callback"):
                     schema.stamp(connection, schema.BASELINE)  # made by 0.1.0, before migrations
                 settings.attributes["connection"] = connection
+                settings.attributes["calendar"] = calendar
                 command.upgrade(settings, "head")
                 if sqlite:
                     orphans = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()

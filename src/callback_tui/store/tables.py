@@ -112,6 +112,9 @@ class Callback(SQLModel, table=True):
         Index("ix_callback_owner_queue", "owner", "status", "due_date"),
         Index("ix_callback_owner_closed", "owner", "closed_at"),
         Index("ix_callback_source", "source_id", "kind", unique=True),
+        Index("ix_callback_created", "created_at"),
+        Index("ix_callback_closed", "closed_at"),
+        Index("ix_callback_first_try", "first_try_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -142,10 +145,25 @@ class Callback(SQLModel, table=True):
     closing_note: str | None = None
     created_at: datetime = _utc()
     closed_at: datetime | None = _utc(nullable=True)
+    pool: str | None = None
+    """The shared pool it was made in or claimed from (its owner then, or before the claim);
+    None for an item that never was a pool's. Kept when claimed: the pool's reports count it."""
+    deadline_at: datetime | None = _utc(nullable=True)
+    """When it is late: a message's response target, the end of a visit callback's first due
+    day (domain/measures.py `deadline`). Set when it is made."""
+    first_try_at: datetime | None = _utc(nullable=True)
+    """When it was first called."""
+    wait_minutes: int | None = None
+    """Open minutes from when it could first be worked to its first call
+    (domain/measures.py `wait_minutes`)."""
+    escalated: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
+    """Closed as unreached and handed to the clinical team (a task was made)."""
     version: int = 1
 
 
 class Attempt(SQLModel, table=True):
+    __table_args__ = (Index("ix_attempt_at", "at"),)
+
     id: int | None = Field(default=None, primary_key=True)
     callback_id: int = Field(foreign_key="callback.id", index=True)
     at: datetime = _utc()

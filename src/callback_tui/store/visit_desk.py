@@ -16,7 +16,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel, col, select
 from sqlmodel.sql.expression import Select
 
-from callback_tui.domain import phones, rules
+from callback_tui.config import Clinic
+from callback_tui.domain import measures, phones, rules
 from callback_tui.domain.intake import VisitForm
 from callback_tui.store.errors import Invalid
 from callback_tui.store.search import terms_of
@@ -123,9 +124,15 @@ def _new_patient(client_id: int | None, form: Caller) -> dict[str, Any]:
 
 
 def _callback(
-    work: Work, form: VisitForm, item: rules.PlannedCallback, client_id: int, patient_id: int
+    work: Work,
+    form: VisitForm,
+    item: rules.PlannedCallback,
+    client_id: int,
+    patient_id: int,
+    clinic: Clinic,
 ) -> dict[str, Any]:
     """The values of a new callback for one planned call of a visit."""
+    owner = form.owner or item.owner
     return {
         "source_id": form.source_id,
         "kind": item.kind,
@@ -134,7 +141,7 @@ def _callback(
         "reason": form.visit.reason,
         "source": form.source.value,
         "priority": form.priority.value,
-        "owner": form.owner or item.owner,
+        "owner": owner,
         "doctor": form.visit.doctor,
         "assisted_by": form.visit.assisted_by,
         "base_at": form.visit.occurred_at,
@@ -143,6 +150,8 @@ def _callback(
         "original_due_date": item.due.original_day,
         "notes": form.notes,
         "created_at": work.now,
+        "pool": owner if owner in clinic.pools else None,
+        "deadline_at": measures.deadline(item.due.day, None, clinic.calendar),
     }
 
 
@@ -230,7 +239,7 @@ class VisitDesk(Desk):
             zip(visits, cards, patient_ids, strict=True)
         ):
             callbacks = [
-                new_row(Callback, _callback(work, form, item, card.id, patient_id))
+                new_row(Callback, _callback(work, form, item, card.id, patient_id, self.clinic))
                 for item in form.planned
             ]
             made.extend(callbacks)
@@ -387,7 +396,7 @@ class VisitDesk(Desk):
         made: list[Callback] = []
         for item in form.planned:
             assert client.id is not None and patient.id is not None, "flushed rows have ids"
-            callback = Callback(**_callback(work, form, item, client.id, patient.id))
+            callback = Callback(**_callback(work, form, item, client.id, patient.id, self.clinic))
             try:
                 work.record("callback.created", callback)
             except IntegrityError:
