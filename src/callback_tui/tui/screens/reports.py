@@ -60,6 +60,10 @@ BEHIND: dict[str, Callable[[Tally], int]] = {
 SCOPE_COLUMNS = ("Who", "Reach", "FCR", "Wait", "Calls", "Overdue")
 SCOPE_MEASURES = ("reach_rate", "first_call", "wait_median", "calls", "overdue")
 """The left table's measures (after Who); "calls" is a count of the tally, not a measure."""
+NARROW_COLUMNS = 4
+"""Under WIDE columns of terminal the left table has only its first four columns (the
+scorecard beside it has the others)."""
+WIDE = 100
 
 
 @dataclass(frozen=True)
@@ -112,6 +116,11 @@ class ReportsScreen(Screen[None]):
         self.lines: dict[str, Line] = {}
         self.weeks: dict[str, list[Week]] = {}
 
+    @property
+    def loaded(self) -> bool:
+        """Whether the scorecard and the highlighted line's trend are on screen."""
+        return self.card is not None and self._current_scope() in self.weeks
+
     def compose(self) -> ComposeResult:
         with Horizontal(id="topbar"):
             yield Static("Reports", classes="who", id="title", markup=False)
@@ -126,8 +135,7 @@ class ReportsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         scopes = self.query_one("#scopes", DataTable)
-        for column in SCOPE_COLUMNS:
-            scopes.add_column(column, key=column.lower())
+        self._add_scope_columns(scopes)
         card = self.query_one("#card", DataTable)
         for column, key in (("Measure", "measure"), ("Value", "value"), ("Goal", "goal")):
             card.add_column(column, key=key)
@@ -139,7 +147,7 @@ class ReportsScreen(Screen[None]):
 
     def _load(self) -> None:
         self.query_one("#title", Static).update(self._title())
-        self.weeks = {}
+        self.card, self.weeks = None, {}
         self._read(self.period)
 
     @desk_work(group="reports", exclusive=True)
@@ -204,10 +212,24 @@ class ReportsScreen(Screen[None]):
         worst_first = value if measure.better is measures.Better.HIGHER else -value
         return (False, worst_first, line.label)
 
+    def _columns_shown(self) -> int:
+        return len(SCOPE_COLUMNS) if self.app.size.width >= WIDE else NARROW_COLUMNS
+
+    def _add_scope_columns(self, table: DataTable[Any]) -> None:
+        for column in SCOPE_COLUMNS[: self._columns_shown()]:
+            table.add_column(column, key=column.lower())
+
+    def on_resize(self) -> None:
+        table = self.query_one("#scopes", DataTable)
+        if len(table.columns) != self._columns_shown():
+            table.clear(columns=True)
+            self._add_scope_columns(table)
+            self._show_lines()
+
     def _scope_cells(self, line: Line) -> list[Text]:
         cells = [Text(line.label, style="bold" if line.scope == CLINIC else "")]
         goals = app_of(self).clinic.goals
-        for key in SCOPE_MEASURES:
+        for key in SCOPE_MEASURES[: self._columns_shown() - 1]:
             if key == "calls":
                 cells.append(Text(str(line.tally.calls), justify="right"))
                 continue

@@ -55,6 +55,13 @@ class ReviewScreen(Screen[None]):
     def __init__(self, initials: str) -> None:
         super().__init__()
         self.initials = initials
+        self.review: object | None = None
+        self.sections: list[RenderableType] = []
+        """What the page shows, section by section."""
+
+    @property
+    def loaded(self) -> bool:
+        return self.review is not None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="topbar"):
@@ -81,11 +88,13 @@ class ReviewScreen(Screen[None]):
 
     @on(Read)
     def _show(self, message: Read) -> None:
-        when, sections = self.page(message.review)
+        self.review = message.review
+        when, self.sections = self.page(message.review)
         self.query_one("#when", Static).update(when)
-        self.query_one("#body", Static).update(Group(*sections))
+        self.query_one("#body", Static).update(Group(*self.sections))
 
     def action_reload(self) -> None:
+        self.review = None
         self._read()
 
     def action_go(self) -> None:
