@@ -86,19 +86,9 @@ def build_demo(desk: FrontDesk, visits: int = 28, history_days: int = HISTORY_DA
         days_ago = rng.choice((1, 1, 1, 2, 3, 3, 4, 7, 8))
         hour = rng.choice((8, 9, 10, 11, 13, 14, 15, 16))
         when = datetime.combine(today - timedelta(days=days_ago), time(hour, rng.choice((0, 30))))
-        fields = {
-            "occurred_at": when.isoformat(sep=" "),
-            "reason": reason,
-            "patient": family["patient"],
-            "species": family.get("species", ""),
-            "client": family["client"],
-            "phone": family["phone"],
-            "assisted_by": rng.choice(assisting),
-            "doctor": rng.choice(doctors),
-            "doctor_calls": "yes" if reason == "surgery" and index % 4 == 0 else "no",
-            "source_id": f"DEMO-{index + 1:04d}",
-            "voicemail_ok": "yes",  # the demo families all agreed to messages
-        }
+        fields = _visit(family, when, reason, rng.choice(assisting), rng.choice(doctors))
+        fields["doctor_calls"] = "yes" if reason == "surgery" and index % 4 == 0 else "no"
+        fields["source_id"] = f"DEMO-{index + 1:04d}"
         form, problems = clinic.read_visit(fields, roles)
         assert form is not None, problems  # the demo data is ours: a problem is a bug
         desk.callbacks.add_visit("demo", form)
@@ -164,18 +154,8 @@ def _past_days(desk: FrontDesk, spec: dict[str, Any], days: int) -> None:
             family = families[(back * 7 + index) % len(families)]
             reason = rng.choice(reasons)
             occurred = datetime.combine(day - timedelta(days=1), time(rng.choice((9, 11, 14, 16))))
-            fields = {
-                "occurred_at": occurred.isoformat(sep=" ", timespec="minutes"),
-                "reason": reason,
-                "patient": family["patient"],
-                "species": family.get("species", ""),
-                "client": family["client"],
-                "phone": family["phone"],
-                "assisted_by": rng.choice(assisting),
-                "doctor": rng.choice(doctors),
-                "source_id": f"DEMO-P{back:02d}{index:02d}",
-                "voicemail_ok": "yes",
-            }
+            fields = _visit(family, occurred, reason, rng.choice(assisting), rng.choice(doctors))
+            fields["source_id"] = f"DEMO-P{back:02d}{index:02d}"
             form, problems = clinic.read_visit(fields, roles)
             assert form is not None, problems
             past.callbacks.add_visit("demo", form)
@@ -235,6 +215,23 @@ def _outcome(rng: random.Random, chance: float) -> Outcome:
         (Outcome.NO_ANSWER, Outcome.BUSY, Outcome.LEFT_MESSAGE, Outcome.WRONG_NUMBER),
         weights=(60, 20, 17, 3),
     )[0]
+
+
+def _visit(
+    family: dict[str, str], when: datetime, reason: str, assisted_by: str, doctor: str
+) -> dict[str, str]:
+    """A demo visit's fields, as the add form or an import row gives them."""
+    return {
+        "occurred_at": when.isoformat(sep=" ", timespec="minutes"),
+        "reason": reason,
+        "patient": family["patient"],
+        "species": family.get("species", ""),
+        "client": family["client"],
+        "phone": family["phone"],
+        "assisted_by": assisted_by,
+        "doctor": doctor,
+        "voicemail_ok": "yes",  # the demo families all agreed to messages
+    }
 
 
 @cache
