@@ -187,3 +187,29 @@ def test_a_clinics_goal_replaces_the_default_one_by_one() -> None:
     own = load_clinic(Settings(timezone=TZ_NAME, goals={"first_call": 70, "reach_rate": 55}))
     assert own.goals["first_call"] == 70 and own.goals["reach_rate"] == 55
     assert own.goals["within_target"] == DEFAULT_GOALS["within_target"]
+
+
+def test_open_time_answers_many_questions_as_one_at_a_time() -> None:
+    """One OpenTime asked about waits in any order (its running totals grow forward and
+    back) gives what counting each day's overlap one by one gives."""
+    import random
+    from datetime import datetime, timedelta
+
+    def by_hand(start: datetime, end: datetime) -> int:
+        seconds = 0.0
+        day = CALENDAR.local(start).date()
+        while day <= CALENDAR.local(end).date():
+            hours = CALENDAR.hours(day)
+            if hours is not None:
+                opens, closes = CALENDAR.at(day, hours.start), CALENDAR.at(day, hours.end)
+                seconds += max(0.0, (min(closes, end) - max(opens, start)).total_seconds())
+            day += timedelta(days=1)
+        return int(seconds // 60)
+
+    rng = random.Random(5)
+    shared = measures.OpenTime(CALENDAR)
+    base = local("2026-11-24 09:00")
+    for _ in range(300):
+        start = base + timedelta(minutes=rng.randrange(-60 * 24 * 90, 60 * 24 * 90))
+        end = start + timedelta(minutes=rng.randrange(0, 60 * 24 * 40))
+        assert shared.minutes(start, end) == by_hand(start, end), (start, end)

@@ -46,34 +46,75 @@ def ready_at(
 
 def open_minutes(start: datetime, end: datetime, calendar: Calendar) -> int:
     """Whole minutes the clinic is open between two instants (0 when `end` is not later)."""
-    if end <= start:
-        return 0
-    first, last = calendar.local(start).date(), calendar.local(end).date()
-    total = _open_within(first, start, end, calendar)
-    if last != first:
-        total += _open_within(last, start, end, calendar)
-    day = first + timedelta(days=1)
-    while day < last:  # whole days between: their opening hours (no zone change within them)
-        hours = calendar.hours(day)
-        if hours is not None:
-            total += datetime.combine(day, hours.end) - datetime.combine(day, hours.start)
-        day += timedelta(days=1)
-    return int(total.total_seconds() // 60)
+    return OpenTime(calendar).minutes(start, end)
 
 
-def _open_within(day: date, start: datetime, end: datetime, calendar: Calendar) -> timedelta:
-    """How long the clinic is open on `day` between `start` and `end`."""
-    hours = calendar.hours(day)
-    if hours is None:
-        return timedelta()
-    opens, closes = calendar.at(day, hours.start), calendar.at(day, hours.end)
-    return max(timedelta(), min(closes, end) - max(opens, start))
+class OpenTime:
+    """Open time between instants, for one pair or for many (an upgrade works out a wait for
+    every callback on file): each day's opening hours are looked up once, and the whole days
+    between two instants are summed from a running total, not day by day."""
+
+    def __init__(self, calendar: Calendar) -> None:
+        self.calendar = calendar
+        self._anchor: date | None = None
+        """The first day asked about: running totals go forward and back from it."""
+        self._ahead: list[int] = []
+        """Seconds open on the days from the anchor through anchor + i."""
+        self._behind: list[int] = [0]
+        """Seconds open on the i days just before the anchor."""
+
+    def minutes(self, start: datetime, end: datetime) -> int:
+        if end <= start:
+            return 0
+        calendar = self.calendar
+        first, last = calendar.local(start).date(), calendar.local(end).date()
+        seconds = self._within(first, start, end)
+        if last != first:
+            seconds += self._within(last, start, end)
+        if (last - first).days > 1:  # whole days between (no zone change within their hours)
+            seconds += self._through(last - timedelta(days=1)) - self._through(first)
+        return int(seconds // 60)
+
+    def _within(self, day: date, start: datetime, end: datetime) -> float:
+        """Seconds the clinic is open on `day` between `start` and `end`."""
+        hours = self.calendar.hours(day)
+        if hours is None:
+            return 0.0
+        opens, closes = self.calendar.at(day, hours.start), self.calendar.at(day, hours.end)
+        return max(0.0, (min(closes, end) - max(opens, start)).total_seconds())
+
+    def _day(self, day: date) -> int:
+        """Seconds open on `day`."""
+        hours = self.calendar.hours(day)
+        if hours is None:
+            return 0
+        length = datetime.combine(day, hours.end) - datetime.combine(day, hours.start)
+        return int(length.total_seconds())
+
+    def _through(self, day: date) -> int:
+        """Seconds open from the anchor through `day` (less what lies between `day` and the
+        anchor, for a day before it): the difference of two is the time open between."""
+        if self._anchor is None:
+            self._anchor = day
+        offset = (day - self._anchor).days
+        if offset >= 0:
+            while len(self._ahead) <= offset:
+                known = self._anchor + timedelta(days=len(self._ahead))
+                self._ahead.append((self._ahead[-1] if self._ahead else 0) + self._day(known))
+            return self._ahead[offset]
+        back = -offset - 1  # the days after `day`, before the anchor
+        while len(self._behind) <= back:
+            known = self._anchor - timedelta(days=len(self._behind))
+            self._behind.append(self._behind[-1] + self._day(known))
+        return -self._behind[back]
 
 
-def wait_minutes(ready: datetime, first_try: datetime, calendar: Calendar) -> int:
+def wait_minutes(
+    ready: datetime, first_try: datetime, calendar: Calendar, open_time: OpenTime | None = None
+) -> int:
     """How long a callback waited for its first call: open minutes from `ready` (0 when it
-    was called before then)."""
-    return open_minutes(ready, first_try, calendar)
+    was called before then). `open_time` serves many such questions on one calendar."""
+    return (open_time or OpenTime(calendar)).minutes(ready, first_try)
 
 
 @dataclass(frozen=True)

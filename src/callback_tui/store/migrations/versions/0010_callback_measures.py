@@ -15,7 +15,7 @@ Revises: 0009
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -132,7 +132,7 @@ def _backfill(calendar: Calendar) -> None:
         .where(attempt.c.callback_id == callback.c.id)
         .scalar_subquery()
     )
-    rows = bind.execute(
+    page = (
         sa.select(
             callback.c.id,
             callback.c.owner,
@@ -141,8 +141,11 @@ def _backfill(calendar: Calendar) -> None:
             callback.c.due_date,
             callback.c.target_at,
             first_try.label("first_try"),
-        ).order_by(callback.c.id)
-    ).all()
+        )
+        .where(callback.c.id > sa.bindparam("after"))
+        .order_by(callback.c.id)
+        .limit(BATCH)
+    )
     change = (
         sa.update(callback)
         .where(callback.c.id == sa.bindparam("row_id"))
@@ -154,31 +157,42 @@ def _backfill(calendar: Calendar) -> None:
             escalated=sa.bindparam("new_escalated"),
         )
     )
-    values = (_facts(row, people, claimed, escalated, calendar) for row in rows)
-    for chunk in _chunks(values):
-        bind.execute(change, chunk)
+    facts = _Facts(people, claimed, escalated, calendar)
+    after = 0
+    while rows := bind.execute(page, {"after": after}).all():  # a batch at a time, by id
+        bind.execute(change, [facts.of(row) for row in rows])
+        after = rows[-1][0]
 
 
-def _facts(
-    row: Any, people: set[str], claimed: dict[int, str], escalated: set[int], calendar: Calendar
-) -> dict[str, Any]:
-    row_id, owner, created_at, base_at, due_date, target_at, first_try = row
-    first_try = _aware(first_try)
-    first_due: date = due_date
-    if first_try is not None and target_at is None:
-        first_due = min(due_date, calendar.local(first_try).date())
-    wait = None
-    if first_try is not None:
-        ready = measures.ready_at(created_at, base_at, first_due, target_at, calendar)
-        wait = measures.wait_minutes(ready, first_try, calendar)
-    return {
-        "row_id": row_id,
-        "new_pool": claimed.get(row_id, owner if owner not in people else None),
-        "new_deadline": measures.deadline(first_due, target_at, calendar),
-        "new_first_try": first_try,
-        "new_wait": wait,
-        "new_escalated": row_id in escalated,
-    }
+class _Facts:
+    """What the reports count of each callback on file, worked out from its row."""
+
+    def __init__(
+        self, people: set[str], claimed: dict[int, str], escalated: set[int], calendar: Calendar
+    ) -> None:
+        self.people, self.claimed, self.escalated = people, claimed, escalated
+        self.calendar = calendar
+        self.open_time = measures.OpenTime(calendar)
+
+    def of(self, row: Any) -> dict[str, Any]:
+        row_id, owner, created_at, base_at, due_date, target_at, first_try = row
+        calendar = self.calendar
+        first_try = _aware(first_try)
+        first_due: date = due_date
+        if first_try is not None and target_at is None:
+            first_due = min(due_date, calendar.local(first_try).date())
+        wait = None
+        if first_try is not None:
+            ready = measures.ready_at(created_at, base_at, first_due, target_at, calendar)
+            wait = measures.wait_minutes(ready, first_try, calendar, self.open_time)
+        return {
+            "row_id": row_id,
+            "new_pool": self.claimed.get(row_id, owner if owner not in self.people else None),
+            "new_deadline": measures.deadline(first_due, target_at, calendar),
+            "new_first_try": first_try,
+            "new_wait": wait,
+            "new_escalated": row_id in self.escalated,
+        }
 
 
 def _aware(value: Any) -> datetime | None:
@@ -187,17 +201,6 @@ def _aware(value: Any) -> datetime | None:
         return None
     found = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
     return found if found.tzinfo is not None else found.replace(tzinfo=UTC)
-
-
-def _chunks(values: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
-    chunk: list[dict[str, Any]] = []
-    for value in values:
-        chunk.append(value)
-        if len(chunk) == BATCH:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 def downgrade() -> None:
