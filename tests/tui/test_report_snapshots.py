@@ -8,9 +8,11 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from tests.store.test_reports import tuesday  # noqa: F401  (the hand-built Tuesday)
+from tests.store.test_reports import tuesday
 from tests.tui.conftest import MakeApp, settle
-from tests.tui.test_snapshots import size  # noqa: F401  (80x24 and 120x40)
+from tests.tui.test_snapshots import size
+
+__all__ = ["size", "tuesday"]  # the fixtures: the hand-built Tuesday, at 80x24 and 120x40
 
 
 def going(*keys: str) -> Any:

@@ -178,6 +178,10 @@ async def test_the_daily_and_weekly_reviews(make: MakeApp) -> None:
         assert "Kiwi" in text and "Ana Ruiz" in text  # the overdue diarrhea check
         assert "Wrong numbers waiting to be verified (1)" in text
         assert "Call windows: morning 1 missed of 3 calls" in text
+        assert " ".join(text.split()).startswith(
+            "At a glance: 1 past target · 0 unreached clinical · 0 drafts over 24 h"
+            " · 1 wrong number · calls fail most in the morning (1 of 3 missed)"
+        )
         await pilot.press("g", "w")
         await settle(pilot)
         assert isinstance(app.screen, WeeklyReview)

@@ -171,6 +171,8 @@ class DailyReview(ReviewScreen):
             return Text(f"escalation {item.escalation}", style="green" if done else "bold yellow")
 
         sections: list[RenderableType] = [
+            self._glance(review),
+            Text(""),
             heading("Past their due day or response target", len(review.past_target)),
             listing(columns, (item_row(i) for i in review.past_target), "none: all on time"),
             Text(""),
@@ -207,6 +209,26 @@ class DailyReview(ReviewScreen):
             self._patterns("Reasons", review.miss_reasons, self._reason),
         ]
         return f"{review.day:%a %d %b}", sections
+
+    def _glance(self, review: Daily) -> Text:
+        """The review in one line: how many of each, and where calls fail most."""
+        counts = (
+            (len(review.past_target), f"{len(review.past_target)} past target"),
+            (len(review.unreached), f"{len(review.unreached)} unreached clinical"),
+            (len(review.old_drafts), f"{text.counted(len(review.old_drafts), 'draft')} over 24 h"),
+            (len(review.wrong_numbers), text.counted(len(review.wrong_numbers), "wrong number")),
+        )
+        shown = Text("At a glance: ", style="bold")
+        for index, (count, words) in enumerate(counts):
+            if index:
+                shown.append(" · ")
+            shown.append(words, style="bold yellow" if count else "green")
+        if review.miss_windows:
+            worst = review.miss_windows[0]
+            shown.append(" · calls fail most in the ")
+            shown.append(worst.name, style="bold")
+            shown.append(f" ({worst.misses} of {worst.calls} missed)")
+        return shown
 
     def _reason(self, key: str) -> str:
         """A reason's or request type's label (its key, for one the profile no longer has)."""
