@@ -37,12 +37,13 @@ from callback_tui.tui.workers import desk_work
 if TYPE_CHECKING:
     from callback_tui.store.services import NumberCheck
 
-PLACES = {"t": "Tasks", "i": "Incidents board", "s": "Staff"}
+PLACES = {"t": "Tasks", "i": "Incidents board", "s": "Staff", "o": "Hand-off"}
 """Where `g` goes, by key."""
 HERE = {
     "t": "This is the tasks list already.",
     "i": "This is the incidents board already.",
     "s": "This is the staff list already.",
+    "o": "This is the hand-off already.",
 }
 
 
@@ -88,6 +89,7 @@ class GoScreen(KeptScreen, ModalScreen[str | None]):
 
 def go_to(screen: ListScreen, initials: str, then: Callable[[Any], None] | None = None) -> None:
     """`g` on a list screen: ask where, then open that place on top (escape comes back)."""
+    from callback_tui.tui.screens.handoff import HandoffScreen
     from callback_tui.tui.screens.incident import IncidentsBoard
     from callback_tui.tui.screens.staff import StaffScreen
 
@@ -100,6 +102,7 @@ def go_to(screen: ListScreen, initials: str, then: Callable[[Any], None] | None 
             "t": TasksScreen,
             "i": IncidentsBoard,
             "s": StaffScreen,
+            "o": HandoffScreen,
         }
         place = places[key]
         if isinstance(screen, place):
