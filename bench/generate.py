@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 from day import NOW, TODAY
@@ -165,6 +165,13 @@ def generate(path: Path, years: int, seed: int = 7) -> Path:
                     "notes": "",
                     "created_at": due_at - timedelta(days=1),
                     "closed_at": None if is_open else due_at,
+                    # What the reports count (no draw from rng: the rest stays as it was).
+                    "pool": owner if owner in ("SA", "TA") else None,
+                    "deadline_at": datetime.combine(
+                        due_day + timedelta(days=1), time(6, 0), tzinfo=UTC
+                    ),
+                    "first_try_at": None if is_open else due_at,
+                    "wait_minutes": None if is_open else (i * 37) % 240,
                     "version": 1,
                 }
             )

@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -267,6 +267,22 @@ def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
     exp.add_argument("--from", dest="first", type=_day("--from"), metavar="YYYY-MM-DD")
     exp.add_argument("--to", dest="last", type=_day("--to"), metavar="YYYY-MM-DD")
     exp.set_defaults(handler=run_export)
+
+    rep = subparsers.add_parser(
+        "report",
+        parents=[common],
+        help="the scorecard of a period: the clinic's, a pool's or a person's",
+        description=(
+            "The scorecard of a period (default: the last 7 days, today included). As a table:"
+            " each measure of the clinic (or of --initials) beside its goal. As CSV or JSON:"
+            " one record per scope (the clinic, each pool, each person)."
+        ),
+    )
+    rep.add_argument("--from", dest="first", type=_day("--from"), metavar="YYYY-MM-DD")
+    rep.add_argument("--to", dest="last", type=_day("--to"), metavar="YYYY-MM-DD")
+    rep.add_argument("--initials", metavar="AB", help="one person's or one pool's (TA) only")
+    rep.add_argument("--format", choices=FORMATS, default="table")
+    rep.set_defaults(handler=run_report)
 
     bak = subparsers.add_parser(
         "backup", parents=[common], help="copy the database file now, or list the copies"
@@ -889,6 +905,59 @@ def _release(desk: FrontDesk, actor: str, initials: str) -> str:
     if done.kept:
         said += f"; {counted(done.kept, 'callback')} stay with {whose}: {done.kept_why}"
     return said
+
+
+REPORT_DAYS = 7
+"""The days `report` covers when no --from is given."""
+
+
+def run_report(args: argparse.Namespace) -> int:
+    from callback_tui.domain import measures
+    from callback_tui.io import scorecard as records
+    from callback_tui.store import reports
+
+    clinic = _clinic(args)
+    database = _database(args)
+    last = args.last or clinic.clock.today()
+    first = args.first or last - timedelta(days=REPORT_DAYS - 1)
+    if first > last:
+        raise UserError(f"--from {first} is after --to {last}: give the earlier day first")
+    scope = None
+    if args.initials:
+        scope = args.initials.upper()
+        if scope not in clinic.pools:
+            try:
+                scope = _known_initials(database, args.initials)
+            except UserError as exc:
+                raise UserError(f"{exc}; pools: {', '.join(clinic.pools)}") from None
+    card = reports.scorecard(
+        database,
+        reports.Period(first, last),
+        clinic.calendar,
+        now=clinic.clock.now(),
+        pools=clinic.pools,
+    )
+    if args.format == "json":
+        from callback_tui.io.exporter import dump_json
+
+        dump_json(records.document(card, clinic.goals, scope), sys.stdout)
+    elif args.format == "csv":
+        records.write_csv(sys.stdout, card, scope)
+    else:
+        tally = card.scope(scope or reports.CLINIC)
+        who = "the clinic" if scope is None else card.names.get(scope, f"{scope} pool")
+        print(f"{who}, {card.period.words()}")
+        rows = [
+            {
+                "measure": measure.label,
+                "value": measures.shown(measure, measure.value(tally)),
+                "goal": measures.goal_words(measure, clinic.goals),
+                "": "missed" if measure.misses(measure.value(tally), clinic.goals) else "",
+            }
+            for measure in measures.MEASURES
+        ]
+        _print_rows(rows, ("measure", "value", "goal", ""), "table")
+    return 0
 
 
 def run_notes_list(args: argparse.Namespace) -> int:

@@ -58,6 +58,11 @@ DEFAULT_WINDOWS = {"morning": "08:00-12:00", "afternoon": "12:00-17:00", "evenin
 
 PriorityName = Literal["urgent", "routine", "informational"]
 
+GoalName = Literal["on_time", "overdue", "wait_median", "within_target", "reach_rate",
+                   "first_call", "booking_rate", "old_drafts"]  # fmt: skip
+"""The measures a clinic may set a goal for (domain/measures.py GOAL_KEYS; a test holds the
+two together)."""
+
 
 def _default_targets() -> dict[PriorityName, str]:
     return {priority.value: text for priority, text in DEFAULT_TARGETS.items()}
@@ -105,6 +110,12 @@ class Settings(datafile.Strict, frozen=True, kw_only=True):
     """How long a lockout lasts."""
     privacy_seconds: Annotated[int, Meta(ge=0, le=600)] = 60
     """The privacy key's blank screen returns without a PIN within this time."""
+    goals: dict[GoalName, Annotated[float, Meta(ge=0, le=100_000)]] = msgspec.field(
+        default_factory=dict
+    )
+    """The reports' goals, by measure: a share in percent (`first_call = 80`), a wait in open
+    minutes (`wait_median = 120`), a count (`old_drafts = 0`). They replace the defaults of
+    domain/measures.py one by one."""
 
     def __post_init__(self) -> None:
         if self.timezone is not None:
@@ -236,6 +247,16 @@ class Clinic:
             ),
         )
         self.targets = settings.response_targets()
+
+    @cached_property
+    def goals(self) -> Mapping[str, float]:
+        """The reports' goals: the defaults, each replaced by the clinic's own where set."""
+        from callback_tui.domain.measures import DEFAULT_GOALS
+
+        goals = dict(DEFAULT_GOALS)
+        for key, goal in self.settings.goals.items():
+            goals[key] = goal
+        return goals
 
     @property
     def pools(self) -> Mapping[str, frozenset[Role]]:

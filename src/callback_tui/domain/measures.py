@@ -48,18 +48,26 @@ def open_minutes(start: datetime, end: datetime, calendar: Calendar) -> int:
     """Whole minutes the clinic is open between two instants (0 when `end` is not later)."""
     if end <= start:
         return 0
-    total = timedelta()
-    day = calendar.local(start).date()
-    last = calendar.local(end).date()
-    while day <= last:
+    first, last = calendar.local(start).date(), calendar.local(end).date()
+    total = _open_within(first, start, end, calendar)
+    if last != first:
+        total += _open_within(last, start, end, calendar)
+    day = first + timedelta(days=1)
+    while day < last:  # whole days between: their opening hours (no zone change within them)
         hours = calendar.hours(day)
         if hours is not None:
-            opens, closes = calendar.at(day, hours.start), calendar.at(day, hours.end)
-            overlap = min(closes, end) - max(opens, start)
-            if overlap > timedelta():
-                total += overlap
+            total += datetime.combine(day, hours.end) - datetime.combine(day, hours.start)
         day += timedelta(days=1)
     return int(total.total_seconds() // 60)
+
+
+def _open_within(day: date, start: datetime, end: datetime, calendar: Calendar) -> timedelta:
+    """How long the clinic is open on `day` between `start` and `end`."""
+    hours = calendar.hours(day)
+    if hours is None:
+        return timedelta()
+    opens, closes = calendar.at(day, hours.start), calendar.at(day, hours.end)
+    return max(timedelta(), min(closes, end) - max(opens, start))
 
 
 def wait_minutes(ready: datetime, first_try: datetime, calendar: Calendar) -> int:
@@ -86,7 +94,7 @@ class Tally:
     escalations: int = 0
     """Of those, handed to the clinical team."""
     overdue: int = 0
-    """Open callbacks past their due day or response target now (at the end of the period)."""
+    """Open callbacks past their due day or response target now, as the report is made."""
     calls: int = 0
     """Phone calls made in the period."""
     reached: int = 0
@@ -191,11 +199,12 @@ MEASURES: tuple[Measure, ...] = (
             Unit.SHARE, lambda t: rate(t.on_time, t.completed), goal_key="on_time"),
     Measure("overdue", "Overdue now",
             "Overdue now: open callbacks past their due day, or messages past their response"
-            " target with no call yet, at the end of the period.",
+            " target with no call yet, as the report is made.",
             Unit.COUNT, _count("overdue"), Better.LOWER, goal_key="overdue"),
     Measure("wait_median", "First call, median",
             "Time to first attempt: open time from when a callback could first be worked (a"
-            " message when taken, a visit callback when its due day opens) to its first call,"
+            " message when it was received, a visit callback when its due day opens) to its first"
+            " call,"
             " median and 90th percentile, over the callbacks first called in the period.",
             Unit.MINUTES, lambda t: median(t.waits), Better.LOWER, goal_key="wait_median"),
     Measure("wait_p90", "First call, 90th pct", "", Unit.MINUTES,
@@ -204,7 +213,8 @@ MEASURES: tuple[Measure, ...] = (
             "Within target: the share of those first calls made by the callback's deadline.",
             Unit.SHARE, lambda t: rate(t.within_target, len(t.waits)), goal_key="within_target"),
     Measure("reach_rate", "Reach rate",
-            "Reach rate: calls in the period where somebody was spoken to, out of all calls made.",
+            "Reach rate: phone calls in the period where somebody was spoken to, out of all phone"
+            " calls made.",
             Unit.SHARE, lambda t: rate(t.reached, t.calls), goal_key="reach_rate"),
     Measure("first_call", "First-call resolution",
             "First-call resolution: the share of completed callbacks completed on their first"

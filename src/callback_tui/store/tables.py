@@ -112,9 +112,22 @@ class Callback(SQLModel, table=True):
         Index("ix_callback_owner_queue", "owner", "status", "due_date"),
         Index("ix_callback_owner_closed", "owner", "closed_at"),
         Index("ix_callback_source", "source_id", "kind", unique=True),
-        Index("ix_callback_created", "created_at"),
-        Index("ix_callback_closed", "closed_at"),
-        Index("ix_callback_first_try", "first_try_at"),
+        # The reports' indexes: each holds every column its report reads, so a period's
+        # counts come from the index alone (store/reports.py).
+        Index("ix_callback_created", "created_at", "owner", "pool"),
+        Index(
+            "ix_callback_closed",
+            "closed_at",
+            "status",
+            "owner",
+            "pool",
+            "attempts",
+            "escalated",
+            "deadline_at",
+        ),
+        Index(
+            "ix_callback_first_try", "first_try_at", "owner", "pool", "wait_minutes", "deadline_at"
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -162,7 +175,19 @@ class Callback(SQLModel, table=True):
 
 
 class Attempt(SQLModel, table=True):
-    __table_args__ = (Index("ix_attempt_at", "at"),)
+    __table_args__ = (
+        # The reports' index of calls (store/reports.py): every column they read.
+        Index(
+            "ix_attempt_at",
+            "at",
+            "channel",
+            "by",
+            "outcome",
+            "appointment_booked",
+            "callback_id",
+            "dnc_justification",
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     callback_id: int = Field(foreign_key="callback.id", index=True)

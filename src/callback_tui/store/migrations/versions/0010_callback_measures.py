@@ -70,10 +70,31 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column("escalated", sa.Boolean(), nullable=False, server_default=sa.false())
         )
-    op.create_index("ix_callback_created", "callback", ["created_at"])
-    op.create_index("ix_callback_closed", "callback", ["closed_at"])
-    op.create_index("ix_callback_first_try", "callback", ["first_try_at"])
-    op.create_index("ix_attempt_at", "attempt", ["at"])
+    # Each index holds every column its report reads (store/reports.py).
+    op.create_index("ix_callback_created", "callback", ["created_at", "owner", "pool"])
+    op.create_index(
+        "ix_callback_closed",
+        "callback",
+        ["closed_at", "status", "owner", "pool", "attempts", "escalated", "deadline_at"],
+    )
+    op.create_index(
+        "ix_callback_first_try",
+        "callback",
+        ["first_try_at", "owner", "pool", "wait_minutes", "deadline_at"],
+    )
+    op.create_index(
+        "ix_attempt_at",
+        "attempt",
+        [
+            "at",
+            "channel",
+            "by",
+            "outcome",
+            "appointment_booked",
+            "callback_id",
+            "dnc_justification",
+        ],
+    )
     _backfill(_calendar())
 
 
