@@ -16,7 +16,7 @@ import pytest
 
 from callback_tui.config import Clinic
 from callback_tui.demo import build_demo
-from callback_tui.store import history, incidents, notes, queries, search, tasks
+from callback_tui.store import handoff, history, incidents, notes, queries, search, tasks
 from callback_tui.store.engine import Database, open_database
 from callback_tui.store.services import FrontDesk
 
@@ -39,6 +39,9 @@ def everything_read(database: Database, clinic: Clinic) -> dict[str, Any]:
         "incidents": incidents.incidents(database),
         "search": [search.find(database, q) for q in ("bis", "lee", "312", "o'b", "a b")],
         "history": [history.history(database, f.patient_id) for f in found[:5]],
+        "handoff": handoff.handoff(
+            database, now=clinic.clock.now(), calendar=clinic.calendar, pools=clinic.pools
+        ),
     }
 
 
