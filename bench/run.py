@@ -6,7 +6,8 @@ three see the same machine; the same start through the real `callback-tui` comma
 terminal, beside the floor in one (bench/terminal.py); `list` beside Taskwarrior 2.6 when it
 is installed (bench/taskwarrior.py); an outcome saved through the UI (bench/ui_save.py);
 every screen opened by its key and closed by escape (bench/keys.py); search by name / phone
-prefix on the 10-year set; and an import of 10 000 visits into a fresh database. Figures are
+prefix on the 10-year set; the 90-day scorecard on the 1-year set (bench/scorecard.py); and an
+import of 10 000 visits into a fresh database. Figures are
 printed and written to bench/out/results.json.
 """
 
@@ -25,6 +26,7 @@ OUT = HERE / "out"
 sys.path.insert(0, str(HERE))
 
 import keys  # noqa: E402
+import scorecard  # noqa: E402
 import taskwarrior  # noqa: E402
 import terminal  # noqa: E402
 import ui_save  # noqa: E402
@@ -84,6 +86,7 @@ def main() -> None:
         "ui_save": ui_save.measure_apart(),
         "keys": keys.measure_apart(),
         "search_10y": measure_search(sets["10y"]),
+        "scorecard_1y": scorecard.measure(sets["1y"]),
         "import": measure_import(),
     }
     OUT.mkdir(exist_ok=True)
@@ -104,6 +107,7 @@ def main() -> None:
         f"search 10y        p50 {found['p50_ms']:.2f} ms, p95 {found['p95_ms']:.2f} ms,"
         f" max {found['max_ms']:.2f} ms  (target p95 ≤ 20 ms)"
     )
+    scorecard.report(results["scorecard_1y"])
     imported = results["import"]
     print(
         f"import {imported['rows']:,.0f} rows {imported['seconds']:.2f} s"

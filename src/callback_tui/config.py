@@ -110,6 +110,8 @@ class Settings(datafile.Strict, frozen=True, kw_only=True):
     """How long a lockout lasts."""
     privacy_seconds: Annotated[int, Meta(ge=0, le=600)] = 60
     """The privacy key's blank screen returns without a PIN within this time."""
+    export_folder: str | None = None
+    """Where the reports screen writes its CSV files; Documents/callback-tui when unset."""
     goals: dict[GoalName, Annotated[float, Meta(ge=0, le=100_000)]] = msgspec.field(
         default_factory=dict
     )
@@ -190,6 +192,13 @@ def _clock_time(text: str) -> time:
 
 def default_db_path() -> Path:
     return platformdirs.user_data_path(APP_NAME) / "callback.db"
+
+
+def export_folder(settings: Settings) -> Path:
+    """Where the reports screen writes its CSV files (settings `export_folder`)."""
+    if settings.export_folder:
+        return Path(settings.export_folder).expanduser()
+    return platformdirs.user_documents_path() / APP_NAME
 
 
 def default_settings_path() -> Path:

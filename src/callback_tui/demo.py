@@ -43,6 +43,17 @@ MORNING_PEOPLE = (
 """The same morning at a medical or dental practice."""
 
 
+HISTORY_DAYS = 7
+"""The days of past work the demo starts with."""
+WINDOW_REACH = {"morning": 0.3, "afternoon": 0.55, "evening": 0.8}
+"""How often a call in each call window reaches somebody in the demo's past week: mornings
+fail most (the weekly review and the daily review's patterns show it)."""
+SLOW_REACH = {"JM": 0.5}
+"""People whose calls reach somebody less often (the reports' lowest reach rate)."""
+CALL_TIMES = (time(9, 15), time(11, 0), time(13, 30), time(15, 45), time(17, 20))
+"""When the desk works through its calls on each past day."""
+
+
 def demo_spec(profile: str) -> dict[str, Any]:
     """The demo clinic of a profile: data/demo/<profile>.toml (clinic.toml: veterinary)."""
     folder = data_dir() / "demo"
@@ -52,9 +63,10 @@ def demo_spec(profile: str) -> dict[str, Any]:
     return tomllib.loads(path.read_text(encoding="utf-8"))
 
 
-def build_demo(desk: FrontDesk, visits: int = 28) -> None:
+def build_demo(desk: FrontDesk, visits: int = 28, history_days: int = HISTORY_DAYS) -> None:
     """Fill an empty database with the demo clinic of the clinic's profile,
-    deterministically for a given day."""
+    deterministically for a given day: `history_days` of past work (for the reports and
+    reviews), then this morning's visits and first calls."""
     clinic = desk.clinic
     spec = demo_spec(clinic.profile.name)
     for person in spec["staff"]:
@@ -65,6 +77,8 @@ def build_demo(desk: FrontDesk, visits: int = 28) -> None:
     reasons, assisting, doctors = _cast(spec)
     rng = random.Random(SEED)
     today = clinic.clock.today()
+    if history_days:
+        _past_days(desk, spec, history_days)
 
     for index in range(visits):
         family = families[index % len(families)]
@@ -72,19 +86,9 @@ def build_demo(desk: FrontDesk, visits: int = 28) -> None:
         days_ago = rng.choice((1, 1, 1, 2, 3, 3, 4, 7, 8))
         hour = rng.choice((8, 9, 10, 11, 13, 14, 15, 16))
         when = datetime.combine(today - timedelta(days=days_ago), time(hour, rng.choice((0, 30))))
-        fields = {
-            "occurred_at": when.isoformat(sep=" "),
-            "reason": reason,
-            "patient": family["patient"],
-            "species": family.get("species", ""),
-            "client": family["client"],
-            "phone": family["phone"],
-            "assisted_by": rng.choice(assisting),
-            "doctor": rng.choice(doctors),
-            "doctor_calls": "yes" if reason == "surgery" and index % 4 == 0 else "no",
-            "source_id": f"DEMO-{index + 1:04d}",
-            "voicemail_ok": "yes",  # the demo families all agreed to messages
-        }
+        fields = _visit(family, when, reason, rng.choice(assisting), rng.choice(doctors))
+        fields["doctor_calls"] = "yes" if reason == "surgery" and index % 4 == 0 else "no"
+        fields["source_id"] = f"DEMO-{index + 1:04d}"
         form, problems = clinic.read_visit(fields, roles)
         assert form is not None, problems  # the demo data is ours: a problem is a bug
         desk.callbacks.add_visit("demo", form)
@@ -117,6 +121,117 @@ def build_demo(desk: FrontDesk, visits: int = 28) -> None:
             staff_involved="FD, AB",
         ),
     )
+
+
+def _past_days(desk: FrontDesk, spec: dict[str, Any], days: int) -> None:
+    """`days` of past work, through the same services as real work, on a clock set back to
+    each moment: each open day's visits (from the day before) made at 08:30 and a voicemail
+    taken, then the due callbacks called at the day's call times by their owners (a pool's
+    claimed first), each call reaching somebody as its window and its caller make likely."""
+    from dataclasses import replace
+
+    from callback_tui.clock import FixedClock
+
+    clinic = desk.clinic
+    calendar = clinic.calendar
+    clock = FixedClock(tz=calendar.tz, instant=clinic.clock.now())
+    past = FrontDesk(desk.database, replace(clinic, clock=clock))
+    rng = random.Random(SEED + 1)
+    families = spec["families"]
+    reasons, assisting, doctors = _cast(spec)
+    roles = queries.staff_roles(desk.database)
+    staff = queries.staff(desk.database)
+    identity = clinic.profile.identity
+    confirmed = tuple(identity.identifiers)[: identity.confirm] if identity.required else ()
+    requests = list(clinic.profile.requests)
+    today = clinic.clock.today()
+    for back in range(days, 0, -1):
+        day = today - timedelta(days=back)
+        if not calendar.is_open(day):
+            continue
+        clock.instant = calendar.at(day, time(8, 30))
+        for index in range(rng.choice((4, 5, 6))):
+            family = families[(back * 7 + index) % len(families)]
+            reason = rng.choice(reasons)
+            occurred = datetime.combine(day - timedelta(days=1), time(rng.choice((9, 11, 14, 16))))
+            fields = _visit(family, occurred, reason, rng.choice(assisting), rng.choice(doctors))
+            fields["source_id"] = f"DEMO-P{back:02d}{index:02d}"
+            form, problems = clinic.read_visit(fields, roles)
+            assert form is not None, problems
+            past.callbacks.add_visit("demo", form)
+        family = families[(back * 3) % len(families)]
+        message, problems = clinic.read_message(
+            {
+                "source": "voicemail",
+                "received_at": calendar.at(day, time(8, 10)).isoformat(),
+                "name": family["client"],
+                "phone": family["phone"],
+                "patient": family["patient"],
+                "request_type": rng.choice(requests),
+                "message": "Please call back about the visit.",
+                "voicemail_ok": "yes",
+            },
+            roles,
+        )
+        assert message is not None, problems
+        past.messages.take_message("FD", message)
+        for moment in CALL_TIMES:
+            clock.instant = calendar.at(day, moment)
+            for row in queries.callbacks(desk.database, day=day, pools=clinic.pools):
+                if row.next_attempt_at is not None and row.next_attempt_at > clock.instant:
+                    continue
+                caller, version = row.owner, row.version
+                if row.owner in clinic.pools:
+                    caller = next(
+                        (m.initials for m in staff if m.role in clinic.pools[row.owner]), ""
+                    )
+                    if not caller:
+                        continue
+                    version = past.callbacks.claim(caller, row.id, row.version).version
+                window = calendar.window_of(clock.instant) or "afternoon"
+                chance = WINDOW_REACH.get(window, 0.5) * SLOW_REACH.get(caller, 1.0)
+                outcome = _outcome(rng, chance)
+                concern = outcome is Outcome.SPOKE and rng.random() < 0.08
+                past.callbacks.log_outcome(
+                    caller,
+                    row.id,
+                    version,
+                    CallOutcome(
+                        outcome=outcome,
+                        notes="Asked the doctor to call back." if concern else "",
+                        concern_for_doctor=concern,
+                        appointment_booked=outcome is Outcome.SPOKE and rng.random() < 0.35,
+                        identifiers=confirmed if outcome is Outcome.SPOKE else (),
+                    ),
+                )
+
+
+def _outcome(rng: random.Random, chance: float) -> Outcome:
+    """A call that reaches somebody with the chance given; else no answer, busy, a voicemail
+    left, or now and then a wrong number."""
+    if rng.random() < chance:
+        return Outcome.SPOKE
+    return rng.choices(
+        (Outcome.NO_ANSWER, Outcome.BUSY, Outcome.LEFT_MESSAGE, Outcome.WRONG_NUMBER),
+        weights=(60, 20, 17, 3),
+    )[0]
+
+
+def _visit(
+    family: dict[str, str], when: datetime, reason: str, assisted_by: str, doctor: str
+) -> dict[str, str]:
+    """A demo visit's fields, as the add form or an import row gives them."""
+    return {
+        "occurred_at": when.isoformat(sep=" ", timespec="minutes"),
+        "reason": reason,
+        "patient": family["patient"],
+        "species": family.get("species", ""),
+        "client": family["client"],
+        "phone": family["phone"],
+        "assisted_by": assisted_by,
+        "doctor": doctor,
+        "voicemail_ok": "yes",  # the demo families all agreed to messages
+    }
 
 
 @cache

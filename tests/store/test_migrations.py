@@ -51,6 +51,22 @@ def rows(path: Path, table: str, columns: str = "*") -> list[tuple[Any, ...]]:
         return connection.execute(f"SELECT {columns} FROM {table} ORDER BY id").fetchall()
 
 
+def copied(fixture: Path, tmp_path: Path, revision: str) -> tuple[Path, list[str]]:
+    """A copy of `fixture` (at schema `revision`) to upgrade, and its tables."""
+    copy = tmp_path / "clinic" / "callback.db"
+    copy.parent.mkdir()
+    shutil.copy(fixture, copy)
+    with sqlite3.connect(copy) as connection:
+        assert schema.revision_of(connection) == revision
+        tables = [
+            row[0]
+            for row in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'alembic_version'"
+            )
+        ]
+    return copy, tables
+
+
 def event_columns() -> str:
     return "id, at, actor, action, entity, entity_id, before, after"
 
@@ -420,17 +436,7 @@ def test_every_clients_number_becomes_its_best_phone(
 
 def test_a_030_file_upgrades_with_every_row_and_event_intact(tmp_path: Path) -> None:
     """0.3.0 (schema 0004): the demo clinic, a missed call and a wrong number with its task."""
-    copy = tmp_path / "clinic" / "callback.db"
-    copy.parent.mkdir()
-    shutil.copy(FIXTURE_030, copy)
-    with sqlite3.connect(copy) as connection:
-        assert schema.revision_of(connection) == "0004"
-        tables = [
-            row[0]
-            for row in connection.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'alembic_version'"
-            )
-        ]
+    copy, tables = copied(FIXTURE_030, tmp_path, "0004")
     before = {table: rows(copy, table, columns_of(FIXTURE_030, table)) for table in tables}
     assert len(before["event"]) > 100 and len(before["task"]) == 1
 
@@ -475,17 +481,7 @@ def test_callbacks_on_file_before_0008_have_no_response_target(
 
 def test_a_040_file_upgrades_with_every_row_and_event_intact(tmp_path: Path) -> None:
     """0.4.0 (schema 0008): the demo clinic, a wrong number, two phones, a message."""
-    copy = tmp_path / "clinic" / "callback.db"
-    copy.parent.mkdir()
-    shutil.copy(FIXTURE_040, copy)
-    with sqlite3.connect(copy) as connection:
-        assert schema.revision_of(connection) == "0008"
-        tables = [
-            row[0]
-            for row in connection.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'alembic_version'"
-            )
-        ]
+    copy, tables = copied(FIXTURE_040, tmp_path, "0008")
     before = {table: rows(copy, table, columns_of(FIXTURE_040, table)) for table in tables}
     assert len(before["event"]) > 100 and len(before["staff"]) == 9
     assert len(before["client_phone"]) > len(before["client"])
@@ -541,17 +537,7 @@ regenerate it either."""
 def test_a_050_file_upgrades_and_its_callbacks_gain_what_the_reports_count(
     tmp_path: Path, clinic: Any
 ) -> None:
-    copy = tmp_path / "clinic" / "callback.db"
-    copy.parent.mkdir()
-    shutil.copy(FIXTURE_050, copy)
-    with sqlite3.connect(copy) as connection:
-        assert schema.revision_of(connection) == "0009"
-        tables = [
-            row[0]
-            for row in connection.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'alembic_version'"
-            )
-        ]
+    copy, tables = copied(FIXTURE_050, tmp_path, "0009")
     before = {table: rows(copy, table, columns_of(FIXTURE_050, table)) for table in tables}
     assert len(before["callback"]) == 39 and len(before["attempt"]) == 10
 

@@ -16,7 +16,16 @@ import pytest
 
 from callback_tui.config import Clinic
 from callback_tui.demo import build_demo
-from callback_tui.store import handoff, history, incidents, notes, queries, search, tasks
+from callback_tui.store import (
+    best_time_query,
+    handoff,
+    history,
+    incidents,
+    notes,
+    queries,
+    search,
+    tasks,
+)
 from callback_tui.store.engine import Database, open_database
 from callback_tui.store.services import FrontDesk
 
@@ -42,6 +51,9 @@ def everything_read(database: Database, clinic: Clinic) -> dict[str, Any]:
         "handoff": handoff.handoff(
             database, now=clinic.clock.now(), calendar=clinic.calendar, pools=clinic.pools
         ),
+        "time_to_call": [
+            best_time_query.time_to_call(database, f.client_id, clinic.calendar) for f in found[:5]
+        ],
     }
 
 

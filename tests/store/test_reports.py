@@ -28,6 +28,16 @@ def call(desk: FrontDesk, who: str, callback_id: int, outcome: Outcome, **extra:
     desk.callbacks.log_outcome(who, callback_id, row.version, CallOutcome(outcome, **extra))
 
 
+def unreached(desk: FrontDesk, clock: FixedClock) -> int:
+    """AB's vomiting check, missed in three windows on Tuesday: closed as unreached."""
+    vomiting = add_visit(desk, occurred_at="2026-11-23 10:00", assisted_by="AB")[0]
+    assert vomiting.id is not None
+    for when in ("2026-11-24 09:10", "2026-11-24 13:10", "2026-11-24 17:10"):
+        clock.instant = local(when)
+        call(desk, "AB", vomiting.id, Outcome.NO_ANSWER)
+    return vomiting.id
+
+
 @pytest.fixture
 def tuesday(desk: FrontDesk, clock: FixedClock) -> dict[str, int]:
     """Tuesday 24 November, made at 09:00 and worked until 12:30:
@@ -122,12 +132,7 @@ def test_a_period_before_the_work_counts_nothing(desk: FrontDesk, tuesday: dict[
 def test_unreached_escalated_overrides_drafts_and_incidents(
     desk: FrontDesk, clock: FixedClock
 ) -> None:
-    vomiting = add_visit(desk, occurred_at="2026-11-23 10:00", assisted_by="AB")[0]
-    assert vomiting.id is not None
-    # Missed in three windows: closed as unreached, escalated to the case doctor.
-    for when in ("2026-11-24 09:10", "2026-11-24 13:10", "2026-11-24 17:10"):
-        clock.instant = local(when)
-        call(desk, "AB", vomiting.id, Outcome.NO_ANSWER)
+    unreached(desk, clock)  # closed as unreached, escalated to the case doctor
     # A client marked do-not-call, called anyway with a justification (and a concern noted).
     other = add_visit(
         desk, occurred_at="2026-11-23 11:00", client="Ana Ruiz", phone="(312) 555-0166",
@@ -184,13 +189,9 @@ def test_the_daily_review(desk: FrontDesk, tuesday: dict[str, int], clock: Fixed
 def test_the_daily_review_shows_an_escalation_and_its_state(
     desk: FrontDesk, clock: FixedClock
 ) -> None:
-    vomiting = add_visit(desk, occurred_at="2026-11-23 10:00", assisted_by="AB")[0]
-    assert vomiting.id is not None
-    for when in ("2026-11-24 09:10", "2026-11-24 13:10", "2026-11-24 17:10"):
-        clock.instant = local(when)
-        call(desk, "AB", vomiting.id, Outcome.NO_ANSWER)
+    vomiting = unreached(desk, clock)
     review = reports.daily_review(desk.database, clock.now(), desk.clinic.calendar)
-    assert [(i.callback_id, i.escalation) for i in review.unreached] == [(vomiting.id, "open")]
+    assert [(i.callback_id, i.escalation) for i in review.unreached] == [(vomiting, "open")]
     assert review.miss_windows[0].misses == 1  # one miss in each window
 
 

@@ -53,6 +53,7 @@ def decide(
     early_of: datetime | None = None,
     path_back: str = "",
     escalate_to: str = "the case doctor",
+    prefer: str | None = None,
 ) -> Decision:
     """Apply one outcome, logged at `at`, after the unsuccessful attempts `earlier_misses`.
 
@@ -63,6 +64,10 @@ def decide(
     The last unsuccessful try closes the callback as unreached, with a closing note that
     keeps `path_back` (what the client was told: how to reach the clinic again); a
     `clinical` one (clinical or referral) escalates, to `escalate_to` as the note says.
+
+    `prefer` is the client's best window (stated, or learned from past calls): a retry goes
+    there when no miss used it yet (see `next_attempt`); an urgent item's quick retry still
+    comes first.
     """
     if outcome is Outcome.WRONG_NUMBER:
         return Decision(status=Status.OPEN, wrong_number=True)
@@ -81,7 +86,9 @@ def decide(
             return Decision(status=Status.OPEN, next_attempt_at=soon, counted=True)
         # Closed by then: the first window of the next opening, as any retry.
     return Decision(
-        status=Status.OPEN, next_attempt_at=next_attempt(at, misses, calendar), counted=True
+        status=Status.OPEN,
+        next_attempt_at=next_attempt(at, misses, calendar, prefer),
+        counted=True,
     )
 
 
@@ -174,14 +181,21 @@ def _opening_window(instant: datetime, calendar: Calendar) -> str | None:
     return None
 
 
-def next_attempt(at: datetime, misses: Sequence[datetime], calendar: Calendar) -> datetime:
+def next_attempt(
+    at: datetime, misses: Sequence[datetime], calendar: Calendar, prefer: str | None = None
+) -> datetime:
     """The start of the next call window not yet tried; failing that, any other window.
 
     People who cannot answer at 9 a.m. often can at 5 p.m., so each retry goes to a window
-    the earlier misses did not use.
+    the earlier misses did not use. The `prefer`red window (the client's best time), when
+    neither a miss nor the call at `at` used it, comes first, even if another opens sooner.
     """
     tried = {calendar.window_of(miss) for miss in misses}
     last = calendar.window_of(at)
+    if prefer is not None and prefer not in tried and prefer != last:
+        for window, start in calendar.window_starts(at):
+            if window == prefer:
+                return start
     fallback: datetime | None = None
     for window, start in calendar.window_starts(at):
         if window not in tried:

@@ -41,6 +41,7 @@ def values(tally: Tally) -> dict[str, float | int | None]:
             value = round(value, 4)
         elif value is not None and measure.unit in (Unit.MINUTES, Unit.HOURS):
             value = round(value, 1)
+            value = int(value) if float(value).is_integer() else value
         found[measure.key] = value
     return found
 

@@ -7,7 +7,7 @@ from datetime import time, timedelta
 
 from sqlmodel import col, select
 
-from callback_tui.domain import handoff, ladder, measures, rules, targets
+from callback_tui.domain import best_time, handoff, ladder, measures, rules, targets
 from callback_tui.domain.access import Act
 from callback_tui.domain.profile import Profile
 from callback_tui.domain.scripts import say
@@ -24,7 +24,7 @@ from callback_tui.domain.vocab import (
 )
 from callback_tui.store.errors import Invalid, NotFound, ServiceError, TooEarly
 from callback_tui.store.tables import Attempt, Callback, Client, Note, Staff, Task
-from callback_tui.store.unit import long_text, refuse, snapshot
+from callback_tui.store.unit import Work, long_text, refuse, snapshot
 from callback_tui.store.visit_desk import VisitDesk
 
 
@@ -209,6 +209,8 @@ class CallbackDesk(VisitDesk):
             misses = [at for at, outcome in earlier if ladder.is_miss(Outcome(outcome), policy)]
             profile = self.clinic.profile
             escalation = _escalation(profile, callback.doctor)
+            # Only a miss sets a next try: only then is the client's best time worked out.
+            prefer = self._prefer(work, client) if ladder.is_miss(entry.outcome, policy) else None
             decision = ladder.decide(
                 entry.outcome,
                 work.now,
@@ -221,6 +223,7 @@ class CallbackDesk(VisitDesk):
                 early_of=callback.next_attempt_at if early else None,
                 path_back=say(self.clinic.scripts.path_back, self._names()),
                 escalate_to=escalation.words,
+                prefer=prefer,
             )
             attempt = Attempt(
                 callback_id=callback_id,
@@ -318,6 +321,21 @@ class CallbackDesk(VisitDesk):
             early=early,
             counted=decision.counted,
         )
+
+    def _prefer(self, work: Work, client: Client) -> str | None:
+        """The window a retry goes to first: the one the client asked for, else the one
+        their past phone calls reached them in most often (domain/best_time.py), else none."""
+        calendar = self.clinic.calendar
+        stated = best_time.preferred(client.preferred_window, None, calendar)
+        if stated is not None:
+            return stated
+        calls = work.session.exec(
+            select(Attempt.at, Attempt.outcome)
+            .join(Callback, col(Attempt.callback_id) == col(Callback.id))
+            .where(Callback.client_id == client.id, Attempt.channel == Channel.PHONE.value)
+        ).all()
+        found = best_time.learned(((at, Outcome(outcome)) for at, outcome in calls), calendar)
+        return found.window if found is not None else None
 
     def _identifiers(self, entry: CallOutcome, problems: dict[str, str]) -> tuple[str, ...]:
         """The identifiers a conversation confirmed, in the profile's order; where the profile

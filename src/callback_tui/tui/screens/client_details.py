@@ -20,6 +20,7 @@ from textual.widgets import Checkbox, Input, Select, Static
 
 from callback_tui.domain import phones
 from callback_tui.store import queries
+from callback_tui.store.best_time_query import BestTime, best_time
 from callback_tui.store.errors import Invalid, NotFound, StaleVersion
 from callback_tui.store.queries import ClientView, QueueRow
 from callback_tui.store.services import ClientDetails, PhoneEntry
@@ -64,9 +65,11 @@ def phone_kind(field_id: str, label: str = phones.UNSAID, *, compact: bool = Fal
 
 
 class ClientLoaded(Message):
-    def __init__(self, view: ClientView | None) -> None:
+    def __init__(self, view: ClientView | None, best: BestTime | None = None) -> None:
         super().__init__()
         self.view = view
+        self.best = best
+        """The window the client's past calls reached them in most often, if they tell."""
 
 
 class PhoneRow(Vertical):
@@ -132,6 +135,7 @@ class ClientDetailsScreen(ModalScreen[ClientView | None]):
                 yield FieldError("phones")
                 yield Static("Preferred time to call", classes="label", markup=False)
                 yield Select[str]([], prompt="Any time", compact=True, id="window")
+                yield Static("", id="best-time", markup=False)
                 yield FieldError("window")
                 with Horizontal(classes="checks", id="consent"):
                     yield Checkbox("Voicemail OK", id="voicemail")
@@ -155,9 +159,10 @@ class ClientDetailsScreen(ModalScreen[ClientView | None]):
 
     @desk_work(group="client-details", exclusive=True)
     def _load(self) -> None:
-        self.post_message(
-            ClientLoaded(queries.client_details(app_of(self).database, self.client_id))
-        )
+        app = app_of(self)
+        view = queries.client_details(app.database, self.client_id)
+        best = best_time(app.database, self.client_id, app.clinic.calendar) if view else None
+        self.post_message(ClientLoaded(view, best))
 
     @on(ClientLoaded)
     async def _show(self, message: ClientLoaded) -> None:
@@ -181,6 +186,10 @@ class ClientDetailsScreen(ModalScreen[ClientView | None]):
         known = {w.name for w in app_of(self).clinic.calendar.windows}
         if view.preferred_window in known:
             window.value = view.preferred_window
+        if message.best is not None:
+            best = self.query_one("#best-time", Static)
+            best.update(f"Best time by past calls: {message.best.words}")
+            best.add_class("-shown")
         self.query_one("#voicemail", Checkbox).value = view.voicemail_ok
         self.query_one("#texts", Checkbox).value = view.text_ok
         self.query_one("#do-not-call", Checkbox).value = view.do_not_call

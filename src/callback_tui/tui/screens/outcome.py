@@ -25,7 +25,8 @@ from callback_tui.domain import phones
 from callback_tui.domain.scripts import SpokenScript, fill
 from callback_tui.domain.vocab import Outcome, Status
 from callback_tui.store import queries
-from callback_tui.store.errors import Invalid, NotFound, StaleVersion, TooEarly
+from callback_tui.store.best_time_query import time_to_call
+from callback_tui.store.errors import DeskError, Invalid, NotFound, StaleVersion, TooEarly
 from callback_tui.store.queries import QueueRow
 from callback_tui.store.services import CallOutcome, Logged
 from callback_tui.tui.screens.common import (
@@ -99,9 +100,13 @@ class OutcomeScreen(KeptScreen, FormScreen, ModalScreen[Logged | None]):
         """Why no call can be saved any more (closed at another desk), once a reload said so."""
         self.overtaken = False
         """Another desk changed the callback while this was open (the queue beneath is old)."""
+        self.when_to_call = ""
+        """When to call the client, in words ("Best time to call: evening (…)"); empty when
+        there is nothing to say (see `_read_when_to_call`)."""
 
     def compose(self) -> ComposeResult:
         identity = app_of(self).clinic.profile.identity
+        self.when_to_call = self._read_when_to_call(self.row.client_id)
         with Vertical(id="dialog"):
             yield Static(self._title(), classes="title", id="title")
             yield Static(self._facts(), classes="facts", id="facts")
@@ -217,6 +222,8 @@ class OutcomeScreen(KeptScreen, FormScreen, ModalScreen[Logged | None]):
         if row.wrong_number:
             facts.append(" · ")
             facts.append("number reported wrong", style="bold red")
+        if self.when_to_call:
+            facts.append("\n" + self.when_to_call)
         if row.notes:
             facts.append("\nNotes: ", style="dim")
             facts.append(row.notes)
@@ -238,6 +245,7 @@ class OutcomeScreen(KeptScreen, FormScreen, ModalScreen[Logged | None]):
         early: bool = False,
     ) -> None:
         """Ready for another call, as if new (the app keeps one dialog: see app.push_kept)."""
+        self.when_to_call = self._read_when_to_call(row.client_id)
         self.row, self.initials, self.caller, self.after_save = row, initials, caller, after_save
         self.early = early
         self.closed, self.overtaken = None, False
@@ -253,6 +261,19 @@ class OutcomeScreen(KeptScreen, FormScreen, ModalScreen[Logged | None]):
         self._consent()
         self.set_focus(self.query_one(RadioSet))
 
+    def _read_when_to_call(self, client_id: int) -> str:
+        """The client's stated or learned best time to call, for the line under the consents.
+
+        Read as the dialog opens, before its paint: one indexed query, a fraction of a
+        millisecond on a year of calls, where filling the line in after the first paint
+        costs a second layout of the dialog (bench/keys.py measured that as slower).
+        """
+        app = app_of(self)
+        try:
+            return time_to_call(app.database, client_id, app.clinic.calendar).words
+        except DeskError:
+            return ""  # a help to the call, not a reason to stop it (a save says what is wrong)
+
     def action_pick(self, key: str) -> None:
         outcome = OUTCOME_KEYS[key]
         self.query_one(f"#{outcome.value}", RadioButton).value = True
@@ -265,6 +286,7 @@ class OutcomeScreen(KeptScreen, FormScreen, ModalScreen[Logged | None]):
         def saved(view: queries.ClientView | None) -> None:
             if view is not None:
                 self.row = with_client(self.row, view)
+                self.when_to_call = self._read_when_to_call(view.id)  # a new preferred window?
                 self.query_one("#facts", Static).update(self._facts())
                 self.set_class(self.row.do_not_call, "-do-not-call")
 

@@ -10,7 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Checkbox, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
@@ -37,7 +37,15 @@ from callback_tui.tui.workers import desk_work
 if TYPE_CHECKING:
     from callback_tui.store.services import NumberCheck
 
-PLACES = {"t": "Tasks", "i": "Incidents board", "s": "Staff", "o": "Hand-off"}
+PLACES = {
+    "t": "Tasks",
+    "i": "Incidents board",
+    "s": "Staff",
+    "o": "Hand-off",
+    "r": "Reports",
+    "v": "Daily review",
+    "w": "Weekly review",
+}
 """Where `g` goes, by key."""
 HERE = {
     "t": "This is the tasks list already.",
@@ -45,6 +53,8 @@ HERE = {
     "s": "This is the staff list already.",
     "o": "This is the hand-off already.",
 }
+REPORTS = ("r", "v", "w")
+"""Places that are not lists: opened anew each time (nothing on them is kept)."""
 
 
 class GoScreen(KeptScreen, ModalScreen[str | None]):
@@ -87,8 +97,9 @@ class GoScreen(KeptScreen, ModalScreen[str | None]):
         self.dismiss(None)
 
 
-def go_to(screen: ListScreen, initials: str, then: Callable[[Any], None] | None = None) -> None:
-    """`g` on a list screen: ask where, then open that place on top (escape comes back)."""
+def go_to(screen: Screen[Any], initials: str, then: Callable[[Any], None] | None = None) -> None:
+    """`g` on a list screen or a report: ask where, then open that place on top (escape
+    comes back); the place the person is on already is read again instead."""
     from callback_tui.tui.screens.handoff import HandoffScreen
     from callback_tui.tui.screens.incident import IncidentsBoard
     from callback_tui.tui.screens.staff import StaffScreen
@@ -97,6 +108,9 @@ def go_to(screen: ListScreen, initials: str, then: Callable[[Any], None] | None 
 
     def went(key: str | None) -> None:
         if key is None:
+            return
+        if key in REPORTS:
+            open_report(screen, key, initials)
             return
         places: dict[str, type[ListScreen]] = {
             "t": TasksScreen,
@@ -112,6 +126,25 @@ def go_to(screen: ListScreen, initials: str, then: Callable[[Any], None] | None 
         app.push_kept(place, initials, callback=then or _nothing)
 
     app.push_kept(GoScreen, callback=went)
+
+
+def open_report(screen: Screen[Any], key: str, initials: str) -> None:
+    """The reports (`r`), the daily review (`v`) or the weekly review (`w`), over `screen`;
+    on that very place, it is read again."""
+    from callback_tui.tui.screens.reports import ReportsScreen
+    from callback_tui.tui.screens.reviews import DailyReview, WeeklyReview
+
+    places: dict[str, type[Screen[None]]] = {
+        "r": ReportsScreen,
+        "v": DailyReview,
+        "w": WeeklyReview,
+    }
+    place = places[key]
+    if isinstance(screen, place):
+        screen.notify(f"This is the {PLACES[key].lower()} already.")
+        screen.action_reload()  # type: ignore[attr-defined]  # each report place has it
+        return
+    screen.app.push_screen(place(initials))
 
 
 def _nothing(_result: object) -> None:
