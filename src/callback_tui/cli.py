@@ -222,6 +222,25 @@ def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
     lst.add_argument("--format", choices=FORMATS, default="table")
     lst.set_defaults(handler=run_list)
 
+    hand = subparsers.add_parser(
+        "handoff",
+        parents=[common],
+        help="the shift hand-off: each person's and pool's open work; --release puts it back",
+        description=(
+            "Per person and pool: open, overdue, unreached today, unsigned drafts, open tasks,"
+            f" and the callbacks a release would put back into the pools ({handoff_rule()})."
+            " --release AB does it, --as the person themself, an office manager or the owner."
+        ),
+    )
+    hand.add_argument("--initials", metavar="AB", help="one person's line, with their pools")
+    hand.add_argument("--format", choices=FORMATS, default="table")
+    hand.add_argument(
+        "--date", type=_day("--date"), metavar="YYYY-MM-DD", help="the day (default today)"
+    )
+    hand.add_argument("--release", metavar="AB", help="put AB's unworked callbacks back")
+    _as_option(hand, "who releases (with --release)")
+    hand.set_defaults(handler=run_handoff)
+
     def list_command(
         noun: str, help: str, handler: Callable[[argparse.Namespace], int]
     ) -> argparse.ArgumentParser:
@@ -799,6 +818,93 @@ def run_list(args: argparse.Namespace) -> int:
         columns = LIST_FIELDS
     _print_rows(records, columns, args.format)
     return 0
+
+
+def handoff_rule() -> str:
+    """Unworked, in words (domain/handoff.py)."""
+    from callback_tui.domain.handoff import UNWORKED
+
+    return f"unworked: {UNWORKED}"
+
+
+HANDOFF_FIELDS = (
+    "who", "name", "pool", "open", "overdue", "unreached_today", "drafts", "tasks",
+    "to_release", "to_pools", "kept", "kept_why",
+)  # fmt: skip
+
+
+def run_handoff(args: argparse.Namespace) -> int:
+    """The hand-off lines, or (`--release AB`) a release made `--as` someone allowed."""
+    if args.release is not None:
+        if args.initials or args.date or args.format != "table":
+            raise UserError("--release takes none of --initials, --date or --format")
+        return _staff_change(args, lambda desk, actor: _release(desk, actor, args.release))
+    from datetime import time
+
+    from callback_tui.domain.handoff import pools_said
+    from callback_tui.store.handoff import handoff
+
+    clinic = _clinic(args)
+    database = _database(args)
+    initials = _known_initials(database, args.initials)
+    today = clinic.clock.today()
+    day = args.date or today
+    # Another day is seen as at its last second: what is overdue and unworked by then.
+    now = clinic.clock.now() if day == today else clinic.calendar.at(day, time(23, 59, 59))
+    found = handoff(
+        database, now=now, calendar=clinic.calendar, pools=clinic.pools, initials=initials
+    )
+    rows: list[dict[str, Any]] = [
+        {
+            "who": line.who,
+            "name": line.name,
+            "pool": line.is_pool,
+            "open": line.open,
+            "overdue": line.overdue,
+            "unreached_today": line.unreached_today,
+            "drafts": line.drafts,
+            "tasks": line.tasks,
+            "to_release": line.releasable,
+            "to_pools": dict(line.to_pools),
+            "kept": line.kept,
+            "kept_why": line.kept_why,
+        }
+        for line in found.lines
+    ]
+    columns: Sequence[str] = HANDOFF_FIELDS
+    if args.format == "table":
+        for row in rows:
+            row["unreached today"] = row.pop("unreached_today")
+            row["to release"] = row.pop("to_release")
+            row["where"] = pools_said(row.pop("to_pools"))
+        columns = (
+            "who", "name", "open", "overdue", "unreached today", "drafts", "tasks",
+            "to release", "where",
+        )  # fmt: skip
+    elif args.format == "csv":
+        for row in rows:
+            row["to_pools"] = pools_said(row["to_pools"])
+    _print_rows(rows, columns, args.format)
+    return 0
+
+
+def _release(desk: FrontDesk, actor: str, initials: str) -> str:
+    from callback_tui.domain.handoff import pools_said
+
+    whose = initials.strip().upper()
+    if whose not in desk.clinic.pools:  # a pool: the desk says it is nobody's to release
+        whose = _known_initials(desk.database, initials, "--release") or whose
+    done = desk.callbacks.release(actor, whose)
+    if done.released:
+        said = (
+            f"released {counted(done.released, 'callback')} of {whose}'s into their pools"
+            f" ({pools_said(done.to_pools)})"
+        )
+    else:
+        said = f"nothing of {whose}'s to release"
+    if done.kept:
+        said += f"; {counted(done.kept, 'callback')} stay with {whose}: {done.kept_why}"
+    return said
 
 
 REPORT_DAYS = 7

@@ -18,6 +18,7 @@ from callback_tui.config import Clinic
 from callback_tui.demo import build_demo
 from callback_tui.store import (
     best_time_query,
+    handoff,
     history,
     incidents,
     notes,
@@ -47,6 +48,9 @@ def everything_read(database: Database, clinic: Clinic) -> dict[str, Any]:
         "incidents": incidents.incidents(database),
         "search": [search.find(database, q) for q in ("bis", "lee", "312", "o'b", "a b")],
         "history": [history.history(database, f.patient_id) for f in found[:5]],
+        "handoff": handoff.handoff(
+            database, now=clinic.clock.now(), calendar=clinic.calendar, pools=clinic.pools
+        ),
         "time_to_call": [
             best_time_query.time_to_call(database, f.client_id, clinic.calendar) for f in found[:5]
         ],

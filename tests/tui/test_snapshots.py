@@ -388,3 +388,17 @@ def test_lock(
 
     app = make(initials=None, clinic=pin_desk.clinic)
     assert snap_compare(app, terminal_size=size, run_before=left)
+
+
+def test_handoff(snap_compare: Any, desk: FrontDesk, make: MakeApp) -> None:
+    """At the smallest terminal: every column of the hand-off still fits, mine first."""
+    from tests.tui.test_handoff import end_of_shift
+
+    end_of_shift(desk)
+
+    async def open_handoff(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("g", "o")
+        await settle(pilot)
+
+    assert snap_compare(make("AB"), terminal_size=SIZES["80x24"], run_before=open_handoff)

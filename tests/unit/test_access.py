@@ -62,6 +62,19 @@ def test_everyone_may_set_their_own_pin() -> None:
     assert allowed(Act.MANAGE_STAFF, own=True) == set(EVERYONE)
 
 
+def test_someone_elses_callbacks_are_released_by_an_office_manager_or_the_owner() -> None:
+    assert allowed(Act.RELEASE_ITEMS) == {Role.OFFICE_MANAGER, Role.OWNER}
+    assert refusal(Act.RELEASE_ITEMS, Role.TECHNICIAN) == (
+        "Only an office manager or the owner may put someone else's unworked callbacks"
+        " back into their pools."
+    )
+    assert refusal(Act.RELEASE_ITEMS, None) is not None  # the unattended system
+
+
+def test_everyone_may_release_their_own_unworked_callbacks() -> None:
+    assert allowed(Act.RELEASE_ITEMS, own=True) == set(EVERYONE)
+
+
 def test_pools_are_claimed_by_their_roles() -> None:
     assert allowed(Act.CLAIM_POOL, pool="TA", pools=POOLS) == {Role.TECHNICIAN}
     assert allowed(Act.CLAIM_POOL, pool="SA", pools=POOLS) == {Role.TECHNICIAN, Role.ASSISTANT}

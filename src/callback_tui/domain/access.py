@@ -24,6 +24,8 @@ class Act(StrEnum):
     """Add staff, rename, change a role, deactivate or activate, set or reset another's PIN."""
     CLAIM_POOL = "claim_pool"
     EDIT_DO_NOT_CALL = "edit_do_not_call"
+    RELEASE_ITEMS = "release_items"
+    """Put someone's unworked callbacks back into their pools (the shift hand-off)."""
 
 
 @dataclass(frozen=True)
@@ -58,10 +60,15 @@ RULES: Mapping[Act, Rule] = {
     # The roles of each pool come from the clinic's profile: see `allowed_roles`.
     Act.CLAIM_POOL: Rule(None, "the pool's roles", "claim from a pool"),
     Act.EDIT_DO_NOT_CALL: Rule(None, ANYONE, "change do-not-call"),
+    Act.RELEASE_ITEMS: Rule(
+        frozenset({Role.OFFICE_MANAGER, Role.OWNER}),
+        "an office manager or the owner",
+        "put someone else's unworked callbacks back into their pools",
+    ),
 }
 """Every role rule. Finalizing a note addressed to no one (a communication log written at
 the desk) and editing do-not-call are open to anyone signed in; everyone may choose their
-own PIN at their first sign-in (`own`)."""
+own PIN at their first sign-in, and release their own unworked callbacks (`own`)."""
 
 _ARTICLE = {
     Role.ASSISTANT: "an assistant",
@@ -121,12 +128,13 @@ def refusal(
     `role` None is someone who is no staff member (the `system` actor of unattended
     commands): refused whatever a role rule limits. `addressed` (FINALIZE_DRAFT): the
     draft waits for a doctor; a note addressed to no one may be finalized by anyone.
-    `own` (MANAGE_STAFF): a person setting their own PIN. `pool` and `pools`
+    `own` (MANAGE_STAFF, RELEASE_ITEMS): a person setting their own PIN, or putting their
+    own unworked callbacks back into their pools. `pool` and `pools`
     (CLAIM_POOL): the pool and the clinic's pools with their roles.
     """
     if act is Act.FINALIZE_DRAFT and not addressed:
         return None
-    if act is Act.MANAGE_STAFF and own:
+    if act in (Act.MANAGE_STAFF, Act.RELEASE_ITEMS) and own:
         return None
     roles = allowed_roles(act, pool=pool, pools=pools)
     if roles is None or (role is not None and role in roles):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import time, timedelta
 
 from sqlmodel import col, select
 
-from callback_tui.domain import best_time, ladder, measures, rules, targets
+from callback_tui.domain import best_time, handoff, ladder, measures, rules, targets
 from callback_tui.domain.access import Act
 from callback_tui.domain.profile import Profile
 from callback_tui.domain.scripts import say
@@ -21,8 +22,8 @@ from callback_tui.domain.vocab import (
     Status,
     TaskKind,
 )
-from callback_tui.store.errors import Invalid, ServiceError, TooEarly
-from callback_tui.store.tables import Attempt, Callback, Client, Note, Task
+from callback_tui.store.errors import Invalid, NotFound, ServiceError, TooEarly
+from callback_tui.store.tables import Attempt, Callback, Client, Note, Staff, Task
 from callback_tui.store.unit import Work, long_text, refuse, snapshot
 from callback_tui.store.visit_desk import VisitDesk
 
@@ -65,6 +66,19 @@ class Logged:
     is not)."""
 
 
+@dataclass(frozen=True)
+class Released:
+    """What putting a person's unworked callbacks back into their pools did."""
+
+    released: int
+    kept: int
+    """Unworked callbacks with no pool to go to: they stay with the person."""
+    kept_why: str
+    """Why those stay ("a doctor's own calls stay with them"); blank when none do."""
+    to_pools: dict[str, int] = field(default_factory=dict)
+    """How many went to each pool."""
+
+
 class CallbackDesk(VisitDesk):
     """The writes of the morning run-through, and (from VisitDesk) of new visits."""
 
@@ -82,6 +96,61 @@ class CallbackDesk(VisitDesk):
             callback.version += 1
             work.record("callback.claimed", callback, before)
         return callback
+
+    def release(self, actor: str, initials: str) -> Released:
+        """Put `initials`' unworked callbacks back into their pools for the next shift, as one
+        transaction with a `callback.released` event per callback (its `before` keeps the
+        person's initials as owner).
+
+        Unworked: open callbacks the person owns, due today or earlier, with no call logged
+        on them today (the clinic's day). Each goes to the pool it came from, else to the
+        first pool the person's role works; one with neither stays with them (domain/
+        handoff.py). The person themself may release, or an office manager or the owner.
+        """
+        whose = initials.strip().upper()
+        with self.write(actor) as work:
+            if whose in self.clinic.pools:
+                raise ServiceError(f"{whose} is a pool: its callbacks are nobody's to release")
+            person = work.session.exec(select(Staff).where(Staff.initials == whose)).first()
+            if person is None:
+                raise NotFound(f"no one on the staff has the initials {whose}")
+            refuse(work, Act.RELEASE_ITEMS, own=work.actor == whose)
+            calendar = self.clinic.calendar
+            day = calendar.local(work.now).date()
+            start = calendar.at(day, time())
+            end = calendar.at(day + timedelta(days=1), time())
+            tried_today = select(Attempt.callback_id).where(Attempt.at >= start, Attempt.at < end)
+            unworked = work.session.exec(
+                select(Callback)
+                .where(
+                    Callback.owner == whose,
+                    Callback.status == Status.OPEN.value,
+                    Callback.due_date <= day,
+                    col(Callback.id).not_in(tried_today),
+                )
+                .order_by(col(Callback.id))
+            ).all()
+            role = Role(person.role)
+            works = self.clinic.profile.pools_for(role)
+            to_pools: dict[str, int] = {}
+            kept = 0
+            for callback in unworked:
+                pool = handoff.destination(callback.pool, works, self.clinic.pools)
+                if pool is None:
+                    kept += 1
+                    continue
+                before = snapshot(callback)
+                callback.owner = pool
+                callback.pool = pool
+                callback.version += 1
+                work.record("callback.released", callback, before, also={"released_at": work.now})
+                to_pools[pool] = to_pools.get(pool, 0) + 1
+        return Released(
+            released=sum(to_pools.values()),
+            kept=kept,
+            kept_why=handoff.why_kept(role) if kept else "",
+            to_pools=to_pools,
+        )
 
     def log_outcome(self, actor: str, callback_id: int, version: int, entry: CallOutcome) -> Logged:
         """Record one call and apply the attempt ladder, as one transaction.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -22,6 +23,8 @@ class EntryKind(StrEnum):
     AMENDMENT = "amendment"
     TASK = "task"
     INCIDENT = "incident"
+    RELEASE = "release"
+    """A callback put back into its pool at a shift's hand-off."""
 
 
 _SEQUENCE = list(EntryKind)
@@ -119,6 +122,7 @@ def history(
                     reason=reason,
                 )
             )
+        entries.extend(_releases(reads, callback_patient, names))
         calls = _newest(
             reads,
             'SELECT at, callback_id, "by", notes, outcome FROM attempt'
@@ -233,6 +237,31 @@ def history(
         patient_id=patient_id if one else None,
         entries=tuple(entries[:limit]),
     )
+
+
+def _releases(
+    reads: Reads, callback_patient: Mapping[int, int], names: Mapping[int, str]
+) -> Iterator[Entry]:
+    """Each callback put back into its pool: who did it, and whose it was (the event's
+    `before` keeps the person's initials)."""
+    for batch in sql.chunks(callback_patient):
+        for callback_id, at, actor, before, after in reads.all(
+            'SELECT entity_id, at, actor, "before", "after" FROM event'
+            " WHERE entity = :callback AND action = :released AND entity_id IN (:ids)",
+            callback="callback",
+            released="callback.released",
+            ids=batch,
+        ):
+            was, now = sql.document(before) or {}, sql.document(after) or {}
+            when = now.get("released_at")
+            yield Entry(
+                datetime.fromisoformat(when) if when else sql.utc(at),
+                EntryKind.RELEASE,
+                names[callback_patient[callback_id]],
+                actor,
+                f"{was.get('owner', '')}'s, back into the {now.get('owner', '')} pool",
+                "released",
+            )
 
 
 def _newest(reads: Reads, query: str, ids: list[int], limit: int) -> list[Row]:

@@ -12,7 +12,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from callback_tui.config import Clinic
-from callback_tui.store.callback_desk import CallbackDesk, CallOutcome, Logged
+from callback_tui.store.callback_desk import CallbackDesk, CallOutcome, Logged, Released
 from callback_tui.store.client_desk import ClientDesk, ClientDetails, PhoneEntry
 from callback_tui.store.engine import Database
 from callback_tui.store.errors import (
@@ -54,6 +54,7 @@ __all__ = [
     "NumberCheck",
     "PhoneEntry",
     "PinNotSet",
+    "Released",
     "ServiceError",
     "SignedIn",
     "StaleVersion",

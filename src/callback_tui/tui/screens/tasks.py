@@ -41,6 +41,7 @@ PLACES = {
     "t": "Tasks",
     "i": "Incidents board",
     "s": "Staff",
+    "o": "Hand-off",
     "r": "Reports",
     "v": "Daily review",
     "w": "Weekly review",
@@ -50,6 +51,7 @@ HERE = {
     "t": "This is the tasks list already.",
     "i": "This is the incidents board already.",
     "s": "This is the staff list already.",
+    "o": "This is the hand-off already.",
 }
 REPORTS = ("r", "v", "w")
 """Places that are not lists: opened anew each time (nothing on them is kept)."""
@@ -98,6 +100,7 @@ class GoScreen(KeptScreen, ModalScreen[str | None]):
 def go_to(screen: Screen[Any], initials: str, then: Callable[[Any], None] | None = None) -> None:
     """`g` on a list screen or a report: ask where, then open that place on top (escape
     comes back); the place the person is on already is read again instead."""
+    from callback_tui.tui.screens.handoff import HandoffScreen
     from callback_tui.tui.screens.incident import IncidentsBoard
     from callback_tui.tui.screens.staff import StaffScreen
 
@@ -113,6 +116,7 @@ def go_to(screen: Screen[Any], initials: str, then: Callable[[Any], None] | None
             "t": TasksScreen,
             "i": IncidentsBoard,
             "s": StaffScreen,
+            "o": HandoffScreen,
         }
         place = places[key]
         if isinstance(screen, place):
