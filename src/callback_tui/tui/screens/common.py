@@ -30,6 +30,10 @@ if TYPE_CHECKING:
 F = TypeVar("F")
 
 
+GO_TIP = "Go to tasks, incidents, staff, the hand-off, the reports or the reviews"
+"""What `g` does, from every screen that has it (tasks.py PLACES lists the places)."""
+
+
 def app_of(node: DOMNode) -> CallbackApp:
     """The running CallbackApp, typed (screens reach the desk and the clinic through it)."""
     return cast("CallbackApp", node.app)

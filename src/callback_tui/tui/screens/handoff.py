@@ -25,7 +25,7 @@ from callback_tui.domain.handoff import UNWORKED, pools_said
 from callback_tui.domain.text import counted
 from callback_tui.store.handoff import Handoff, HandoffLine, handoff
 from callback_tui.store.queries import StaffMember, staff_member
-from callback_tui.tui.screens.common import ListScreen, app_of
+from callback_tui.tui.screens.common import GO_TIP, ListScreen, app_of
 from callback_tui.tui.widgets.confirm import Confirm
 from callback_tui.tui.widgets.footer import Footer
 from callback_tui.tui.widgets.table import Table
@@ -56,7 +56,7 @@ class HandoffScreen(ListScreen):
         Binding("r", "release", "Release", id="release", tooltip="Put unworked calls back"),
         # The same key where it may not be used: it says why.
         Binding("r", "refused", show=False, id="refused"),
-        Binding("g", "go", "Go to", id="go", tooltip="Go to tasks, incidents or staff"),
+        Binding("g", "go", "Go to", id="go", tooltip=GO_TIP),
     ]
 
     def __init__(self, initials: str) -> None:

@@ -18,7 +18,7 @@ from callback_tui.store import history
 from callback_tui.store.history import Entry, EntryKind, History
 from callback_tui.store.search import Found
 from callback_tui.tui import display
-from callback_tui.tui.screens.common import ListScreen, app_of
+from callback_tui.tui.screens.common import GO_TIP, ListScreen, app_of
 from callback_tui.tui.widgets.footer import Footer
 from callback_tui.tui.widgets.table import Table
 from callback_tui.tui.workers import desk_work
@@ -56,7 +56,7 @@ class HistoryScreen(ListScreen):
         Binding("p", "narrow", "This patient / all", id="narrow"),
         Binding("slash", "search", "Search", id="search", key_display="/"),
         Binding("escape", "back", "Back", id="back"),
-        Binding("g", "go", "Go to", id="go", tooltip="Go to tasks, incidents or staff"),
+        Binding("g", "go", "Go to", id="go", tooltip=GO_TIP),
     ]
 
     def __init__(self, client_id: int, initials: str, patient_id: int | None = None) -> None:

@@ -16,7 +16,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
-from callback_tui.tui.screens.common import ListScreen, app_of
+from callback_tui.tui.screens.common import GO_TIP, ListScreen, app_of
 from callback_tui.tui.widgets.footer import Footer
 from callback_tui.tui.widgets.table import Table
 from callback_tui.tui.workers import desk_work
@@ -45,7 +45,7 @@ class Inbox(ListScreen, Generic[Row]):
 
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
-        Binding("g", "go", "Go to", id="go", tooltip="Go to tasks, incidents or staff"),
+        Binding("g", "go", "Go to", id="go", tooltip=GO_TIP),
     ]
 
     def __init__(self, initials: str) -> None:

@@ -28,7 +28,7 @@ from callback_tui.domain import measures
 from callback_tui.domain.measures import BY_KEY, MEASURES, Tally
 from callback_tui.store import reports
 from callback_tui.store.reports import CLINIC, Period, Scorecard, Week
-from callback_tui.tui.screens.common import FieldError, FormScreen, app_of, show_errors
+from callback_tui.tui.screens.common import GO_TIP, FieldError, FormScreen, app_of, show_errors
 from callback_tui.tui.widgets.footer import Footer
 from callback_tui.tui.widgets.table import Table
 from callback_tui.tui.workers import desk_work
@@ -94,7 +94,7 @@ class ReportsScreen(Screen[None]):
 
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
-        Binding("g", "go", "Go to", id="go", tooltip="Go to the reviews, tasks, incidents…"),
+        Binding("g", "go", "Go to", id="go", tooltip=GO_TIP),
         Binding("1", "period(1)", "Today", id="today"),
         Binding("7", "period(7)", "7 days", id="days7"),
         Binding("3", "period(30)", "30 days", id="days30"),

@@ -29,7 +29,7 @@ from callback_tui.store.reports import DailyReview as Daily
 from callback_tui.store.reports import Pattern, ReviewItem, WeekFigures
 from callback_tui.store.reports import WeeklyReview as Weekly
 from callback_tui.tui import display
-from callback_tui.tui.screens.common import app_of
+from callback_tui.tui.screens.common import GO_TIP, app_of
 from callback_tui.tui.widgets.footer import Footer
 from callback_tui.tui.workers import desk_work
 
@@ -46,7 +46,7 @@ class ReviewScreen(Screen[None]):
     TITLE_WORDS = ""
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
-        Binding("g", "go", "Go to", id="go", tooltip="Go to the reports, tasks, incidents…"),
+        Binding("g", "go", "Go to", id="go", tooltip=GO_TIP),
         Binding("r", "reload", "Read again", id="reload"),
         Binding("j", "scroll_down", "Down", show=False),
         Binding("k", "scroll_up", "Up", show=False),

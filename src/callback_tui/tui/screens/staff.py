@@ -26,6 +26,7 @@ from callback_tui.store import queries
 from callback_tui.store.errors import Invalid, NotAllowed
 from callback_tui.store.queries import StaffMember
 from callback_tui.tui.screens.common import (
+    GO_TIP,
     FieldError,
     FormScreen,
     ListScreen,
@@ -69,7 +70,7 @@ class StaffScreen(ListScreen):
         Binding("p", "reset_pin", "Reset PIN", id="reset_pin", tooltip="A new PIN at next sign-in"),
         # The same keys when the person may not change staff: they say who may.
         Binding("a,r,o,d,p", "refused", show=False, id="refused"),
-        Binding("g", "go", "Go to", id="go", tooltip="Go to tasks, incidents or staff"),
+        Binding("g", "go", "Go to", id="go", tooltip=GO_TIP),
     ]
 
     def __init__(self, initials: str) -> None:

@@ -20,7 +20,7 @@ from callback_tui.store import queries
 from callback_tui.store.errors import DeskError, ServiceError
 from callback_tui.store.queries import Queue, QueueRow, Section
 from callback_tui.tui import display
-from callback_tui.tui.screens.common import ListScreen, app_of
+from callback_tui.tui.screens.common import GO_TIP, ListScreen, app_of
 from callback_tui.tui.widgets.footer import Footer
 from callback_tui.tui.widgets.table import Table
 from callback_tui.tui.workers import desk_work
@@ -69,7 +69,7 @@ class TodayScreen(ListScreen):
         Binding(
             "slash", "search", "Search", id="search", key_display="/", tooltip="Find a patient"
         ),
-        Binding("g", "go", "Go to", id="go", tooltip="Go to tasks, incidents or staff"),
+        Binding("g", "go", "Go to", id="go", tooltip=GO_TIP),
         Binding("w", "who", "Who", id="who", tooltip="The next person at the desk"),
     ]
 
