@@ -104,7 +104,7 @@ def clinic_file(database: Database, clinic: Clinic) -> Path:
     """The demo clinic, AB's queue full, made (as it must be) through the service layer."""
     from callback_tui.demo import build_demo
 
-    build_demo(FrontDesk(database, clinic))
+    build_demo(FrontDesk(database, clinic), history_days=0)  # the morning is enough here
     assert database.path is not None
     database.dispose()
     return database.path

@@ -24,6 +24,7 @@ from callback_tui.store.incident_desk import IncidentStart
 from callback_tui.store.notes import NoteView
 from callback_tui.store.services import CallOutcome, FrontDesk, NoteRef
 from callback_tui.store.tables import TABLES
+from tests.cli.made_once import made_once
 
 Run = Callable[..., subprocess.CompletedProcess[str]]
 SCRIPT = Path(sys.executable).with_name("callback-tui")
@@ -48,6 +49,7 @@ def run(tmp_path: Path) -> Run:
             [*command, *args], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60
         )
 
+    call.database = Path(env["CALLBACK_TUI_DB"])  # type: ignore[attr-defined]
     return call
 
 
@@ -65,12 +67,17 @@ def refused(result: subprocess.CompletedProcess[str]) -> str:
 
 
 def staffed(run: Run) -> None:
-    for initials, name, role in [
-        ("AB", "Alex [bold]Baker[/]", "assistant"),
-        ("TR", "Taylor Reed", "technician"),
-        ("DRW", "Dr. Wong", "doctor"),
-    ]:
-        ok(run("staff", "add", initials, name, "--role", role))
+    """Three people added through `staff add` (run once per test process, then copied)."""
+
+    def steps() -> None:
+        for initials, name, role in [
+            ("AB", "Alex [bold]Baker[/]", "assistant"),
+            ("TR", "Taylor Reed", "technician"),
+            ("DRW", "Dr. Wong", "doctor"),
+        ]:
+            ok(run("staff", "add", initials, name, "--role", role))
+
+    made_once("staffed", run.database, steps)  # type: ignore[attr-defined]
 
 
 VISITS = (

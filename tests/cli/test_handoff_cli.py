@@ -8,6 +8,7 @@ import io
 import json
 from pathlib import Path
 
+from tests.cli.made_once import made_once
 from tests.cli.test_staff_cli import Run, env, events, ok, refused, run, set_up
 
 __all__ = ["env", "run"]  # the fixtures, used by name
@@ -22,9 +23,14 @@ VISITS = (
 
 
 def shift(run: Run, tmp_path: Path) -> None:
-    set_up(run)
-    (tmp_path / "visits.csv").write_text(VISITS)
-    ok(run("import", "visits.csv", "--as", "AB", pin="2468"))
+    """The set-up clinic, and AB's import of VISITS (run once per test process, then copied)."""
+
+    def steps() -> None:
+        set_up(run)
+        (tmp_path / "visits.csv").write_text(VISITS)
+        ok(run("import", "visits.csv", "--as", "AB", pin="2468"))
+
+    made_once("shift", run.database, steps)  # type: ignore[attr-defined]
 
 
 def lines(run: Run, *args: str) -> dict[str, dict[str, object]]:

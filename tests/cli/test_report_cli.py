@@ -10,6 +10,7 @@ from pathlib import Path
 from callback_tui.domain.vocab import Outcome
 from callback_tui.store import queries
 from callback_tui.store.services import CallOutcome
+from tests.cli.made_once import made_once
 from tests.cli.test_cli import Run, desk_at, ok, refused, run, staffed
 
 __all__ = ["run"]  # the fixture, shared with the command's other tests
@@ -24,23 +25,27 @@ VISITS = (
 def worked_tuesday(run: Run, tmp_path: Path) -> None:
     """Two of AB's callbacks due on Tuesday: one spoken to at 09:30 (booked), one not
     answered at 10:00."""
-    staffed(run)
-    visits = tmp_path / "visits.csv"
-    visits.write_text(VISITS)
-    ok(run("import", str(visits)))
-    for when, patient, outcome in (
-        ("2026-11-24 09:30", "Biscuit", Outcome.SPOKE),
-        ("2026-11-24 10:00", "Luna", Outcome.NO_ANSWER),
-    ):
-        with desk_at(tmp_path, when) as desk:
-            row = next(
-                r
-                for r in queries.callbacks(desk.database, day=desk.clinic.clock.today())
-                if r.patient == patient
-            )
-            booked = outcome is Outcome.SPOKE
-            entry = CallOutcome(outcome, appointment_booked=booked)
-            desk.callbacks.log_outcome("AB", row.id, row.version, entry)
+
+    def steps() -> None:
+        staffed(run)
+        visits = tmp_path / "visits.csv"
+        visits.write_text(VISITS)
+        ok(run("import", str(visits)))
+        for when, patient, outcome in (
+            ("2026-11-24 09:30", "Biscuit", Outcome.SPOKE),
+            ("2026-11-24 10:00", "Luna", Outcome.NO_ANSWER),
+        ):
+            with desk_at(tmp_path, when) as desk:
+                row = next(
+                    r
+                    for r in queries.callbacks(desk.database, day=desk.clinic.clock.today())
+                    if r.patient == patient
+                )
+                booked = outcome is Outcome.SPOKE
+                entry = CallOutcome(outcome, appointment_booked=booked)
+                desk.callbacks.log_outcome("AB", row.id, row.version, entry)
+
+    made_once("worked-tuesday", run.database, steps)  # type: ignore[attr-defined]
 
 
 def test_the_report_as_a_table(run: Run, tmp_path: Path) -> None:

@@ -16,6 +16,8 @@ from typing import Any
 
 import pytest
 
+from tests.cli.made_once import made_once
+
 SCRIPT = Path(sys.executable).with_name("callback-tui")
 VISITS = (
     "source_id,occurred_at,reason,patient,client,phone,assisted_by,doctor\n"
@@ -57,6 +59,7 @@ def run(env: dict[str, str], tmp_path: Path) -> Run:
             timeout=60,
         )
 
+    call.database = Path(env["CALLBACK_TUI_DB"])  # type: ignore[attr-defined]
     return call
 
 
@@ -80,13 +83,20 @@ def staff(run: Run) -> dict[str, dict[str, object]]:
 
 def set_up(run: Run) -> None:
     """Setting up a new clinic: the system adds people; the office manager chooses a PIN,
-    which ends setting up; then OM adds the rest."""
-    ok(run("staff", "add", "OM", "Olive Marsh", "--role", "office_manager"))
-    ok(run("staff", "add", "AB", "Alex Baker", "--role", "assistant"))
-    assert ok(run("staff", "pin", "OM", new_pin="1357")) == "OM's PIN is set\n"
-    ok(run("staff", "add", "DRW", "Dr. Wong", "--role", "doctor", "--as", "OM", pin="1357"))
-    ok(run("staff", "add", "FD", "Frankie Diaz", "--role", "front_desk", "--as", "om", pin="1357"))
-    ok(run("staff", "pin", "AB", new_pin="2468"))
+    which ends setting up; then OM adds the rest (run once per test process, then copied)."""
+
+    def steps() -> None:
+        ok(run("staff", "add", "OM", "Olive Marsh", "--role", "office_manager"))
+        ok(run("staff", "add", "AB", "Alex Baker", "--role", "assistant"))
+        assert ok(run("staff", "pin", "OM", new_pin="1357")) == "OM's PIN is set\n"
+        ok(run("staff", "add", "DRW", "Dr. Wong", "--role", "doctor", "--as", "OM", pin="1357"))
+        ok(
+            run("staff", "add", "FD", "Frankie Diaz", "--role", "front_desk", "--as", "om",
+                pin="1357")
+        )  # fmt: skip
+        ok(run("staff", "pin", "AB", new_pin="2468"))
+
+    made_once("set-up", run.database, steps)  # type: ignore[attr-defined]
 
 
 def events(run: Run) -> list[dict[str, object]]:

@@ -82,7 +82,7 @@ def test_everyone_in_the_demo_signs_in_with_1234(database: Database, clinic: Cli
 
     from callback_tui.demo import DEMO_PIN
 
-    build_demo(FrontDesk(database, clinic))
+    build_demo(FrontDesk(database, clinic), history_days=0)
     staff = queries.staff(database)
     assert staff and all(member.has_pin and member.active for member in staff)
     with_pins = load_clinic(
