@@ -179,7 +179,8 @@ def generate(path: Path, years: int, seed: int = 7) -> Path:
             connection.execute(insert(Callback), rows[start : start + 20_000])
         attempts = [
             {
-                "callback_id": rng.randrange(callbacks_total) + 1,
+                "callback_id": (called := rng.randrange(callbacks_total) + 1),
+                "pool": rows[called - 1]["pool"],
                 "at": NOW - timedelta(minutes=rng.randrange(days * 24 * 60)),
                 "by": rng.choice(assistants),
                 "channel": "phone",

@@ -562,6 +562,9 @@ def test_a_050_file_upgrades_and_its_callbacks_gain_what_the_reports_count(
             None, "2026-12-01 06:00:00.000000", "2026-11-30 16:05:00.000000", 35, 1
         )  # fmt: skip
         assert sum(escalated for *_, escalated in facts.values()) == 1
+        # Each call keeps its callback's pool: the voicemail's answer was the TA pool's work.
+        pools_called = dict(rows(copy, "attempt", "callback_id, pool"))
+        assert pools_called[39] == "TA" and pools_called[17] is None
         owners = dict(rows(copy, "callback", "id, owner"))
         for callback_id, (pool, deadline_at, first_try, wait, _) in facts.items():
             assert deadline_at is not None

@@ -227,6 +227,7 @@ class CallbackDesk(VisitDesk):
             )
             attempt = Attempt(
                 callback_id=callback_id,
+                pool=callback.pool,
                 at=work.now,
                 by=actor,
                 channel=entry.channel.value,

@@ -98,9 +98,10 @@ class _Tallies:
         for scope in self._scopes(owner, pool):
             self.counts.setdefault(scope, Counter()).update(counts)
 
-    def wait(self, owner: str | None, pool: str | None, minutes: int) -> None:
+    def wait(self, owner: str | None, pool: str | None, minutes: int, times: int) -> None:
+        """`times` first calls that each waited `minutes`."""
         for scope in self._scopes(owner, pool):
-            self.waits.setdefault(scope, []).append(minutes)
+            self.waits.setdefault(scope, []).extend([minutes] * times)
 
     def close_hours(self, who: str | None, hours: float) -> None:
         for scope in self._scopes(who, None):
@@ -192,28 +193,29 @@ def _callbacks(
         now=now,
     ):
         tallies.add(owner, pool, overdue=count)
-    for owner, pool, wait, within in reads.all(
-        "SELECT owner, pool, wait_minutes,"
-        " CASE WHEN first_try_at <= deadline_at THEN 1 ELSE 0 END"
+    # The waits come back counted by their length: many first calls wait as long as others.
+    for owner, pool, wait, times, within in reads.all(
+        "SELECT owner, pool, wait_minutes, COUNT(*),"
+        " SUM(CASE WHEN first_try_at <= deadline_at THEN 1 ELSE 0 END)"
         " FROM callback"
-        " WHERE first_try_at >= :start AND first_try_at < :end AND wait_minutes IS NOT NULL",
+        " WHERE first_try_at >= :start AND first_try_at < :end AND wait_minutes IS NOT NULL"
+        " GROUP BY owner, pool, wait_minutes",
         **window,
     ):
-        tallies.wait(owner, pool, wait)
-        if within:
-            tallies.add(owner, pool, within_target=1)
+        tallies.wait(owner, pool, wait, times)
+        tallies.add(owner, pool, within_target=within)
 
 
 def _calls(reads: Reads, tallies: _Tallies, window: dict[str, datetime]) -> None:
     for by, pool, count, reached, booked, wrong, overrides in reads.all(
-        "SELECT a.by, c.pool, COUNT(*),"
-        " SUM(CASE WHEN a.outcome = :spoke THEN 1 ELSE 0 END),"
-        " SUM(CASE WHEN a.appointment_booked THEN 1 ELSE 0 END),"
-        " SUM(CASE WHEN a.outcome = :wrong THEN 1 ELSE 0 END),"
-        " SUM(CASE WHEN a.dnc_justification IS NOT NULL THEN 1 ELSE 0 END)"
-        " FROM attempt a JOIN callback c ON c.id = a.callback_id"
-        " WHERE a.at >= :start AND a.at < :end AND a.channel = 'phone'"
-        " GROUP BY a.by, c.pool",
+        "SELECT by, pool, COUNT(*),"
+        " SUM(CASE WHEN outcome = :spoke THEN 1 ELSE 0 END),"
+        " SUM(CASE WHEN appointment_booked THEN 1 ELSE 0 END),"
+        " SUM(CASE WHEN outcome = :wrong THEN 1 ELSE 0 END),"
+        " SUM(CASE WHEN dnc_justification IS NOT NULL THEN 1 ELSE 0 END)"
+        " FROM attempt"
+        " WHERE at >= :start AND at < :end AND channel = 'phone'"
+        " GROUP BY by, pool",
         spoke=Outcome.SPOKE.value,
         wrong=Outcome.WRONG_NUMBER.value,
         **window,
@@ -307,9 +309,9 @@ def trend(
     with database.read() as reads:
         calls = reads.all(
             f"SELECT {case.format(column='a.at')}, COUNT(*),"
-            " SUM(CASE WHEN a.outcome = :spoke THEN 1 ELSE 0 END)"
-            " FROM attempt a JOIN callback c ON c.id = a.callback_id"
-            f" WHERE a.at >= :w0 AND a.at < :last AND a.channel = 'phone'{scope.format(a='a.by')}"
+            " SUM(CASE WHEN a.outcome = :spoke THEN 1 ELSE 0 END) FROM attempt a"
+            f" WHERE a.at >= :w0 AND a.at < :last AND a.channel = 'phone'"
+            f"{scope.format(person='a.by', pool='a.pool')}"
             f" GROUP BY {case.format(column='a.at')}",
             spoke=Outcome.SPOKE.value,
             **values,
@@ -317,7 +319,7 @@ def trend(
         found = reads.all(
             f"SELECT {case.format(column='c.first_try_at')}, c.wait_minutes FROM callback c"
             " WHERE c.first_try_at >= :w0 AND c.first_try_at < :last"
-            f" AND c.wait_minutes IS NOT NULL{scope.format(a='c.owner')}",
+            f" AND c.wait_minutes IS NOT NULL{scope.format(person='c.owner', pool='c.pool')}",
             **values,
         )
     tried = {week: (count, reached or 0) for week, count, reached in calls}
@@ -336,13 +338,13 @@ def trend(
 
 
 def _trend_scope(who: str, pools: Collection[str]) -> tuple[str, dict[str, str]]:
-    """The WHERE clause that narrows the trend to a person or a pool ({a}: the person's
-    column in that query)."""
+    """The WHERE clause that narrows the trend to a person or a pool ({person}, {pool}: the
+    columns that say whose a row is, in that query)."""
     if who == CLINIC:
         return "", {}
     if who in pools:
-        return " AND (c.pool = :who OR c.owner = :who)", {"who": who}
-    return " AND {a} = :who", {"who": who}
+        return " AND {pool} = :who", {"who": who}
+    return " AND {person} = :who", {"who": who}
 
 
 # -- the daily review -----------------------------------------------------------------------

@@ -184,6 +184,7 @@ class Attempt(SQLModel, table=True):
             "by",
             "outcome",
             "appointment_booked",
+            "pool",
             "callback_id",
             "dnc_justification",
         ),
@@ -191,6 +192,9 @@ class Attempt(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     callback_id: int = Field(foreign_key="callback.id", index=True)
+    pool: str | None = None
+    """The pool of its callback when the call was made (its `pool`): a pool's calls are
+    counted without reading each callback again."""
     at: datetime = _utc()
     by: str
     channel: str = "phone"

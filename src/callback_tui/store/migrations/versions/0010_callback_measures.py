@@ -1,6 +1,6 @@
 """Callbacks keep what the reports count: the pool they came from, their deadline, when they
-were first called and how long that took in open time, and whether they were escalated; the
-times the reports select by are indexed.
+were first called and how long that took in open time, and whether they were escalated; each
+call keeps its callback's pool; the times the reports select by are indexed.
 
 The facts are worked out for every callback already in the file, from the same rules the
 desk now applies when a callback is made or first called (domain/measures.py), on the
@@ -82,6 +82,8 @@ def upgrade() -> None:
         "callback",
         ["first_try_at", "owner", "pool", "wait_minutes", "deadline_at"],
     )
+    with op.batch_alter_table("attempt") as batch:
+        batch.add_column(sa.Column("pool", sa.String(), nullable=True))
     op.create_index(
         "ix_attempt_at",
         "attempt",
@@ -91,11 +93,17 @@ def upgrade() -> None:
             "by",
             "outcome",
             "appointment_booked",
+            "pool",
             "callback_id",
             "dnc_justification",
         ],
     )
     _backfill(_calendar())
+    # Each call, the pool of its callback (worked out just above).
+    op.execute(
+        "UPDATE attempt SET pool = (SELECT callback.pool FROM callback"
+        " WHERE callback.id = attempt.callback_id)"
+    )
 
 
 def _calendar() -> Calendar:
