@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -13,6 +14,11 @@ from callback_tui.config import Clinic, Settings, load_clinic
 from callback_tui.store.engine import Database, open_database
 from callback_tui.store.services import FrontDesk
 from callback_tui.store.tables import Callback
+
+# The commands the tests start (the real entry point, in a subprocess) keep their compiled
+# modules, as an installed callback-tui does: a shell that asks Python not to write them
+# would have every one of those processes compile SQLAlchemy and the app anew (a second each).
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 TZ_NAME = "America/Chicago"
 TZ = zone(TZ_NAME)
