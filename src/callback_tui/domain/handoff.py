@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from callback_tui.domain.access import who_may
 from callback_tui.domain.vocab import Role
 
-UNWORKED = "open, theirs, due today or earlier, and not tried today (no call logged on it today)"
+UNWORKED = "open, theirs, due today or earlier, with no call logged on it today"
 """The rule in words, as the screen and the command say it."""
 
 
