@@ -24,6 +24,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from callback_tui.domain import measures, text
+from callback_tui.domain.measures import Better
 from callback_tui.store import reports
 from callback_tui.store.reports import DailyReview as Daily
 from callback_tui.store.reports import Pattern, ReviewItem, WeekFigures
@@ -285,7 +286,7 @@ class WeeklyReview(ReviewScreen):
                 Text(name),
                 Text(f"{_figure(now_rate, '%')} of {this.windows.get(name, (0, 0))[1]}"),
                 Text(f"{_figure(then_rate, '%')} of {last.windows.get(name, (0, 0))[1]}", "dim"),
-                _change(now_rate, then_rate, "%", "higher"),
+                _change(now_rate, then_rate, "%", Better.HIGHER),
             )
         sections: list[RenderableType] = [
             heading("Reach and booking"),
@@ -297,14 +298,14 @@ class WeeklyReview(ReviewScreen):
         return f"{this.period.words()}, against {last.period.words()}", sections
 
 
-_FIGURES: tuple[tuple[str, Callable[[WeekFigures], float | None], str, str], ...] = (
-    ("Calls", lambda w: w.calls, "", "higher"),
-    ("People reached", lambda w: w.reached, "", "higher"),
-    ("Reach rate", lambda w: w.reach_rate, "%", "higher"),
-    ("Booking rate", lambda w: w.booking_rate, "%", "higher"),
-    ("Wrong numbers", lambda w: w.wrong_numbers, "", "lower"),
-    ("Do-not-call overrides", lambda w: w.dnc_overrides, "", "lower"),
-    ("Unreached closures", lambda w: w.unreached, "", "lower"),
+_FIGURES: tuple[tuple[str, Callable[[WeekFigures], float | None], str, Better], ...] = (
+    ("Calls", lambda w: w.calls, "", Better.HIGHER),
+    ("People reached", lambda w: w.reached, "", Better.HIGHER),
+    ("Reach rate", lambda w: w.reach_rate, "%", Better.HIGHER),
+    ("Booking rate", lambda w: w.booking_rate, "%", Better.HIGHER),
+    ("Wrong numbers", lambda w: w.wrong_numbers, "", Better.LOWER),
+    ("Do-not-call overrides", lambda w: w.dnc_overrides, "", Better.LOWER),
+    ("Unreached closures", lambda w: w.unreached, "", Better.LOWER),
 )
 """The weekly review's lines: label, value, unit ("%": a share), which way is better."""
 
@@ -320,11 +321,11 @@ def _figure(value: float | None, unit: str) -> str:
     return f"{value * 100:.0f} %" if unit == "%" else f"{value:.0f}"
 
 
-def _change(now: float | None, then: float | None, unit: str, better: str) -> Text:
+def _change(now: float | None, then: float | None, unit: str, better: Better) -> Text:
     """The change from last week, green when for the better, red when for the worse."""
     if now is None or then is None or now == then:
         return Text("—" if now is None or then is None else "same", style="dim")
     difference = (now - then) * (100 if unit == "%" else 1)
     words = f"{'▲' if difference > 0 else '▼'} {abs(difference):.0f}{' pts' if unit else ''}"
-    good = (difference > 0) == (better == "higher")
+    good = (difference > 0) == (better is Better.HIGHER)
     return Text(words, style="green" if good else "red")
