@@ -205,3 +205,24 @@ def test_the_weekly_review_against_last_week(desk: FrontDesk, tuesday: dict[str,
     # By window: three morning calls (one spoken to), the 12:30 call in the afternoon.
     assert dict(this.windows) == {"morning": (1, 3), "afternoon": (1, 1)}
     assert (last.calls, last.reach_rate, last.windows) == (0, None, {})
+
+
+def test_the_daily_review_lists_open_referral_items(desk: FrontDesk) -> None:
+    """A referral question taken in (a request the profile marks as a referral) and a visit
+    sent by a referring clinic are open referral items; an ordinary visit is not."""
+    question = take(
+        desk, request_type="referral_question", name="Ivan Horvat", phone="(312) 555-0115",
+        message="Has the cardiologist had the records?",
+    )  # fmt: skip
+    referred = add_visit(
+        desk, source="referral_clinic", client="Grace Kim", phone="(312) 555-0114",
+        patient="Bao",
+    )[0]  # fmt: skip
+    add_visit(desk, client="Tom Fischer", phone="(312) 555-0113", patient="Olive")
+    profile = desk.clinic.profile
+    referral = [key for key, request in profile.requests.items() if request.referral]
+    assert "referral_question" in referral
+    review = reports.daily_review(
+        desk.database, desk.clinic.clock.now(), desk.clinic.calendar, referral_reasons=referral
+    )
+    assert {item.callback_id for item in review.referral} == {question.id, referred.id}

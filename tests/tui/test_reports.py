@@ -135,7 +135,11 @@ async def test_a_period_of_ones_own_is_refused_field_by_field(make: MakeApp) -> 
         said = str(app.screen.query_one("#error-last", Static).render())
         assert said == "the last day comes on or after the first"
         assert last.value == "2026-11-20"  # what was typed stays
-        last.value = "2026-11-24"
+        first.value, last.value = "2020-01-01", "2026-11-24"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert str(app.screen.query_one("#error-first", Static).render()) == "two years at most"
+        first.value = "2026-11-23"
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, ReportsScreen)
@@ -202,3 +206,22 @@ def _plain(review: object) -> str:
     console = Console(width=SIZE[0], record=True, file=StringIO())
     console.print(Group(*review.sections))  # type: ignore[attr-defined]
     return console.export_text()
+
+
+@pytest.mark.usefixtures("tuesday")
+async def test_an_export_that_cannot_be_written_says_so_in_words(
+    make: MakeApp, desk: FrontDesk, tmp_path: Path
+) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    settings = msgspec.structs.replace(desk.clinic.settings, export_folder=str(blocked / "x"))
+    app = make("OM", clinic=load_clinic(settings, desk.clinic.clock))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("g", "r", "e")
+        await settle(pilot)
+        said = [n.message for n in app._notifications]
+        assert any(m.startswith("The report was not exported:") for m in said), said
+        assert not any("Traceback" in m or "Errno" in m for m in said)
+        assert isinstance(app.screen, ReportsScreen)  # still there, nothing half-written
+        assert blocked.read_text() == "not a folder"
