@@ -299,10 +299,6 @@ second half of the one before it (the 90th percentile, incidents closed)."""
 
 BY_KEY: Mapping[str, Measure] = {measure.key: measure for measure in MEASURES}
 
-PERSONAL = ("created", "completed", "on_time", "overdue", "wait_median", "within_target",
-            "reach_rate", "first_call", "booking_rate", "unreached", "wrong_numbers")  # fmt: skip
-"""The measures that mean something for one person or one pool (the rest are the clinic's)."""
-
 DEFAULT_GOALS: Mapping[str, float] = {
     "first_call": 80,
     "within_target": 90,

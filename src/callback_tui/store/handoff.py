@@ -16,6 +16,7 @@ from callback_tui.domain.handoff import destination, why_kept
 from callback_tui.domain.hours import Calendar
 from callback_tui.domain.vocab import NoteStatus, Role, Status, pools_for
 from callback_tui.store.engine import Database
+from callback_tui.store.reports import late
 from callback_tui.store.sql import Reads
 
 
@@ -75,11 +76,10 @@ class _Tally:
         return bool(self.open or self.overdue or self.unreached_today or self.drafts or self.tasks)
 
 
-_CALLBACKS = """
+_CALLBACKS = f"""
 SELECT cb.owner, cb.pool,
        SUM(CASE WHEN cb.status = :open THEN 1 ELSE 0 END),
-       SUM(CASE WHEN cb.status = :open AND (cb.due_date < :day
-                OR (cb.target_at < :now AND cb.attempts = 0)) THEN 1 ELSE 0 END),
+       SUM(CASE WHEN cb.status = :open AND {late("cb.")} THEN 1 ELSE 0 END),
        SUM(CASE WHEN cb.status = :unreached AND cb.closed_at >= :start
                 AND cb.closed_at < :end THEN 1 ELSE 0 END),
        SUM(CASE WHEN cb.status = :open AND cb.due_date <= :day AND NOT EXISTS (
@@ -127,6 +127,7 @@ def handoff(
             open=Status.OPEN.value,
             unreached=Status.UNREACHED.value,
             day=day,
+            today=day,
             now=now,
             start=start,
             end=end,

@@ -30,6 +30,16 @@ CLINIC = "clinic"
 REFERRAL_SOURCES = (Source.REFERRAL_CLINIC.value, Source.REFERRAL_QUESTION.value)
 
 
+def late(alias: str = "") -> str:
+    """The SQL of "overdue" for an open callback (`alias` its table's, such as "c."): past
+    its due day (:today), or a message past its response target (:now) with no call yet.
+    The scorecard, the daily review and the hand-off all count it so."""
+    return (
+        f"({alias}due_date < :today OR ({alias}target_at IS NOT NULL"
+        f" AND {alias}attempts = 0 AND {alias}target_at < :now))"
+    )
+
+
 @dataclass(frozen=True)
 class Period:
     """Clinic days from `first` to `last`, both included."""
@@ -185,9 +195,7 @@ def _callbacks(
         elif status == Status.UNREACHED:
             tallies.add(owner, pool, unreached=count, escalations=escalated)
     for owner, pool, count in reads.all(
-        "SELECT owner, pool, COUNT(*) FROM callback"
-        " WHERE status = 'open' AND (due_date < :today"
-        " OR (target_at IS NOT NULL AND attempts = 0 AND target_at < :now))"
+        f"SELECT owner, pool, COUNT(*) FROM callback WHERE status = 'open' AND {late()}"
         " GROUP BY owner, pool",
         today=calendar.local(now).date(),
         now=now,
@@ -420,9 +428,7 @@ def daily_review(
     start = week.start(calendar)
     with database.read() as reads:
         past = reads.all(
-            f"{_ITEM} WHERE c.status = 'open' AND (c.due_date < :today"
-            " OR (c.target_at IS NOT NULL AND c.attempts = 0 AND c.target_at < :now))"
-            " ORDER BY c.due_date, c.id",
+            f"{_ITEM} WHERE c.status = 'open' AND {late('c.')} ORDER BY c.due_date, c.id",
             today=today,
             now=now,
         )
