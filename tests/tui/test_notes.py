@@ -279,6 +279,30 @@ async def test_autosave_keeps_typing_and_the_next_start_offers_it(
     assert note_events(desk)[-1] == ("DRW", "note.saved")
 
 
+async def test_an_autosave_that_lands_after_a_newer_save_is_dropped(
+    desk: FrontDesk, make: MakeApp
+) -> None:
+    """Writes run on threads: one asked for first may take the lock second. Keys cannot force
+    that order, so the two writes are run here by hand, the later one first."""
+    draft = concern(desk, "Started.")
+    app = make("DRW")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(NoteEditor(draft.id, "DRW"))  # type: ignore[arg-type]
+        await settle(pilot)
+        editor = app.screen
+        assert isinstance(editor, NoteEditor)
+        editor._asked = 2  # an autosave was asked for (1), then ctrl+s (2)
+        editor._run("save", "Started. Then more.", leave=False, on_thread=False, turn=2)
+        editor._run("autosave", "Started. Then more", leave=False, on_thread=False, turn=1)
+        kept = only_note(desk)
+        assert (kept.body, kept.editing_by) == ("Started. Then more.", None)
+        # A write asked for after it still lands.
+        editor._run("autosave", "Started. Then more. And", leave=False, on_thread=False)
+        assert only_note(desk).body == "Started. Then more. And"
+    assert note_events(desk)[-2:] == [("DRW", "note.saved"), ("DRW", "note.autosaved")]
+
+
 async def in_conflict(pilot: Pilot[None], desk: FrontDesk) -> Note:
     """DRW opens the draft, AB changes it at the other desk, DRW types and saves."""
     draft = concern(desk, "First words.")

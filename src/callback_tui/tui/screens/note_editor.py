@@ -88,6 +88,10 @@ class NoteEditor(FormScreen, Screen[NoteView | None]):
         self._kept = ""
         """The text as last sent to the database (what a crash would leave)."""
         self._leaving = False
+        self._asked = 0
+        """How many writes have been asked for: each one's place in line."""
+        self._landed = 0
+        """The place in line of the latest whole text stored (a save or an autosave)."""
         self._marked_refused = False
         """Whether the field error under the note is about a conflict's marker lines."""
         self.role: Role | None = None
@@ -385,13 +389,28 @@ class NoteEditor(FormScreen, Screen[NoteView | None]):
 
     # -- writing --------------------------------------------------------------------------
 
-    @desk_work(group="note-write")
     def _write(self, kind: Write, text: str, leave: bool = False) -> None:
-        self._run(kind, text, leave=leave, on_thread=True)
+        self._asked += 1
+        self._write_in_turn(kind, text, self._asked, leave)
 
-    def _run(self, kind: Write, text: str, *, leave: bool, on_thread: bool) -> None:
-        """One write, serialised with the others (autosaves run while the user types)."""
+    @desk_work(group="note-write")
+    def _write_in_turn(self, kind: Write, text: str, turn: int, leave: bool) -> None:
+        self._run(kind, text, leave=leave, on_thread=True, turn=turn)
+
+    def _run(
+        self, kind: Write, text: str, *, leave: bool, on_thread: bool, turn: int | None = None
+    ) -> None:
+        """One write, serialised with the others (autosaves run while the user types).
+
+        Writes run on threads, which may take the lock in another order than they were asked
+        for: an autosave asked for just before a ctrl+s may come second. A save or autosave
+        older than the text already stored is skipped, so an older text never overwrites a
+        newer one, nor marks a settled note as unsaved again.
+        """
         app = app_of(self)
+        if turn is None:
+            self._asked += 1
+            turn = self._asked
 
         def ui(callback: Callable[..., object], *args: object, **kwargs: object) -> None:
             if on_thread:
@@ -404,6 +423,9 @@ class NoteEditor(FormScreen, Screen[NoteView | None]):
             if view is None:
                 return
             target = view.ref or self.target
+            whole_text = kind in ("save", "autosave")
+            if whole_text and not leave and turn < self._landed:
+                return  # a newer text is stored already
             try:
                 if kind == "amend":
                     assert view.id is not None
@@ -418,6 +440,8 @@ class NoteEditor(FormScreen, Screen[NoteView | None]):
                             self.initials, target, text, autosave=kind == "autosave"
                         )
                     self._kept = text
+                    if whole_text:
+                        self._landed = max(self._landed, turn)
                     # What the save changed, without reading the note back every autosave.
                     fresh = replace(
                         view,
