@@ -368,10 +368,17 @@ async def test_closed_dialogs_leave_no_widgets_behind(desk: FrontDesk, make: Mak
         assert sum(type(widget).__name__ == "FooterKey" for widget in gone) <= 12, kinds
 
 
-async def test_the_footer_rebuilds_only_when_a_key_changes(
+async def test_a_key_dimmed_or_lit_is_set_in_place_not_rebuilt(
     desk: FrontDesk, make: MakeApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """A key dimmed or lit is set in place; a rebuild mounts and styles every key again."""
+    from textual.widgets._footer import FooterKey
+
     from callback_tui.tui.widgets.footer import Footer
+
+    def claim_lit() -> bool:
+        (claim,) = [k for k in app.screen.query(FooterKey) if k.action == "claim"]
+        return not claim.has_class("-disabled")
 
     rebuilt: list[str] = []
     recompose = Footer.recompose
@@ -395,10 +402,15 @@ async def test_the_footer_rebuilds_only_when_a_key_changes(
         app.screen.refresh_bindings()  # as Textual does on every return from a dialog
         await settle(pilot)
         assert len(rebuilt) == before
+        assert not claim_lit()
         pool = [row[5] for row in shown(app)].index("SA")
         await pilot.press(*["down"] * pool)  # a pool row: c (claim) lights up
         await settle(pilot)
-        assert len(rebuilt) == before + 1
+        assert claim_lit()
+        await pilot.press("up")
+        await settle(pilot)
+        assert not claim_lit()
+        assert len(rebuilt) == before
 
 
 # -- retries in the same window -------------------------------------------------------------

@@ -124,18 +124,37 @@ class Footer(TextualFooter):
         if not (screen.app.app_focus and self.is_attached and screen is self.screen):
             super().bindings_changed(screen)  # it rebuilds nothing now: nothing to remember
             return
-        keys = (  # only what it shows: hidden keys come and go with the focus (ctrl+c)
+        shown = [  # only what it shows: hidden keys come and go with the focus (ctrl+c)
+            (binding, enabled, tip)
+            for _node, binding, enabled, tip in screen.active_bindings.values()
+            if binding.show
+        ]
+        keys = (
             self._width(),
-            *(
-                (binding.key, binding.action, binding.description, enabled, tip)
-                for _node, binding, enabled, tip in screen.active_bindings.values()
-                if binding.show
-            ),
+            *((binding.key, binding.action, binding.description) for binding, _, _ in shown),
         )
         if keys == self._keys_shown and self.children:
+            # The same keys: only whether each is lit, and its tooltip, may have changed
+            # (most moves of a cursor, most returns from a dialog). Set those in place;
+            # a rebuild would mount and style every key again.
+            self._relight({(b.key, b.action): (enabled, tip) for b, enabled, tip in shown})
             return
         self._keys_shown = keys
         super().bindings_changed(screen)
+
+    def _relight(self, states: dict[tuple[str, str], tuple[bool, str]]) -> None:
+        """Dim or light each key shown as `states` says ((key, action): (enabled, tooltip)),
+        as Textual's footer would have built it (no binding groups here: keys stand alone)."""
+        for key in self.query_children(FooterKey):
+            state = states.get((key.key, key.action))
+            if state is None:
+                continue  # the command palette's key
+            enabled, tip = state
+            if key._disabled == enabled:  # Textual's footer keeps the state there
+                key._disabled = not enabled
+                key.set_class(not enabled, "-disabled")
+            if key.tooltip != (tip or None):
+                key.tooltip = tip or None
 
     def on_resize(self, event: events.Resize) -> None:
         if self._keys_shown is not None and self._keys_shown[0] != event.size.width:
@@ -155,6 +174,10 @@ class Footer(TextualFooter):
         self.compact = plan.compact
         for key, description in zip(keys, plan.descriptions, strict=True):
             key.description = description
+        for widget in widgets:
+            # As the key's binding to the footer's `compact` will set it once mounted: then
+            # it changes nothing, rather than style each new key a second time.
+            widget.set_class(plan.compact, "-compact", update=False)
         for widget in widgets:
             if plan.palette or not widget.has_class("-command-palette"):
                 yield widget

@@ -1,19 +1,24 @@
-"""A DataTable whose rendered cells outlive a reload.
+"""A DataTable whose rendered cells and lines outlive a reload.
 
-Textual's DataTable keys its cell renders by its count of changes, so any change (a reload
-after a save, one row taken off) renders every visible cell again through Rich: most of what
-the return to the queue costs. `Table` keys them by what the cell shows instead, so after a
-reload only the cells that really changed are rendered; the rest come from the cache. The
-same goes for measuring the new rows' cells to size the columns.
+Textual's DataTable keys its cell and line renders by its count of changes, so any change (a
+reload after a save, one row taken off) renders every visible line again through Rich: most
+of what the return to the queue costs. `Table` keys them by what the cell, or the whole line,
+shows instead, so after a reload only the lines that really changed are rendered; the rest
+come from the cache. A line keeps its key's stripe (odd or even), whether the cursor or the
+mouse is on it, and the columns' widths: a row that moves up one gets the render it had one
+save ago, in the other stripe. The same goes for measuring the new rows' cells to size the
+columns.
 
-A cell's render carries, in its styles, the row and column it sits at (the table reads them
-back on a mouse click). Those are left out of the cached render and put on each time it is
-used, so a row that moved up still answers a click as the row it now is.
+A render carries, in its styles, the row and column it sits at (the table reads them back on
+a mouse click). Those are left out of a cached cell and put on each time it is used; a cached
+line has its row set again when it is shown at another row, so a row that moved up still
+answers a click as the row it now is.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from rich.padding import Padding
@@ -22,14 +27,18 @@ from rich.style import Style
 from rich.text import Text
 from textual._types import SegmentLines
 from textual.cache import LRUCache
+from textual.geometry import Region
 from textual.message import Message
 from textual.render import measure
 from textual.renderables.styled import Styled
+from textual.strip import Strip
 from textual.widgets import DataTable
 from textual.widgets.data_table import RowKey
 
 CACHED_CELLS = 4000
 """Renders kept: a few screens of rows, each in both zebra stripes and under the cursor."""
+CACHED_LINES = 1000
+"""Lines kept, by what they show: as many as Textual's DataTable keeps by place."""
 
 
 def content_of(cell: object) -> tuple[object, ...] | None:
@@ -58,9 +67,77 @@ class Table(DataTable[Any]):
         self.post_message(self.Resized())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        # Kept through `clear` (a reload) and restyling (a move of the focus): their keys
+        # hold all a render depends on, the theme included.
         self._renders: LRUCache[tuple[object, ...], SegmentLines] = LRUCache(CACHED_CELLS)
         self._widths: LRUCache[tuple[object, ...], int] = LRUCache(CACHED_CELLS)
+        self._lines: LRUCache[tuple[object, ...], tuple[int, Strip]] = LRUCache(CACHED_LINES)
+        self._style_in_pass: Style | None = None
+        super().__init__(*args, **kwargs)
+
+    @property
+    def rich_style(self) -> Style:
+        # DataTable asks for it once a line, and each time it walks every ancestor's styles:
+        # within one pass of painting they cannot change.
+        if self._style_in_pass is not None:
+            return self._style_in_pass
+        return super().rich_style
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._style_in_pass = None
+        self._style_in_pass = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._style_in_pass = None
+
+    def _render_line(self, y: int, x1: int, x2: int, base_style: Style) -> Strip:
+        key = self._line_key(y, x1, x2, base_style)
+        if key is None:
+            return super()._render_line(y, x1, x2, base_style)
+        row_index, line_key = key
+        kept = self._lines.get(line_key)
+        if kept is None:
+            strip = super()._render_line(y, x1, x2, base_style)
+            self._lines[line_key] = (row_index, strip)
+            return strip
+        kept_at, strip = kept
+        return strip if kept_at == row_index else moved(strip, row_index)
+
+    def _line_key(
+        self, y: int, x1: int, x2: int, base_style: Style
+    ) -> tuple[int, tuple[object, ...]] | None:
+        """The row a line shows, and what it shows as a key; None for a line this cache leaves
+        to DataTable (the header, labels, fixed rows or columns, tall rows, a cell cursor)."""
+        if self.cursor_type != "row" or self.fixed_columns or self._labelled_row_exists:
+            return None
+        try:
+            row_key, _line = self._get_offsets(y)  # rows are one line high here
+        except LookupError:
+            return None
+        row_index = self._row_locations.get(row_key)
+        if row_index is None or row_index < self.fixed_rows or self.rows[row_key].height != 1:
+            return None
+        cells = self._data[row_key]
+        contents = tuple(content_of(cells.get(column.key)) for column in self.ordered_columns)
+        if None in contents:
+            return None
+        return row_index, (
+            contents,
+            tuple((column.key, column.get_render_width(self)) for column in self.ordered_columns),
+            row_index % 2 if self.zebra_stripes else 0,
+            self.show_cursor and self.cursor_coordinate.row == row_index,
+            self._show_hover_cursor and self.hover_coordinate.row == row_index,
+            x1,
+            x2,
+            self.size.width,
+            base_style,
+            self.cell_padding,
+            self.cursor_foreground_priority,
+            self.cursor_background_priority,
+            self._pseudo_class_state,
+            self.app.theme,
+        )
 
     def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
         """Widen the columns for new rows, measuring each text only once per content."""
@@ -124,6 +201,7 @@ class Table(DataTable[Any]):
             self.cursor_foreground_priority,
             self.cursor_background_priority,
             self._pseudo_class_state,
+            self.app.theme,
         )
         lines = self._renders.get(key)
         if lines is None:
@@ -166,3 +244,25 @@ class Table(DataTable[Any]):
             ),
             options,
         )
+
+
+def moved(strip: Strip, row_index: int) -> Strip:
+    """`strip` with the row its segments answer a click with set to `row_index`."""
+    return Strip(
+        [
+            Segment(text, at_row(style, row_index) if style is not None else None, control)
+            for text, style, control in strip
+        ],
+        strip.cell_length,
+    )
+
+
+@lru_cache(maxsize=4096)
+def at_row(style: Style, row_index: int) -> Style:
+    """`style`, answering a click as row `row_index` if it carries a place in the table."""
+    if style._meta is None:
+        return style
+    meta = style.meta
+    if "row" not in meta or meta["row"] == row_index:
+        return style
+    return style + Style.from_meta({**meta, "row": row_index})
