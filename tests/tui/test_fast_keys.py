@@ -16,14 +16,17 @@ from tests.conftest import add_visit
 from tests.tui.conftest import SIZE, MakeApp, settle
 
 
-def type_fast(app: App[None], *keys: str) -> None:
+def type_fast(app: App[None], *keys: str | events.Key) -> None:
     """Send `keys` as a terminal does when a person types quickly: all at once, in order,
     without waiting for the app to finish with one before the next arrives."""
     driver = app._driver
     assert driver is not None
     for key in keys:
-        name = _character_to_key(key) if len(key) == 1 and not key.isalnum() else key
-        event = events.Key(name, key if len(key) == 1 else None)
+        if isinstance(key, events.Key):
+            event = key  # as the terminal's parser made it
+        else:
+            name = _character_to_key(key) if len(key) == 1 and not key.isalnum() else key
+            event = events.Key(name, key if len(key) == 1 else None)
         event.set_sender(app)
         driver.send_message(event)
 
@@ -103,6 +106,41 @@ async def test_escape_and_keys_at_once_go_to_the_screen_beneath(
         tried = session.get(Callback, attempt.callback_id)
     assert tried is not None and attempt.outcome == "no_answer"
     assert tried.patient_id != first_patient(desk)
+
+
+async def test_escape_read_as_alt_with_the_next_key_is_both_keys(
+    desk: FrontDesk, make: MakeApp
+) -> None:
+    """Escape then j within a tenth of a second reach Textual as one key, alt+j
+    (tests/cli/test_terminal_keys.py sends the bytes through a real terminal)."""
+    add_visit(desk, patient="Biscuit")
+    add_visit(desk, patient="Luna", client="Maria Gonzalez", phone="(312) 555-0102")
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        type_fast(app, "enter", events.Key("alt+j", "j"), "enter", "n", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)
+    (attempt,) = attempts(desk)
+    with Session(desk.database.engine) as session:
+        tried = session.get(Callback, attempt.callback_id)
+    assert tried is not None and attempt.outcome == "no_answer"
+    assert tried.patient_id != first_patient(desk)
+
+
+def test_only_an_alt_key_with_a_character_is_taken_apart() -> None:
+    from callback_tui.tui.keys import escape_then
+
+    def apart(key: str, character: str | None) -> list[tuple[str, str | None]] | None:
+        keys = escape_then(events.Key(key, character))
+        return None if keys is None else [(k.key, k.character) for k in keys]
+
+    assert apart("alt+g", "g") == [("escape", "\x1b"), ("g", "g")]
+    assert apart("alt+shift+g", "G") == [("escape", "\x1b"), ("G", "G")]
+    assert apart("alt+slash", "/") == [("escape", "\x1b"), ("slash", "/")]
+    assert apart("g", "g") is None
+    assert apart("ctrl+s", "\x13") is None
+    assert apart("alt+up", None) is None
 
 
 def first_patient(desk: FrontDesk) -> int:

@@ -23,7 +23,7 @@ from callback_tui.clock import Clock
 from callback_tui.config import Clinic
 from callback_tui.store.engine import ChangeWatcher, Database
 from callback_tui.store.errors import DamagedFile, DeskError
-from callback_tui.tui.keys import KeyGate
+from callback_tui.tui.keys import KeyGate, escape_then
 from callback_tui.tui.messages import DataChanged
 from callback_tui.tui.watches import drop_detached_watches, drop_style_caches
 from callback_tui.tui.workers import desk_work, show_desk_error
@@ -236,6 +236,12 @@ class CallbackApp(App[None]):
         return screen
 
     async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            apart = escape_then(event)
+            if apart is not None:  # escape typed fast before a key (tui/keys.py)
+                for key in apart:
+                    await self.on_event(key)
+                return
         typed = event if isinstance(event, events.Key | events.Paste) else None
         if typed is not None and not (typed.is_forwarded or self.keys.admit(typed)):
             return  # a key (or a paste) from the terminal that waits its turn (tui/keys.py)

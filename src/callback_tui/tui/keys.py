@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.css.query import NoMatches
+from textual.keys import _character_to_key
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -45,6 +46,23 @@ def ready_for_keys(screen: Screen[Any]) -> bool:
         return bool(getattr(screen, "loaded", True))
     except NoMatches:  # its widgets are not all there yet
         return False
+
+
+def escape_then(key: events.Key) -> tuple[events.Key, events.Key] | None:
+    """The two keys an `alt+` key most likely was: escape, then the key.
+
+    A terminal sends escape as the byte that also starts the sequences of other keys, and
+    reads escape followed by a key within a tenth of a second as that key with alt held.
+    A fast `escape` `g` `v` (back, then go to the daily review) would arrive as alt+g then v.
+    No key of this app is bound with alt, so an alt+ key with a character is taken apart
+    again: escape, then the key (None for any other key).
+    """
+    character = key.character
+    if not key.key.startswith("alt+") or character is None or len(character) != 1:
+        return None
+    if not character.isprintable():
+        return None
+    return events.Key("escape", "\x1b"), events.Key(_character_to_key(character), character)
 
 
 class KeyGate:
