@@ -132,8 +132,11 @@ def generate(path: Path, years: int, seed: int = 7) -> Path:
         )
         rows = []
         for i in range(callbacks_total):
-            # Spread over the years up to a few days ahead of today; recent days busier.
-            back = int(days * rng.random() ** 1.3) - 5
+            # Spread over the years up to a few days ahead of today, each year alike: its
+            # recent days busier. So a longer history adds older rows, not more of today's
+            # work: a 10-year set has the 1-year set's queue, with nine more years behind it.
+            year = rng.randrange(years) if years > 1 else 0  # (the 1-year set as it was)
+            back = 365 * year + int(365 * rng.random() ** 1.3) - 5
             due_day = TODAY - timedelta(days=back)
             due_at = datetime(
                 due_day.year, due_day.month, due_day.day, 14, 0, tzinfo=UTC
