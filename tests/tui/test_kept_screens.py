@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 from textual.color import Color
-from textual.widgets import Checkbox, Input, RadioSet, Static, TextArea
+from textual.widgets import Checkbox, Input, OptionList, RadioSet, Static, TextArea
 
 from callback_tui.store.services import FrontDesk
 from callback_tui.store.tables import Attempt
@@ -334,3 +334,34 @@ async def test_a_kept_dialog_takes_a_theme_chosen_while_it_was_closed(
         after = dialog.query_one("#dialog").styles.background
         assert after != before
         assert after == Color.parse(app.current_theme.to_color_system().generate()["surface"])
+
+
+async def test_who_reopened_lists_a_new_person_and_builds_an_unchanged_list_once(
+    desk: FrontDesk, make: MakeApp
+) -> None:
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        who = app.screen
+        assert isinstance(who, WhoScreen)
+        people = who.query_one(OptionList)
+        first = [people.get_option_at_index(i) for i in range(people.option_count)]
+        await pilot.press("escape", "w")
+        await settle(pilot)
+        assert app.screen is who
+        # The same staff: the same options, not built again.
+        assert [people.get_option_at_index(i) for i in range(people.option_count)] == first
+        assert all(people.get_option_at_index(i) is option for i, option in enumerate(first))
+        await pilot.press("escape")
+        await settle(pilot)
+        desk.staff.add("setup", "NEW", "Nell Ewing", "assistant")
+        await pilot.press("w")
+        await settle(pilot)
+        assert app.screen is who
+        listed = [people.get_option_at_index(i).id for i in range(people.option_count)]
+        assert "NEW" in listed and len(listed) == len(first) + 1
+        await pilot.press(*"NEW", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen) and app.screen.initials == "NEW"

@@ -41,6 +41,8 @@ class WhoScreen(KeptScreen, FormScreen, ModalScreen[str | None]):
         self.deactivated: set[str] = set()
         self._read = False
         """The staff list has been read: typed initials can be checked against it."""
+        self._listed: list[StaffMember] | None = None
+        """The staff the list shows, kept from the last time the screen was open."""
 
     @property
     def ready_for_keys(self) -> bool:
@@ -68,14 +70,19 @@ class WhoScreen(KeptScreen, FormScreen, ModalScreen[str | None]):
         with field.prevent(Input.Changed):
             field.value = ""
         show_errors(self, {})
-        self.query_one(OptionList).clear_options()
+        people = self.query_one(OptionList)
+        people.highlighted = None  # as when first opened
+        people.scroll_home(animate=False)
         self.set_focus(field)
-        load_staff(self, self._loaded)
+        load_staff(self, self._loaded)  # keys wait for it (ready_for_keys)
 
     def _loaded(self, staff: list[StaffMember]) -> None:
         self.deactivated = {m.initials for m in staff if not m.active}
         staff = [m for m in staff if m.active]  # a deactivated person signs in no more
-        self.staff, self._read = staff, True
+        listed = self._listed
+        self.staff, self._read, self._listed = staff, True, staff
+        if staff == listed:
+            return  # the list shown is this one: not built (and painted) again
         people = self.query_one(OptionList)
         people.clear_options()
         people.add_options(
