@@ -184,3 +184,9 @@ async def test_a_paste_right_after_enter_lands_in_the_dialogs_notes(
         await settle(pilot)
     (attempt,) = attempts(desk)
     assert (attempt.outcome, attempt.notes) == ("spoke", "Owner says he is eating.")
+
+
+def test_the_app_runs_on_the_driver_that_answers_escape_at_once(make: MakeApp) -> None:
+    from callback_tui.tui.driver import Driver
+
+    assert make().get_driver_class() is Driver  # on Linux and macOS, as here

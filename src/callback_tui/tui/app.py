@@ -17,6 +17,7 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding
+from textual.driver import Driver
 from textual.screen import Screen
 
 from callback_tui.clock import Clock
@@ -234,6 +235,14 @@ class CallbackApp(App[None]):
             screen.reuse(*args, **kwargs)  # type: ignore[attr-defined]  # each kept kind has it
         self.push_screen(name, callback)
         return screen
+
+    def get_driver_class(self) -> type[Driver]:
+        found = super().get_driver_class()
+        if (found.__module__, found.__name__) == ("textual.drivers.linux_driver", "LinuxDriver"):
+            from callback_tui.tui.driver import Driver as QuickEscape
+
+            return QuickEscape  # escape answered at once (tui/driver.py)
+        return found
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
