@@ -17,6 +17,11 @@ class Role(StrEnum):
     REGIONAL_MANAGER = "regional_manager"
     OWNER = "owner"
 
+    @property
+    def label(self) -> str:
+        """As people say it: "office manager"."""
+        return self.value.replace("_", " ")
+
 
 class Status(StrEnum):
     OPEN = "open"

@@ -210,7 +210,7 @@ class SignInScreen(FormScreen, Screen[None]):
                     Text.assemble(
                         (f"{m.initials:<5}", "bold"),
                         m.name,
-                        (f"  {m.role.value.replace('_', ' ')}", "dim"),
+                        (f"  {m.role.label}", "dim"),
                     ),
                     id=m.initials,
                 )

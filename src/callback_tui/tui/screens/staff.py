@@ -39,8 +39,6 @@ from callback_tui.tui.widgets.footer import Footer
 from callback_tui.tui.widgets.table import Table
 from callback_tui.tui.workers import desk_work
 
-ROLE_WORDS = {role: role.value.replace("_", " ") for role in Role}
-
 CHANGES = ("add", "rename", "role", "deactivate", "activate", "reset_pin")
 """The screen's keys that change staff: for an office manager or the owner."""
 ROW_CHANGES = ("rename", "role", "deactivate", "activate", "reset_pin")
@@ -113,7 +111,7 @@ class StaffScreen(ListScreen):
                 m.initials: (
                     Text(m.initials, style="bold" if m.active else "dim"),
                     Text(m.name, style="" if m.active else "dim"),
-                    Text(ROLE_WORDS[m.role]),
+                    Text(m.role.label),
                     Text("yes") if m.active else Text("no", style="yellow"),
                     Text("set") if m.has_pin else Text("not yet", style="yellow"),
                 )
@@ -295,7 +293,7 @@ class StaffForm(FormScreen, ModalScreen[str | None]):
                 with RadioSet(id="role", compact=True):
                     for role in Role:
                         yield RadioButton(
-                            ROLE_WORDS[role],
+                            role.label,
                             value=self.member is not None and self.member.role is role,
                             id=f"role-{role.value}",
                         )
@@ -335,13 +333,13 @@ class StaffForm(FormScreen, ModalScreen[str | None]):
         try:
             if member is None:
                 added = staff.add(self.actor, values["initials"], values["name"], values["role"])
-                said = f"Added {added.initials} {added.name} ({ROLE_WORDS[Role(added.role)]})."
+                said = f"Added {added.initials} {added.name} ({Role(added.role).label})."
             elif self.fields.name:
                 staff.rename(self.actor, member.initials, values["name"])
                 said = f"{member.initials} is now {values['name'].strip()}."
             else:
                 staff.set_role(self.actor, member.initials, values["role"])
-                said = f"{member.initials} is now {ROLE_WORDS[Role(values['role'])]}."
+                said = f"{member.initials} is now {Role(values['role']).label}."
         except Invalid as error:
             app.call_from_thread(show_errors, self, self._placed(error.problems))
         except NotAllowed as error:

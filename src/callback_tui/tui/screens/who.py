@@ -87,7 +87,7 @@ class WhoScreen(KeptScreen, FormScreen, ModalScreen[str | None]):
         people.clear_options()
         people.add_options(
             Option(
-                Text.assemble((f"{m.initials:<5}", "bold"), m.name, (f"  {m.role.value}", "dim")),
+                Text.assemble((f"{m.initials:<5}", "bold"), m.name, (f"  {m.role.label}", "dim")),
                 id=m.initials,
             )
             for m in staff
