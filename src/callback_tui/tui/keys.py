@@ -52,7 +52,8 @@ def escape_then(key: events.Key) -> tuple[events.Key, events.Key] | None:
     """The two keys an `alt+` key most likely was: escape, then the key.
 
     A terminal sends escape as the byte that also starts the sequences of other keys, and
-    reads escape followed by a key within a tenth of a second as that key with alt held.
+    Textual reads escape followed by a key within its escape wait (tui/driver.py) as that
+    key with alt held.
     A fast `escape` `g` `v` (back, then go to the daily review) would arrive as alt+g then v.
     No key of this app is bound with alt, so an alt+ key with a character is taken apart
     again: escape, then the key (None for any other key).

@@ -174,10 +174,9 @@ class Footer(TextualFooter):
         self.compact = plan.compact
         for key, description in zip(keys, plan.descriptions, strict=True):
             key.description = description
-        for widget in widgets:
             # As the key's binding to the footer's `compact` will set it once mounted: then
             # it changes nothing, rather than style each new key a second time.
-            widget.set_class(plan.compact, "-compact", update=False)
+            key.set_class(plan.compact, "-compact", update=False)
         for widget in widgets:
             if plan.palette or not widget.has_class("-command-palette"):
                 yield widget
