@@ -26,6 +26,7 @@ from callback_tui.tui.screens.common import (
     empty_form,
     load_staff,
     show_errors,
+    show_text,
     steady_cursors,
 )
 from callback_tui.tui.widgets.footer import Footer
@@ -189,7 +190,7 @@ class AddCallbackScreen(KeptScreen, FormScreen, ModalScreen[Added | None]):
         form, _ = self._read()
         preview = self.query_one("#preview", Static)
         if form is None:
-            preview.update("")
+            show_text(preview, "")
             return
         clinic = app_of(self).clinic
         lines = Text("Will create:")

@@ -20,7 +20,7 @@ from callback_tui.store import queries
 from callback_tui.store.queries import StaffMember
 from callback_tui.tui.messages import DataChanged
 from callback_tui.tui.widgets import columns
-from callback_tui.tui.widgets.table import Table
+from callback_tui.tui.widgets.table import Table, content_of
 from callback_tui.tui.workers import reporting
 
 if TYPE_CHECKING:
@@ -50,6 +50,18 @@ def load_staff(node: DOMNode, then: Callable[[list[StaffMember]], None]) -> None
     node.run_worker(reporting(node, read), thread=True, exclusive=True, group="staff")
 
 
+def show_text(widget: Static, content: str | Text) -> None:
+    """`widget.update(content)`, unless the widget shows just that already: an update lays
+    the whole screen out again, and a screen coming back often says what it said before."""
+    shown = widget.content
+    if isinstance(content, str):
+        same = isinstance(shown, str) and shown == content
+    else:
+        same = isinstance(shown, Text) and content_of(shown) == content_of(content)
+    if not same:
+        widget.update(content)
+
+
 class FieldError(Static):
     """The message under a form field; empty (and hidden) when the field is fine."""
 
@@ -65,7 +77,7 @@ class FieldError(Static):
         """What the field held when the message was put here (see FormScreen)."""
 
     def show(self, message: str | None, refused: object = None) -> None:
-        self.update(message or "")
+        show_text(self, message or "")
         self.set_class(bool(message), "-shown")
         self.refused = refused if message else None
 

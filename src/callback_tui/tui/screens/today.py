@@ -20,7 +20,7 @@ from callback_tui.store import queries
 from callback_tui.store.errors import DeskError, ServiceError
 from callback_tui.store.queries import Queue, QueueRow, Section
 from callback_tui.tui import display
-from callback_tui.tui.screens.common import GO_TIP, ListScreen, app_of
+from callback_tui.tui.screens.common import GO_TIP, ListScreen, app_of, show_text
 from callback_tui.tui.widgets.footer import Footer
 from callback_tui.tui.widgets.table import Table
 from callback_tui.tui.workers import desk_work
@@ -209,12 +209,13 @@ class TodayScreen(ListScreen):
             return
         pools = " or ".join(queue.pools)
         waits = self._waits()
-        self.query_one("#empty", Static).update(
+        show_text(
+            self.query_one("#empty", Static),
             f"Nothing due for {queue.initials} today"
             + (f", and nothing waiting in the {pools} pool." if pools else ".")
             + (f" Waiting for you: {waits}." if waits else "")
             + "   a: add a callback · w: "
-            + ("the next person" if app_of(self).require_pin else "switch initials")
+            + ("the next person" if app_of(self).require_pin else "switch initials"),
         )
 
     # -- unsaved drafts from a crash ------------------------------------------------------
@@ -249,17 +250,17 @@ class TodayScreen(ListScreen):
         label = Text(queue.initials)
         if queue.member is not None:
             label.append(f"  {queue.member.name}")  # cut first when the screen is narrow
-        self.query_one("#who", Static).update(label)
+        show_text(self.query_one("#who", Static), label)
         pools = self.query_one("#pools", Static)
-        pools.update(f"pools {' '.join(queue.pools)}")
+        show_text(pools, f"pools {' '.join(queue.pools)}")
         pools.display = bool(queue.pools)
         day = Text(queue.day.strftime("%A %d %B %Y"))
         short = Text(queue.day.strftime("%a %d %b"))  # on a narrow screen
         if app_of(self).demo:
             day.append("  demo clinic: nothing is kept", style="bold yellow")
             short.append("  demo", style="bold yellow")
-        self.query_one("#day", Static).update(day)
-        self.query_one("#day-brief", Static).update(short)
+        show_text(self.query_one("#day", Static), day)
+        show_text(self.query_one("#day-brief", Static), short)
         counts = queue.counts
         summary = Text(f"to do {counts.to_do} · ")
         summary.append(f"overdue {counts.overdue}", style="bold red" if counts.overdue else "")
@@ -275,7 +276,7 @@ class TodayScreen(ListScreen):
         if waiting is not None and waiting.incidents:
             summary.append(" · ")
             summary.append(f"incidents {waiting.incidents}", style="yellow")
-        self.query_one("#counts", Static).update(summary)
+        show_text(self.query_one("#counts", Static), summary)
 
     # -- rows -----------------------------------------------------------------------------
 
