@@ -20,6 +20,19 @@ SIZE = (120, 36)
 MakeApp = Callable[..., CallbackApp]
 
 
+@pytest.fixture(autouse=True)
+def patient_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Typed keys wait up to 10 s for a screen, not 2 (tui/keys.py WAIT_LIMIT).
+
+    The limit is for a screen that never gets ready; on a loaded CI machine a first open can
+    take longer than 2 s, and a key let through early would fail a test of where keys land
+    for a reason the test is not about. The tests of the limit itself set their own.
+    """
+    from callback_tui.tui import keys
+
+    monkeypatch.setattr(keys, "WAIT_LIMIT", 10.0)
+
+
 @pytest.fixture
 def make(desk: FrontDesk) -> MakeApp:
     def build(

@@ -22,8 +22,10 @@ def type_fast(app: App[None], *keys: str | events.Key) -> None:
     driver = app._driver
     assert driver is not None
     for key in keys:
-        if isinstance(key, events.Key):
-            event = key  # as the terminal's parser made it
+        if isinstance(key, events.Key):  # as the terminal's parser made it
+            # A fresh one: the one given may outlive the test (a parameter), and a sent
+            # event keeps its app, with every widget of it, alive.
+            event = events.Key(key.key, key.character)
         else:
             name = _character_to_key(key) if len(key) == 1 and not key.isalnum() else key
             event = events.Key(name, key if len(key) == 1 else None)
