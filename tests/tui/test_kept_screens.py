@@ -140,7 +140,7 @@ async def test_add_find_and_who_come_back_empty(desk: FrontDesk, make: MakeApp) 
         form = app.screen
         assert isinstance(form, AddCallbackScreen)
         assert str(form.query_one("#error-phone", Static).render())
-        await pilot.press("escape", "a")
+        await pilot.press("escape", "y", "a")  # y: discard what was typed
         await settle(pilot)
         assert app.screen is form
         assert form.query_one("#client", Input).value == ""
@@ -365,3 +365,27 @@ async def test_who_reopened_lists_a_new_person_and_builds_an_unchanged_list_once
         await pilot.press(*"NEW", "enter")
         await settle(pilot)
         assert isinstance(app.screen, TodayScreen) and app.screen.initials == "NEW"
+
+
+async def test_escape_from_add_asks_before_dropping_what_was_typed(
+    desk: FrontDesk, make: MakeApp
+) -> None:
+    from callback_tui.tui.widgets.confirm import Confirm
+
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a", "escape")  # nothing typed: straight back
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)
+        await pilot.press("a", *"Jordan Lee", "escape")
+        await settle(pilot)
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("n")  # keep it
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, AddCallbackScreen)
+        assert form.query_one("#client", Input).value == "Jordan Lee"
+        await pilot.press("escape", "y")
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)

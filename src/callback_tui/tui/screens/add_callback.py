@@ -29,6 +29,7 @@ from callback_tui.tui.screens.common import (
     show_text,
     steady_cursors,
 )
+from callback_tui.tui.widgets.confirm import Confirm
 from callback_tui.tui.widgets.footer import Footer
 from callback_tui.tui.widgets.text_area import TextBox
 from callback_tui.tui.workers import desk_work
@@ -77,6 +78,8 @@ class AddCallbackScreen(KeptScreen, FormScreen, ModalScreen[Added | None]):
         self.roles: dict[str, Role] = {}
         """Everyone's role by initials, once loaded: the form checks initials against it."""
         self._doctors: list[tuple[str, str]] = []
+        self._untouched: dict[str, str] = {}
+        """The fields as the form starts: escape asks first once they differ."""
 
     def compose(self) -> ComposeResult:
         clinic = app_of(self).clinic
@@ -155,6 +158,7 @@ class AddCallbackScreen(KeptScreen, FormScreen, ModalScreen[Added | None]):
         self.query_one("#occurred_at", Input).value = now.strftime("%Y-%m-%d %H:%M")
         self.query_one("#assisted_by", Input).value = self.initials
         self.set_focus(self.query_one("#client", Input))
+        self._untouched = self._fields()
         load_staff(self, self._staff_loaded)
 
     def _staff_loaded(self, staff: list[StaffMember]) -> None:
@@ -206,7 +210,18 @@ class AddCallbackScreen(KeptScreen, FormScreen, ModalScreen[Added | None]):
     # -- saving ---------------------------------------------------------------------------
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if self._fields() == self._untouched:
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(
+            Confirm("Discard this callback?", "Nothing is saved: what you typed is lost."),
+            answered,
+        )
 
     def action_save(self) -> None:
         form = checked(self, *self._read())
