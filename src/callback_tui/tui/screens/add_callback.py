@@ -24,12 +24,12 @@ from callback_tui.tui.screens.common import (
     app_of,
     checked,
     empty_form,
+    leave_asking,
     load_staff,
     show_errors,
     show_text,
     steady_cursors,
 )
-from callback_tui.tui.widgets.confirm import Confirm
 from callback_tui.tui.widgets.footer import Footer
 from callback_tui.tui.widgets.text_area import TextBox
 from callback_tui.tui.workers import desk_work
@@ -210,17 +210,11 @@ class AddCallbackScreen(KeptScreen, FormScreen, ModalScreen[Added | None]):
     # -- saving ---------------------------------------------------------------------------
 
     def action_cancel(self) -> None:
-        if self._fields() == self._untouched:
-            self.dismiss(None)
-            return
-
-        def answered(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
-
-        self.app.push_screen(
-            Confirm("Discard this callback?", "Nothing is saved: what you typed is lost."),
-            answered,
+        leave_asking(
+            self,
+            self._fields() != self._untouched,
+            "Discard this callback?",
+            "Nothing is saved: what you typed is lost.",
         )
 
     def action_save(self) -> None:

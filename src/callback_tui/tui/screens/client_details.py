@@ -24,8 +24,13 @@ from callback_tui.store.best_time_query import BestTime, best_time
 from callback_tui.store.errors import Invalid, NotFound, StaleVersion
 from callback_tui.store.queries import ClientView, QueueRow
 from callback_tui.store.services import ClientDetails, PhoneEntry
-from callback_tui.tui.screens.common import FieldError, app_of, show_errors, steady_cursors
-from callback_tui.tui.widgets.confirm import Confirm
+from callback_tui.tui.screens.common import (
+    FieldError,
+    app_of,
+    leave_asking,
+    show_errors,
+    steady_cursors,
+)
 from callback_tui.tui.widgets.footer import Footer
 from callback_tui.tui.workers import desk_work
 
@@ -300,14 +305,9 @@ class ClientDetailsScreen(ModalScreen[ClientView | None]):
         )
 
     def action_cancel(self) -> None:
-        if not self._changed():
-            self.dismiss(None)
-            return
-
-        def answered(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
-
-        self.app.push_screen(
-            Confirm("Discard your changes?", "The client's details stay as they were."), answered
+        leave_asking(
+            self,
+            self._changed(),
+            "Discard your changes?",
+            "The client's details stay as they were.",
         )

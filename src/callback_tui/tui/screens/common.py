@@ -62,6 +62,21 @@ def show_text(widget: Static, content: str | Text) -> None:
         widget.update(content)
 
 
+def leave_asking(screen: Screen[Any], typed: bool, question: str, detail: str) -> None:
+    """Close `screen` with nothing done; first ask `question` (y / n) when something was typed
+    in it, and stay, with what was typed, on a no."""
+    if not typed:
+        screen.dismiss(None)
+        return
+    from callback_tui.tui.widgets.confirm import Confirm
+
+    def answered(discard: bool | None) -> None:
+        if discard:
+            screen.dismiss(None)
+
+    screen.app.push_screen(Confirm(question, detail), answered)
+
+
 class FieldError(Static):
     """The message under a form field; empty (and hidden) when the field is fine."""
 

@@ -27,6 +27,7 @@ from callback_tui.tui.screens.common import (
     app_of,
     checked,
     empty_form,
+    leave_asking,
     load_staff,
     show_errors,
     steady_cursors,
@@ -290,17 +291,7 @@ class MessageScreen(KeptScreen, FormScreen, ModalScreen[Taken | None]):
     # -- saving -----------------------------------------------------------------------------
 
     def action_cancel(self) -> None:
-        from callback_tui.tui.widgets.confirm import Confirm
-
-        if not self._typed():
-            self.dismiss(None)
-            return
-
-        def answered(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
-
-        self.app.push_screen(Confirm("Discard this message?", "Nothing is saved."), answered)
+        leave_asking(self, self._typed(), "Discard this message?", "Nothing is saved.")
 
     def action_save(self) -> None:
         form = checked(self, *app_of(self).clinic.read_message(self._fields(), self.roles))

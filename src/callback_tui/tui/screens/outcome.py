@@ -35,6 +35,7 @@ from callback_tui.tui.screens.common import (
     KeptScreen,
     app_of,
     empty_form,
+    leave_asking,
     show_errors,
     steady_cursors,
 )
@@ -306,16 +307,8 @@ class OutcomeScreen(KeptScreen, FormScreen, ModalScreen[Logged | None]):
         return any(field.strip() for field in fields)
 
     def action_cancel(self) -> None:
-        if not self._typed():
-            self.dismiss(None)
-            return
-
-        def answered(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
-
-        self.app.push_screen(
-            Confirm("Discard this call?", "Nothing is saved: what you typed is lost."), answered
+        leave_asking(
+            self, self._typed(), "Discard this call?", "Nothing is saved: what you typed is lost."
         )
 
     def action_save(self) -> None:
