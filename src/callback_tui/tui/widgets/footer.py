@@ -107,15 +107,32 @@ def fit(keys: Sequence[tuple[str, str]], available: int, compact: bool, palette:
     return last
 
 
+Key = tuple[str, str, str]
+"""A key as the footer shows it: (key, action, description)."""
+Shown = tuple[int, tuple[Key, ...]]
+"""The footer's width, and the keys it shows, most important first."""
+
+
 class Footer(TextualFooter):
-    """Textual's footer, fitted to its width, rebuilt only when a key appears, goes, is
-    dimmed or lit, or the width changes."""
+    """Textual's footer, fitted to its width, rebuilt only when a key it has never shown
+    appears, or the width changes.
+
+    A key that is only dimmed or lit is set in place. Keys that go away and come back with
+    the focus (a dialog's letter keys, while its notes field takes letters) are hidden and
+    shown again: a rebuild would mount and style every key, most of the cost of a focus
+    move in a dialog.
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._keys_shown: tuple[object, ...] | None = None
+        self._keys_shown: Shown | None = None
+        """The width and the keys shown, as last set."""
+        self._keys_built: Shown | None = None
+        """The width and the keys the footer was built with (a superset of those shown)."""
         self._compact_asked = self.compact
         self._palette_asked = self.show_command_palette
+        self._built = Plan(self._compact_asked, self._palette_asked, ())
+        """The plan the footer was built with."""
 
     def _width(self) -> int:
         return self.size.width or self.app.size.width
@@ -129,18 +146,51 @@ class Footer(TextualFooter):
             for _node, binding, enabled, tip in screen.active_bindings.values()
             if binding.show
         ]
-        keys = (
+        keys: Shown = (
             self._width(),
-            *((binding.key, binding.action, binding.description) for binding, _, _ in shown),
+            tuple((binding.key, binding.action, binding.description) for binding, _, _ in shown),
         )
+        states = {(b.key, b.action): (enabled, tip) for b, enabled, tip in shown}
         if keys == self._keys_shown and self.children:
             # The same keys: only whether each is lit, and its tooltip, may have changed
-            # (most moves of a cursor, most returns from a dialog). Set those in place;
-            # a rebuild would mount and style every key again.
-            self._relight({(b.key, b.action): (enabled, tip) for b, enabled, tip in shown})
+            # (most moves of a cursor, most returns from a dialog). Set those in place.
+            self._relight(states)
             return
-        self._keys_shown = keys
+        if self.children and self._show_only(keys):
+            self._keys_shown = keys
+            self._relight(states)
+            return
+        self._keys_shown = self._keys_built = keys
         super().bindings_changed(screen)
+
+    def _show_only(self, keys: Shown) -> bool:
+        """Show just `keys` (the width, then each key) of those built, in place; False when
+        that cannot be done: a key not built, another width, or another order."""
+        built = self._keys_built
+        width, wanted = keys
+        if built is None or built[0] != width or not is_subsequence(wanted, built[1]):
+            return False
+        built_keys = {
+            (footer_key.key, footer_key.action): footer_key
+            for footer_key in self.query_children(FooterKey)
+            if not footer_key.has_class("-command-palette")
+        }
+        plan = fit(
+            [(built_keys[key, action].key_display, words) for key, action, words in wanted],
+            width,
+            self._compact_asked,
+            self._palette_asked,
+        )
+        if (plan.compact, plan.palette) != (self._built.compact, self._built.palette):
+            return False  # every key would be styled again: as costly as a rebuild
+        descriptions = dict(zip(((k, a) for k, a, _ in wanted), plan.descriptions, strict=True))
+        for place, footer_key in built_keys.items():
+            description = descriptions.get(place)
+            footer_key.display = description is not None
+            if description is not None and footer_key.description != description:
+                footer_key.description = description
+                footer_key.refresh(layout=True)
+        return True
 
     def _relight(self, states: dict[tuple[str, str], tuple[bool, str]]) -> None:
         """Dim or light each key shown as `states` says ((key, action): (enabled, tooltip)),
@@ -172,6 +222,7 @@ class Footer(TextualFooter):
             self._palette_asked,
         )
         self.compact = plan.compact
+        self._built = plan
         for key, description in zip(keys, plan.descriptions, strict=True):
             key.description = description
             # As the key's binding to the footer's `compact` will set it once mounted: then
@@ -184,3 +235,9 @@ class Footer(TextualFooter):
     async def recompose(self) -> None:
         await super().recompose()
         drop_detached_watches(self)
+
+
+def is_subsequence(part: Sequence[object], whole: Sequence[object]) -> bool:
+    """Whether `part` is `whole` with some items left out, in the same order."""
+    remaining = iter(whole)
+    return all(any(item == other for other in remaining) for item in part)
