@@ -389,3 +389,138 @@ async def test_escape_from_add_asks_before_dropping_what_was_typed(
         await pilot.press("escape", "y")
         await settle(pilot)
         assert isinstance(app.screen, TodayScreen)
+
+
+async def test_the_call_dialogs_letter_keys_are_hidden_while_typing_notes_not_rebuilt(
+    desk: FrontDesk, make: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pick keys (s l n b x, e) leave the footer while the notes take letters, and come
+    back: hidden and shown in place, as a rebuild mounts and styles every key again."""
+    from textual.widgets._footer import FooterKey
+
+    from callback_tui.tui.widgets.footer import Footer
+
+    add_visit(desk, patient="Biscuit")
+    add_visit(desk, patient="Luna", client="Maria Gonzalez", phone="(312) 555-0102")
+    app = make()
+
+    def keys_shown() -> list[str]:
+        return [k.key for k in app.screen.query(FooterKey) if k.display]
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")  # the dialog's first build
+        await settle(pilot)
+        picks = ["s", "l", "n", "b", "x", "e"]
+        assert set(picks) <= set(keys_shown())
+        rebuilt: list[str] = []
+        recompose = Footer.recompose
+
+        async def counted(footer: Footer) -> None:
+            rebuilt.append(type(footer.screen).__name__)
+            await recompose(footer)
+
+        monkeypatch.setattr(Footer, "recompose", counted)
+        await pilot.press("s")  # the pick moves on to the notes: letters are words there
+        await settle(pilot)
+        assert isinstance(app.screen.focused, TextArea)
+        assert not set(picks) & set(keys_shown())
+        assert {"ctrl+s", "escape"} <= set(keys_shown())
+        await pilot.press("escape")  # nothing typed: straight back to the queue
+        await settle(pilot)
+        await pilot.press("down", "enter")  # the next row: the same dialog, keys all back
+        await settle(pilot)
+        assert isinstance(app.screen, OutcomeScreen)
+        assert set(picks) <= set(keys_shown())
+        assert rebuilt == []
+
+
+async def test_beneath_an_opaque_dialog_the_queue_is_not_shown_and_does_not_paint(
+    desk: FrontDesk, make: MakeApp
+) -> None:
+    """Nothing of the queue shows through a dialog: Textual must not count it as shown
+    (it would lay out and paint again beneath, and make the dialog paint whole again)."""
+    add_visit(desk, patient="Biscuit")
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        today = app.screen
+        assert isinstance(today, TodayScreen)
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, AddCallbackScreen)
+        assert app._background_screens == []
+        assert not today.is_current
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is today and today.is_current
+
+
+async def test_a_kept_dialog_opened_again_is_painted_once(
+    desk: FrontDesk, make: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its fields emptied (a layout) and its return (a whole repaint) make one paint."""
+    from textual._compositor import Compositor
+
+    add_visit(desk, patient="Biscuit")
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a", "escape")  # the form's first build
+        await settle(pilot)
+        painted: list[str] = []
+        render_update = Compositor.render_update
+
+        def counted(compositor: Compositor, *args: Any, **kwargs: Any) -> Any:
+            painted.append(type(compositor.root).__name__)
+            return render_update(compositor, *args, **kwargs)
+
+        monkeypatch.setattr(Compositor, "render_update", counted)
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, AddCallbackScreen)
+        assert painted == ["AddCallbackScreen"]
+
+
+async def test_a_full_collection_that_is_due_waits_until_the_desk_is_left(
+    desk: FrontDesk, make: MakeApp, clock: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The collector's full pass (30 to 40 ms on a day's caches) runs while nobody types."""
+    import gc
+
+    from callback_tui.tui import app as app_module
+
+    collected: list[tuple[object, ...]] = []
+    young_passes = [app_module.FULL_PASS_DUE]
+    monkeypatch.setattr(gc, "collect", lambda *args: collected.append(args) or 0)
+    monkeypatch.setattr(gc, "get_count", lambda: (0, 0, young_passes[0]))
+    add_visit(desk, patient="Biscuit")
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("down")  # someone at the desk
+        app.collect_when_idle()
+        assert collected == []
+        clock.advance(seconds=app_module.FULL_PASS_IDLE_SECONDS)
+        young_passes[0] = app_module.FULL_PASS_DUE - 1  # left, but no full pass is due
+        app.collect_when_idle()
+        assert collected == []
+        young_passes[0] = app_module.FULL_PASS_DUE
+        app.collect_when_idle()
+        assert collected == [()]
+
+
+def test_after_the_start_the_collector_holds_its_full_passes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import gc
+
+    from callback_tui.tui import app as app_module
+
+    monkeypatch.setattr(gc, "freeze", lambda: None)
+    before = gc.get_threshold()
+    try:
+        app_module.settle_heap()
+        assert gc.get_threshold() == (*before[:2], app_module.FULL_PASS_HELD)
+    finally:
+        gc.set_threshold(*before)

@@ -43,6 +43,13 @@ FIRST_QUEUE_WAIT = 0.5
 IDLE_CHECK_SECONDS = 1.0
 """Seconds between two looks at how long the desk has been left (idle lock, privacy)."""
 
+FULL_PASS_DUE = 10
+"""Young passes of the collector after which a full one is due: Python's own threshold."""
+FULL_PASS_HELD = 100
+"""Young passes after which the collector makes a full pass itself (see settle_heap)."""
+FULL_PASS_IDLE_SECONDS = 2.0
+"""Seconds the desk is left before a full pass that is due runs."""
+
 DOOR = "door"
 """The mode of the sign-in, lock and privacy screens: it covers everyone's screens."""
 
@@ -125,8 +132,18 @@ def settle_heap() -> None:
     """What is loaded by now (Textual, SQLAlchemy, the tables) lives as long as the app:
     frozen, it is left out of the collector's full passes, which then walk only what the
     day makes (they had grown to 120 ms, run during nearly every save). Raising the
-    collector's thresholds instead was measured too, and made saves slower."""
+    collector's young thresholds instead was measured too, and made saves slower.
+
+    Even so, a full pass walks what the day keeps (caches of painted lines, dialogs built
+    since): 30 to 40 ms, every third save or so, in the middle of a key's work. So the full
+    passes wait for the desk to be left a moment (`CallbackApp.collect_when_idle`: between
+    two calls, the phone is in someone's hand). The collector runs one of its own only
+    after FULL_PASS_HELD young passes without one (about thirty saves in a row with no
+    pause of two seconds), so that memory stays bounded on a desk that is never left.
+    """
     gc.freeze()
+    young, middle, _full = gc.get_threshold()
+    gc.set_threshold(young, middle, FULL_PASS_HELD)
 
 
 S = TypeVar("S", bound=Screen[Any])
@@ -236,6 +253,23 @@ class CallbackApp(App[None]):
         self.push_screen(name, callback)
         return screen
 
+    @property
+    def _background_screens(self) -> list[Screen[Any]]:
+        """The screens beneath the top one that show through it: none when the top one is
+        opaque, as every screen and dialog here is.
+
+        Textual lists the screen beneath a dialog whatever the dialog's backdrop. Listed,
+        that screen counts as shown: it lays itself out again as its rows change beneath
+        the dialog, and any paint of it makes the dialog above paint again, whole (opening
+        a kept dialog painted it three times). Nothing of it can be seen, so none of that
+        is needed; it lays out and paints once, when it is on top again.
+        """
+        try:
+            opaque = self.screen.styles.background.a == 1
+        except Exception:  # no screen yet, or the app is closing: as Textual has it
+            opaque = False
+        return [] if opaque else super()._background_screens
+
     def get_driver_class(self) -> type[Driver]:
         found = super().get_driver_class()
         if (found.__module__, found.__name__) == ("textual.drivers.linux_driver", "LinuxDriver"):
@@ -332,6 +366,8 @@ class CallbackApp(App[None]):
         # Closed dialogs' widgets leave watches and caches behind (see tui/watches.py).
         self.set_interval(WATCHES_PRUNED_EVERY, self._let_go_of_removed_widgets)
         self.set_interval(IDLE_CHECK_SECONDS, self.check_lock)
+        if self._freeze_heap:
+            self.set_interval(IDLE_CHECK_SECONDS, self.collect_when_idle)
         if self.require_pin:
             from callback_tui.tui.screens.sign_in import SignInScreen
 
@@ -549,6 +585,16 @@ class CallbackApp(App[None]):
             return
         if self.showing_data():
             self.lock("idle")
+
+    def collect_when_idle(self) -> None:
+        """On an interval: the collector's full pass, once one is due and the desk has been
+        left FULL_PASS_IDLE_SECONDS with no key waiting (see settle_heap)."""
+        if (
+            gc.get_count()[2] >= FULL_PASS_DUE
+            and self.keys.idle
+            and self._quiet.seconds() >= FULL_PASS_IDLE_SECONDS
+        ):
+            gc.collect()
 
     def showing_data(self) -> bool:
         """Whether someone's screens (with patients on them) are showing."""

@@ -177,6 +177,11 @@ class KeptScreen:
     restyle themselves as their classes, state or focus change, shown or not; what a
     hidden screen can miss is a change of the app's CSS (a theme), which Textual counts.
     So a kept screen is restyled on its return only when that count moved meanwhile.
+
+    It is painted once on its return, too. Textual repaints a screen whole when it comes
+    back; when its fields changed meanwhile (a form emptied, a queue's rows new), it lays
+    the screen out and paints what moved first, then paints it all again in the same
+    tick. One paint of it all, at the layout, shows the same.
     """
 
     _css_update_count: int
@@ -187,6 +192,15 @@ class KeptScreen:
         if event.refresh_styles and self._css_update_count == counted:
             event.refresh_styles = False
         self._css_update_count = counted
+
+    def _on_timer_update(self) -> None:
+        screen = cast(Screen[Any], self)
+        if screen._layout_required and screen._repaint_required:
+            # The whole screen is marked to be painted at the layout (Screen._refresh_layout
+            # hands the widgets marked to the compositor first): the repaint is that one.
+            screen._repaint_required = False
+            screen._dirty_widgets.add(screen)
+        super()._on_timer_update()  # type: ignore[misc]  # Screen's, next in the MRO
 
 
 class FormScreen:
