@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 from enum import StrEnum
+from functools import cache
 from typing import TypeVar
 
 from dateutil import tz as dateutil_tz
@@ -247,10 +248,17 @@ def _owner(raw: str, staff: Mapping[str, Role], profile: Profile) -> str:
 
 
 def _choice(raw: str, kind: type[StrEnum]) -> str:
-    allowed = [member.value for member in kind]
-    if raw.lower() not in allowed:
+    allowed = _values(kind)
+    lowered = raw.lower()
+    if lowered not in allowed:
         raise ValueError(f"{raw!r} is not one of: {', '.join(allowed)}")
-    return raw.lower()
+    return lowered
+
+
+@cache
+def _values(kind: type[StrEnum]) -> tuple[str, ...]:
+    """Its members' values, in order (asked once per field of every row of an import)."""
+    return tuple(member.value for member in kind)
 
 
 def _yes_no(raw: str) -> bool:

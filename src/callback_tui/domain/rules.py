@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from dateutil.relativedelta import relativedelta
-
 from callback_tui.domain.hours import Calendar
 from callback_tui.domain.profile import CallbackRule, Profile
 
@@ -88,7 +86,7 @@ def _rule_due(rule: CallbackRule, visit: Visit, calendar: Calendar) -> datetime:
 def _after_days(base: datetime, days: int, calendar: Calendar) -> datetime:
     # Whole days count on the wall clock, so a DST change does not shift the hour.
     local = calendar.local(base)
-    naive = local.replace(tzinfo=None) + relativedelta(days=days)
+    naive = local.replace(tzinfo=None) + timedelta(days=days)
     return naive.replace(tzinfo=calendar.tz).astimezone(UTC)
 
 
