@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import Session, col, select
@@ -125,3 +127,30 @@ def test_a_bulk_import_leaves_what_one_visit_at_a_time_does(
     finally:
         bulk.database.dispose()
         single.database.dispose()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.datetimes(
+        min_value=datetime(2, 1, 1),  # noqa: DTZ001 - hypothesis bounds are naive
+        max_value=datetime(9998, 12, 31),  # noqa: DTZ001
+        timezones=st.sampled_from([UTC, ZoneInfo("America/Chicago"), ZoneInfo("Asia/Kolkata")]),
+    )
+)
+def test_the_quick_utc_bind_writes_what_sqlalchemy_writes(value: datetime) -> None:
+    """An import binds its times with `sqlite_utc_text`: the very text the column type and
+    SQLite's DATETIME write, or the rows would not compare with those written one by one."""
+    from sqlalchemy.dialects import sqlite
+
+    from callback_tui.store.tables import Callback, sqlite_utc_text
+
+    process = Callback.__table__.c["due_at"].type._cached_bind_processor(sqlite.dialect())  # type: ignore[attr-defined]
+    assert sqlite_utc_text(value) == process(value)
+
+
+def test_the_quick_utc_bind_refuses_a_naive_time_as_the_column_does() -> None:
+    from callback_tui.store.tables import sqlite_utc_text
+
+    with pytest.raises(ValueError, match="naive"):
+        sqlite_utc_text(datetime(2026, 11, 24, 9, 0))  # noqa: DTZ001 - naive on purpose
+    assert sqlite_utc_text(None) is None

@@ -37,6 +37,17 @@ class UTCDateTime(TypeDecorator[datetime]):
         return None if value is None else value.replace(tzinfo=UTC)
 
 
+def sqlite_utc_text(value: datetime | None) -> str | None:
+    """What UTCDateTime and SQLite's DATETIME together bind for `value`, at a third of the
+    cost (an import binds a hundred thousand of them): naive UTC, in the text SQLite keeps.
+    A test holds it to the two processors' result."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise ValueError("naive datetime given to the database; pass an aware one")
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
 def _utc(**kwargs: Any) -> Any:
     nullable = kwargs.pop("nullable", False)
     index = kwargs.pop("index", False)

@@ -28,7 +28,7 @@ from callback_tui.domain.vocab import Role
 from callback_tui.store import chain, schema
 from callback_tui.store.engine import Database
 from callback_tui.store.errors import Invalid, NotAllowed, NotFound, StaleVersion, StoreError
-from callback_tui.store.tables import Event, Staff, public
+from callback_tui.store.tables import Event, Staff, UTCDateTime, public, sqlite_utc_text
 
 Row = TypeVar("Row", bound=SQLModel)
 
@@ -121,7 +121,7 @@ class Work:
         connection = self.session.connection()
         dialect = connection.dialect
         keys = list(values[0])
-        processors = [table.c[key].type._cached_bind_processor(dialect) for key in keys]
+        processors = [_bind_processor(table.c[key].type, dialect) for key in keys]
         quote = dialect.identifier_preparer.quote
         marker = "?" if dialect.paramstyle == "qmark" else "%s"
         row_markers = "(" + ", ".join([marker] * len(keys)) + ")"
@@ -173,6 +173,13 @@ class Work:
             tail = self.session.exec(select(Event.hash).order_by(col(Event.id).desc()).limit(1))
             self._last_hash = tail.first() or chain.GENESIS
         return self._last_hash
+
+
+def _bind_processor(kind: Any, dialect: Any) -> Any:
+    """The column type's own bind processor; for a UTC time on SQLite, the same done faster."""
+    if isinstance(kind, UTCDateTime) and dialect.name == "sqlite":
+        return sqlite_utc_text
+    return kind._cached_bind_processor(dialect)
 
 
 @dataclass(slots=True)
