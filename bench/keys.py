@@ -42,6 +42,12 @@ SCREENS: list[tuple[str, tuple[str, ...], str]] = [
     ("Incidents board (g i)", ("g", "i"), "IncidentsBoard"),
     ("Incident (i)", ("i",), "IncidentScreen"),
     ("Who (w)", ("w",), "WhoScreen"),
+    ("Message (m)", ("m",), "MessageScreen"),
+    ("Staff (g s)", ("g", "s"), "StaffScreen"),
+    ("Hand-off (g o)", ("g", "o"), "HandoffScreen"),
+    ("Reports (g r)", ("g", "r"), "ReportsScreen"),
+    ("Daily review (g v)", ("g", "v"), "DailyReview"),
+    ("Weekly review (g w)", ("g", "w"), "WeeklyReview"),
 ]
 """What is measured: a name, the keys from Today, and the screen they open."""
 
