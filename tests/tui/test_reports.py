@@ -197,6 +197,32 @@ async def test_the_daily_and_weekly_reviews(make: MakeApp) -> None:
         assert type(app.screen).__name__ == "TodayScreen"
 
 
+@pytest.mark.usefixtures("tuesday")
+async def test_a_review_is_written_once_at_the_pages_width_and_again_when_it_changes(
+    make: MakeApp,
+) -> None:
+    """The page holds its lines painted (a long review is not laid out whole at each turn),
+    at the width it has: narrower, it is written again to fit."""
+    from textual.widgets import RichLog
+
+    app = make("OM")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("g", "v")
+        await settle(pilot)
+        page = app.screen.query_one("#page", RichLog)
+        wide = [strip.text.rstrip() for strip in page.lines]
+        assert any(len(line) > 80 for line in wide)  # the glance line, on one line
+        assert any("Kiwi" in line and "Ana Ruiz" in line for line in wide)
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        narrow = [strip.text.rstrip() for strip in page.lines]
+        width = page.scrollable_content_region.width
+        assert max(len(line) for line in narrow) <= width < 80
+        assert any("Kiwi" in line and "Ana Ruiz" in line for line in narrow)
+        assert narrow[0] != wide[0] and narrow[0] in wide[0]  # the glance line wraps sooner
+
+
 def _plain(review: object) -> str:
     """What a review's page reads as, at the screen's width."""
     from io import StringIO

@@ -18,10 +18,10 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.widgets import RichLog, Static
 
 from callback_tui.domain import measures, text
 from callback_tui.domain.measures import Better
@@ -59,6 +59,7 @@ class ReviewScreen(Screen[None]):
         self.review: object | None = None
         self.sections: list[RenderableType] = []
         """What the page shows, section by section."""
+        self._written_width = 0
 
     @property
     def loaded(self) -> bool:
@@ -68,8 +69,11 @@ class ReviewScreen(Screen[None]):
         with Horizontal(id="topbar"):
             yield Static(self.TITLE_WORDS, classes="who", id="title", markup=False)
             yield Static("", classes="counts", id="when", markup=False)
-        with VerticalScroll(id="page"):
-            yield Static("Reading…", id="body", markup=False)
+        # Written once, painted a screenful at a time: a day's review can list hundreds of
+        # callbacks and drafts, which a text widget lays out and paints whole, at every turn.
+        page = RichLog(id="page", markup=False, highlight=False, auto_scroll=False)
+        page.write(Text("Reading…"))
+        yield page
         yield Footer()
 
     def on_mount(self) -> None:
@@ -92,7 +96,20 @@ class ReviewScreen(Screen[None]):
         self.review = message.review
         when, self.sections = self.page(message.review)
         self.query_one("#when", Static).update(when)
-        self.query_one("#body", Static).update(Group(*self.sections))
+        self._write_page()
+
+    def _write_page(self) -> None:
+        """The sections, written at the page's width (again when the width changes)."""
+        page = self.query_one("#page", RichLog)
+        width = page.scrollable_content_region.width
+        self._written_width = width
+        page.clear()
+        page.write(Group(*self.sections), width=width or None)
+
+    def on_resize(self) -> None:
+        page = self.query_one("#page", RichLog)
+        if self.review is not None and page.scrollable_content_region.width != self._written_width:
+            self._write_page()
 
     def action_reload(self) -> None:
         self.review = None
@@ -107,10 +124,10 @@ class ReviewScreen(Screen[None]):
         self.app.pop_screen()
 
     def action_scroll_down(self) -> None:
-        self.query_one("#page", VerticalScroll).scroll_down()
+        self.query_one("#page", RichLog).scroll_down()
 
     def action_scroll_up(self) -> None:
-        self.query_one("#page", VerticalScroll).scroll_up()
+        self.query_one("#page", RichLog).scroll_up()
 
 
 def heading(words: str, count: int | None = None) -> Text:
