@@ -134,3 +134,18 @@ async def settle(pilot: Pilot[None]) -> None:
             break
         await pilot.pause(0.05)
     await pilot.pause()
+
+
+def count_footer_rebuilds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """From now on, the screens whose footer rebuilt its keys, one entry per rebuild."""
+    from callback_tui.tui.widgets.footer import Footer
+
+    rebuilt: list[str] = []
+    recompose = Footer.recompose
+
+    async def counted(footer: Footer) -> None:
+        rebuilt.append(type(footer.screen).__name__)
+        await recompose(footer)
+
+    monkeypatch.setattr(Footer, "recompose", counted)
+    return rebuilt

@@ -19,7 +19,7 @@ from callback_tui.tui.screens.tasks import TasksScreen
 from callback_tui.tui.screens.today import TodayScreen
 from callback_tui.tui.screens.who import WhoScreen
 from tests.conftest import add_visit
-from tests.tui.conftest import SIZE, MakeApp, settle, shown
+from tests.tui.conftest import SIZE, MakeApp, count_footer_rebuilds, settle, shown
 from tests.tui.test_tasks import wrong_number
 
 
@@ -264,22 +264,13 @@ async def test_opening_and_closing_a_dialog_again_rebuilds_no_footer(
 ) -> None:
     """Hidden keys that come and go with the focus (ctrl+c) are not on the footer: they must
     not make it rebuild its dozen keys on every opening and closing."""
-    from callback_tui.tui.widgets.footer import Footer
-
     add_visit(desk, patient="Biscuit")
     app = make()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("enter", "escape")  # the dialog's first build
         await settle(pilot)
-        rebuilt: list[str] = []
-        recompose = Footer.recompose
-
-        async def counted(footer: Footer) -> None:
-            rebuilt.append(type(footer.screen).__name__)
-            await recompose(footer)
-
-        monkeypatch.setattr(Footer, "recompose", counted)
+        rebuilt = count_footer_rebuilds(monkeypatch)
         for _ in range(2):
             await pilot.press("enter", "escape")
             await settle(pilot)
@@ -398,8 +389,6 @@ async def test_the_call_dialogs_letter_keys_are_hidden_while_typing_notes_not_re
     back: hidden and shown in place, as a rebuild mounts and styles every key again."""
     from textual.widgets._footer import FooterKey
 
-    from callback_tui.tui.widgets.footer import Footer
-
     add_visit(desk, patient="Biscuit")
     add_visit(desk, patient="Luna", client="Maria Gonzalez", phone="(312) 555-0102")
     app = make()
@@ -413,14 +402,7 @@ async def test_the_call_dialogs_letter_keys_are_hidden_while_typing_notes_not_re
         await settle(pilot)
         picks = ["s", "l", "n", "b", "x", "e"]
         assert set(picks) <= set(keys_shown())
-        rebuilt: list[str] = []
-        recompose = Footer.recompose
-
-        async def counted(footer: Footer) -> None:
-            rebuilt.append(type(footer.screen).__name__)
-            await recompose(footer)
-
-        monkeypatch.setattr(Footer, "recompose", counted)
+        rebuilt = count_footer_rebuilds(monkeypatch)
         await pilot.press("s")  # the pick moves on to the notes: letters are words there
         await settle(pilot)
         assert isinstance(app.screen.focused, TextArea)

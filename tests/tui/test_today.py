@@ -22,7 +22,7 @@ from callback_tui.tui.screens.today import TodayScreen
 from callback_tui.tui.screens.who import WhoScreen
 from callback_tui.tui.widgets.confirm import Confirm
 from tests.conftest import add_visit
-from tests.tui.conftest import SIZE, MakeApp, settle, shown
+from tests.tui.conftest import SIZE, MakeApp, count_footer_rebuilds, settle, shown
 
 
 def callback(desk: FrontDesk, callback_id: int) -> Callback:
@@ -374,20 +374,11 @@ async def test_a_key_dimmed_or_lit_is_set_in_place_not_rebuilt(
     """A key dimmed or lit is set in place; a rebuild mounts and styles every key again."""
     from textual.widgets._footer import FooterKey
 
-    from callback_tui.tui.widgets.footer import Footer
-
     def claim_lit() -> bool:
         (claim,) = [k for k in app.screen.query(FooterKey) if k.action == "claim"]
         return not claim.has_class("-disabled")
 
-    rebuilt: list[str] = []
-    recompose = Footer.recompose
-
-    async def counted(self: Footer) -> None:
-        rebuilt.append(self.screen.__class__.__name__)
-        await recompose(self)
-
-    monkeypatch.setattr(Footer, "recompose", counted)
+    rebuilt = count_footer_rebuilds(monkeypatch)
     add_visit(desk, patient="Biscuit", occurred_at="2026-11-23 09:00")
     add_visit(desk, patient="Pepper", client="Ana Ruiz", occurred_at="2026-11-23 10:00")
     add_visit(
