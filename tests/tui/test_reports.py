@@ -223,6 +223,23 @@ async def test_a_review_is_written_once_at_the_pages_width_and_again_when_it_cha
         assert narrow[0] != wide[0] and narrow[0] in wide[0]  # the glance line wraps sooner
 
 
+@pytest.mark.usefixtures("tuesday")
+async def test_a_long_review_is_never_written_under_its_scrollbar(make: MakeApp) -> None:
+    """Short terminal, long page: the scrollbar comes after the page is written; the text
+    was written beside it, not under it."""
+    from textual.widgets import RichLog
+
+    app = make("OM")
+    async with app.run_test(size=(80, 12)) as pilot:
+        await settle(pilot)
+        await pilot.press("g", "v")
+        await settle(pilot)
+        page = app.screen.query_one("#page", RichLog)
+        assert page.show_vertical_scrollbar  # the page is longer than the screen
+        written = app.screen._written_width  # type: ignore[attr-defined]  # what it wraps at
+        assert 0 < written <= page.scrollable_content_region.width
+
+
 def _plain(review: object) -> str:
     """What a review's page reads as, at the screen's width."""
     from io import StringIO
