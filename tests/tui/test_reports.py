@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import Any
 
 import msgspec
 import pytest
@@ -238,6 +239,50 @@ async def test_a_long_review_is_never_written_under_its_scrollbar(make: MakeApp)
         assert page.show_vertical_scrollbar  # the page is longer than the screen
         written = app.screen._written_width  # type: ignore[attr-defined]  # what it wraps at
         assert 0 < written <= page.scrollable_content_region.width
+
+
+async def test_a_review_is_kept_reads_again_and_is_written_again_only_when_it_changed(
+    make: MakeApp,
+    desk: FrontDesk,
+    tuesday: dict[str, int],  # noqa: F811  (the fixture, imported above)
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from textual.widgets import RichLog
+
+    from callback_tui.domain.vocab import Outcome
+    from tests.store.test_reports import call
+
+    written: list[object] = []
+    write = RichLog.write
+
+    def counted(log: RichLog, content: object, *args: Any, **kwargs: Any) -> RichLog:
+        written.append(content)
+        return write(log, content, *args, **kwargs)
+
+    monkeypatch.setattr(RichLog, "write", counted)
+    app = make("OM")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("g", "v")
+        await settle(pilot)
+        review = app.screen
+        assert isinstance(review, DailyReview)
+        assert "Past their due day or response target (1)" in _plain(review)
+        pages = len(written)
+        await pilot.press("escape", "g", "v")  # nothing changed meanwhile
+        await settle(pilot)
+        assert app.screen is review and review.loaded
+        assert len(written) == pages  # read again, and the same: the page stays
+        await pilot.press("escape")
+        await settle(pilot)
+        call(desk, "CD", tuesday["late"], Outcome.SPOKE)  # the overdue check, done
+        await pilot.press("g", "v")
+        await settle(pilot)
+        assert app.screen is review
+        assert "Past their due day or response target (0)" in _plain(review)
+        assert len(written) > pages
+        page = review.query_one("#page", RichLog)
+        assert any("none: all on time" in strip.text for strip in page.lines)
 
 
 def _plain(review: object) -> str:

@@ -30,7 +30,7 @@ from callback_tui.store.reports import DailyReview as Daily
 from callback_tui.store.reports import Pattern, ReviewItem, WeekFigures
 from callback_tui.store.reports import WeeklyReview as Weekly
 from callback_tui.tui import display
-from callback_tui.tui.screens.common import GO_TIP, app_of
+from callback_tui.tui.screens.common import GO_TIP, KeptScreen, app_of
 from callback_tui.tui.widgets.footer import Footer
 from callback_tui.tui.workers import desk_work
 
@@ -41,8 +41,12 @@ class Read(Message):
         self.review = review
 
 
-class ReviewScreen(Screen[None]):
-    """A heading and one scrolling page of sections; `r` reads it again."""
+class ReviewScreen(KeptScreen, Screen[None]):
+    """A heading and one scrolling page of sections; `r` reads it again.
+
+    The app keeps one of each kind (app.push_kept); opened again, it reads again, and
+    writes its page again only when what it read differs (or the minute, which the waits
+    it shows count in)."""
 
     TITLE_WORDS = ""
     BINDINGS = [
@@ -60,6 +64,8 @@ class ReviewScreen(Screen[None]):
         self.sections: list[RenderableType] = []
         """What the page shows, section by section."""
         self._written_width = 0
+        self._shown: object = None
+        """What the page was written from (`page_key`)."""
 
     @property
     def loaded(self) -> bool:
@@ -80,6 +86,15 @@ class ReviewScreen(Screen[None]):
         self.query_one("#page").focus()
         self._read()
 
+    def reuse(self, initials: str) -> None:
+        """Read anew, from the top of the page (the app keeps one per person)."""
+        self.initials = initials
+        self.review = None
+        page = self.query_one("#page", RichLog)
+        page.scroll_home(animate=False)
+        page.focus()
+        self._read()
+
     @desk_work(group="review", exclusive=True)
     def _read(self) -> None:
         self.post_message(Read(self.fetch()))
@@ -91,9 +106,17 @@ class ReviewScreen(Screen[None]):
         """The words beside the title, and the page's sections."""
         raise NotImplementedError
 
+    def page_key(self, review: Any) -> object:
+        """All the page depends on: the same key, the same page."""
+        return review
+
     @on(Read)
     def _show(self, message: Read) -> None:
         self.review = message.review
+        shown = self.page_key(message.review)
+        if shown == self._shown:
+            return  # the page says just that already
+        self._shown = shown
         when, self.sections = self.page(message.review)
         self.query_one("#when", Static).update(when)
         self._write_page()
@@ -163,6 +186,12 @@ class DailyReview(ReviewScreen):
         return reports.daily_review(
             app.database, clinic.clock.now(), clinic.calendar, referral_reasons=referral
         )
+
+    def page_key(self, review: Daily) -> object:
+        # How long each old draft has waited is the one thing on the page that moves
+        # with the clock.
+        now = app_of(self).clinic.clock.now()
+        return review, tuple(display.waiting(now - d.created_at) for d in review.old_drafts)
 
     def page(self, review: Daily) -> tuple[str, list[RenderableType]]:
         calendar = app_of(self).clinic.calendar

@@ -144,7 +144,10 @@ def open_report(screen: Screen[Any], key: str, initials: str) -> None:
         screen.notify(f"This is the {PLACES[key].lower()} already.")
         screen.action_reload()  # type: ignore[attr-defined]  # each report place has it
         return
-    screen.app.push_screen(place(initials))
+    if place is ReportsScreen:
+        screen.app.push_screen(place(initials))
+    else:  # the reviews are kept, as the lists are
+        app_of(screen).push_kept(place, initials, callback=_nothing)
 
 
 def _nothing(_result: object) -> None:
