@@ -8,7 +8,8 @@ from typing import Any
 
 import msgspec
 import pytest
-from textual.widgets import DataTable, Input, Static
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input, RichLog, Static
 
 from callback_tui.config import load_clinic
 from callback_tui.store.services import FrontDesk
@@ -198,20 +199,24 @@ async def test_the_daily_and_weekly_reviews(make: MakeApp) -> None:
         assert type(app.screen).__name__ == "TodayScreen"
 
 
+async def daily_review_page(pilot: Pilot[None]) -> RichLog:
+    """From Today, `g v`, settled: the daily review's page."""
+    await settle(pilot)
+    await pilot.press("g", "v")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, DailyReview)
+    return pilot.app.screen.query_one("#page", RichLog)
+
+
 @pytest.mark.usefixtures("tuesday")
 async def test_a_review_is_written_once_at_the_pages_width_and_again_when_it_changes(
     make: MakeApp,
 ) -> None:
     """The page holds its lines painted (a long review is not laid out whole at each turn),
     at the width it has: narrower, it is written again to fit."""
-    from textual.widgets import RichLog
-
     app = make("OM")
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("g", "v")
-        await settle(pilot)
-        page = app.screen.query_one("#page", RichLog)
+        page = await daily_review_page(pilot)
         wide = [strip.text.rstrip() for strip in page.lines]
         assert any(len(line) > 80 for line in wide)  # the glance line, on one line
         assert any("Kiwi" in line and "Ana Ruiz" in line for line in wide)
@@ -228,14 +233,9 @@ async def test_a_review_is_written_once_at_the_pages_width_and_again_when_it_cha
 async def test_a_long_review_is_never_written_under_its_scrollbar(make: MakeApp) -> None:
     """Short terminal, long page: the scrollbar comes after the page is written; the text
     was written beside it, not under it."""
-    from textual.widgets import RichLog
-
     app = make("OM")
     async with app.run_test(size=(80, 12)) as pilot:
-        await settle(pilot)
-        await pilot.press("g", "v")
-        await settle(pilot)
-        page = app.screen.query_one("#page", RichLog)
+        page = await daily_review_page(pilot)
         assert page.show_vertical_scrollbar  # the page is longer than the screen
         written = app.screen._written_width  # type: ignore[attr-defined]  # what it wraps at
         assert 0 < written <= page.scrollable_content_region.width
@@ -247,8 +247,6 @@ async def test_a_review_is_kept_reads_again_and_is_written_again_only_when_it_ch
     tuesday: dict[str, int],  # noqa: F811  (the fixture, imported above)
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from textual.widgets import RichLog
-
     from callback_tui.domain.vocab import Outcome
     from tests.store.test_reports import call
 
@@ -262,9 +260,7 @@ async def test_a_review_is_kept_reads_again_and_is_written_again_only_when_it_ch
     monkeypatch.setattr(RichLog, "write", counted)
     app = make("OM")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("g", "v")
-        await settle(pilot)
+        page = await daily_review_page(pilot)
         review = app.screen
         assert isinstance(review, DailyReview)
         assert "Past their due day or response target (1)" in _plain(review)
@@ -281,7 +277,6 @@ async def test_a_review_is_kept_reads_again_and_is_written_again_only_when_it_ch
         assert app.screen is review
         assert "Past their due day or response target (0)" in _plain(review)
         assert len(written) > pages
-        page = review.query_one("#page", RichLog)
         assert any("none: all on time" in strip.text for strip in page.lines)
 
 
