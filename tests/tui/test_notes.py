@@ -303,6 +303,32 @@ async def test_an_autosave_that_lands_after_a_newer_save_is_dropped(
     assert note_events(desk)[-2:] == [("DRW", "note.saved"), ("DRW", "note.autosaved")]
 
 
+async def test_an_autosave_that_comes_after_this_editor_finalized_the_note_is_dropped(
+    desk: FrontDesk, make: MakeApp
+) -> None:
+    """An autosave asked for just before ctrl+f may take the lock after the finalize: it
+    is skipped, not refused as a note finalized elsewhere (which reloaded the note in a
+    worker after the editor had closed, and ended the app), and writes nothing."""
+    draft = concern(desk, "Started.")
+    app = make("DRW")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(NoteEditor(draft.id, "DRW"))  # type: ignore[arg-type]
+        await settle(pilot)
+        editor = app.screen
+        assert isinstance(editor, NoteEditor)
+        editor._asked = 2  # an autosave was asked for (1), then the finalize (2)
+        editor._run("finalize", "Started. All well.", leave=False, on_thread=False, turn=2)
+        events = len(note_events(desk))
+        editor._run("autosave", "Started. All wel", leave=False, on_thread=False, turn=1)
+        editor._run("autosave", "Started. All well", leave=False, on_thread=False)  # asked after
+        await settle(pilot)
+        kept = only_note(desk)
+        assert (kept.status, kept.body) == ("final", "Started. All well.")
+        assert len(note_events(desk)) == events
+        assert not [n for n in app._notifications if "finalized by" in n.message]
+
+
 async def in_conflict(pilot: Pilot[None], desk: FrontDesk) -> Note:
     """DRW opens the draft, AB changes it at the other desk, DRW types and saves."""
     draft = concern(desk, "First words.")

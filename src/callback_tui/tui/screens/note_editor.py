@@ -405,7 +405,9 @@ class NoteEditor(FormScreen, Screen[NoteView | None]):
         Writes run on threads, which may take the lock in another order than they were asked
         for: an autosave asked for just before a ctrl+s may come second. A save or autosave
         older than the text already stored is skipped, so an older text never overwrites a
-        newer one, nor marks a settled note as unsaved again.
+        newer one, nor marks a settled note as unsaved again. One that comes after this
+        editor finalized the note is skipped too: the final text is the newest, and the
+        note takes no more saves (it would be refused as finalized at another desk).
         """
         app = app_of(self)
         if turn is None:
@@ -424,7 +426,7 @@ class NoteEditor(FormScreen, Screen[NoteView | None]):
                 return
             target = view.ref or self.target
             whole_text = kind in ("save", "autosave")
-            if whole_text and not leave and turn < self._landed:
+            if whole_text and (view.is_final or (not leave and turn < self._landed)):
                 return  # a newer text is stored already
             try:
                 if kind == "amend":
@@ -498,6 +500,8 @@ class NoteEditor(FormScreen, Screen[NoteView | None]):
 
     def _overtaken(self, message: str, mine: str, final: bool) -> None:
         """Another desk got there first: reload theirs and keep ours beside it, never lose it."""
+        if not self.is_mounted:
+            return  # closed meanwhile: nothing left to show it in
         self._leaving = False
         self.notify(message, severity="warning", markup=False)
         self._reload_keeping(mine, final)
