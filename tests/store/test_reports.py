@@ -175,6 +175,48 @@ def test_the_weekly_trend_puts_each_call_and_wait_in_its_week(
     assert [(w.calls, w.reached, w.waits) for w in ta] == [(2, 1, (70,))]
 
 
+def test_each_week_of_the_trend_counts_as_that_weeks_scorecard(
+    desk: FrontDesk, tuesday: dict[str, int], clock: FixedClock
+) -> None:
+    """The trend and the scorecard count the same calls and waits in two ways (one read per
+    week against one per period): over weeks with calls in each, they agree, for the
+    clinic, a person and a pool."""
+    calls = [
+        ("2026-11-09 10:00", "2026-11-10 10:00", "AB", Outcome.SPOKE),
+        ("2026-11-09 10:00", "2026-11-10 16:30", "CD", Outcome.NO_ANSWER),
+        ("2026-11-12 10:00", "2026-11-13 09:15", "AB", Outcome.NO_ANSWER),
+        ("2026-11-16 10:00", "2026-11-17 11:00", "AB", Outcome.SPOKE),
+        ("2026-11-16 10:00", "2026-11-17 14:45", "CD", Outcome.SPOKE),
+    ]
+    for number, (visit, when, who, outcome) in enumerate(calls):
+        made = add_visit(
+            desk, occurred_at=visit, assisted_by=who, client=f"Client {number}",
+            phone=f"(312) 555-02{number:02d}",
+        )[0]  # fmt: skip
+        assert made.id is not None
+        clock.instant = local(when)
+        call(desk, who, made.id, outcome)
+    clock.instant = local("2026-11-24 12:30")
+    clinic = desk.clinic
+    for who in (CLINIC, "AB", "TA"):
+        weeks = reports.trend(
+            desk.database, TUESDAY, 3, clinic.calendar, who=who, pools=clinic.pools
+        )
+        for week in weeks:
+            card = reports.scorecard(
+                desk.database, week.period, clinic.calendar, now=clock.now(), pools=clinic.pools
+            )
+            tally = card.scope(who)
+            assert (week.calls, week.reached, sorted(week.waits)) == (
+                tally.calls,
+                tally.reached,
+                sorted(tally.waits),
+            ), (who, week.period)
+        if who == CLINIC:  # calls in every week, waits in more than one: not a vacuous match
+            assert all(week.calls for week in weeks)
+            assert sum(1 for week in weeks if week.waits) > 1
+
+
 def test_the_daily_review(desk: FrontDesk, tuesday: dict[str, int], clock: FixedClock) -> None:
     clinic = desk.clinic
     review = reports.daily_review(desk.database, clock.now(), clinic.calendar)

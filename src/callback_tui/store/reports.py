@@ -303,37 +303,52 @@ def trend(
 ) -> list[Week]:
     """The `weeks` weeks (of seven days) up to and including `last`, oldest first, for the
     clinic, a person (`who` = initials: their calls, their callbacks' waits) or a pool."""
+    if weeks < 1:
+        raise ValueError("a trend has at least one week")
     periods = [Period.days_to(last - timedelta(days=7 * back), 7) for back in range(weeks)][::-1]
     edges = {f"w{index}": p.start(calendar) for index, p in enumerate(periods)}
     edges[f"w{weeks}"] = periods[-1].end(calendar)
-    # Which week a time falls in, as one CASE over the weeks' edges (no date functions).
-    case = (
-        "CASE " + " ".join(f"WHEN {{column}} < :w{i + 1} THEN {i}" for i in range(weeks)) + " END"
-    )
-    if weeks < 1:
-        raise ValueError("a trend has at least one week")
     scope, scope_values = _trend_scope(who, pools)
-    values = {**edges, **scope_values, "last": edges[f"w{weeks}"]}
+    # The calls: one range read per week, each over its own stretch of the time index (a CASE
+    # over every week's edges, row by row, took three times as long). Plain UNION ALL.
+    calls_sql = " UNION ALL ".join(
+        f"SELECT {i}, COUNT(*), SUM(CASE WHEN a.outcome = :spoke THEN 1 ELSE 0 END)"
+        f" FROM attempt a WHERE a.at >= :w{i} AND a.at < :w{i + 1} AND a.channel = 'phone'"
+        f"{scope.format(person='a.by', pool='a.pool')}"
+        for i in range(weeks)
+    )
+    # The waits come back counted by their length, week by week. The clinic's and a pool's
+    # are many: read week by week, as the calls. A person's are few and indexed by owner:
+    # read once, and placed in their week by one CASE (per week, each read would go through
+    # all of them again).
+    if who == CLINIC or who in pools:
+        waits_sql = " UNION ALL ".join(
+            f"SELECT {i}, c.wait_minutes, COUNT(*) FROM callback c"
+            f" WHERE c.first_try_at >= :w{i} AND c.first_try_at < :w{i + 1}"
+            f" AND c.wait_minutes IS NOT NULL{scope.format(person='c.owner', pool='c.pool')}"
+            " GROUP BY c.wait_minutes"
+            for i in range(weeks)
+        )
+    else:
+        week_of = (
+            "CASE "
+            + " ".join(f"WHEN c.first_try_at < :w{i + 1} THEN {i}" for i in range(weeks))
+            + " END"
+        )
+        waits_sql = (
+            f"SELECT {week_of}, c.wait_minutes, COUNT(*) FROM callback c"
+            f" WHERE c.first_try_at >= :w0 AND c.first_try_at < :w{weeks}"
+            f" AND c.wait_minutes IS NOT NULL{scope.format(person='c.owner', pool='c.pool')}"
+            f" GROUP BY {week_of}, c.wait_minutes"
+        )
+    values = {**edges, **scope_values}
     with database.read() as reads:
-        calls = reads.all(
-            f"SELECT {case.format(column='a.at')}, COUNT(*),"
-            " SUM(CASE WHEN a.outcome = :spoke THEN 1 ELSE 0 END) FROM attempt a"
-            f" WHERE a.at >= :w0 AND a.at < :last AND a.channel = 'phone'"
-            f"{scope.format(person='a.by', pool='a.pool')}"
-            f" GROUP BY {case.format(column='a.at')}",
-            spoke=Outcome.SPOKE.value,
-            **values,
-        )
-        found = reads.all(
-            f"SELECT {case.format(column='c.first_try_at')}, c.wait_minutes FROM callback c"
-            " WHERE c.first_try_at >= :w0 AND c.first_try_at < :last"
-            f" AND c.wait_minutes IS NOT NULL{scope.format(person='c.owner', pool='c.pool')}",
-            **values,
-        )
+        calls = reads.all(calls_sql, spoke=Outcome.SPOKE.value, **values)
+        found = reads.all(waits_sql, **values)
     tried = {week: (count, reached or 0) for week, count, reached in calls}
     waits: dict[int, list[int]] = {}
-    for week, wait in found:
-        waits.setdefault(week, []).append(wait)
+    for week, wait, times in found:
+        waits.setdefault(week, []).extend([wait] * times)
     return [
         Week(
             period=p,
