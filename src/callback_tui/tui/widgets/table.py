@@ -108,8 +108,13 @@ class Table(DataTable[Any]):
         self, y: int, x1: int, x2: int, base_style: Style
     ) -> tuple[int, tuple[object, ...]] | None:
         """The row a line shows, and what it shows as a key; None for a line this cache leaves
-        to DataTable (the header, labels, fixed rows or columns, tall rows, a cell cursor)."""
-        if self.cursor_type != "row" or self.fixed_columns or self._labelled_row_exists:
+        to DataTable (the header, labels, fixed rows or columns, tall rows, a cell or column
+        cursor)."""
+        if (
+            self.cursor_type not in ("row", "none")
+            or self.fixed_columns
+            or self._labelled_row_exists
+        ):
             return None
         try:
             row_key, _line = self._get_offsets(y)  # rows are one line high here
