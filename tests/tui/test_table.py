@@ -96,3 +96,21 @@ async def test_a_click_after_rows_moved_up_lands_on_the_row_now_shown() -> None:
         await pilot.pause()
         assert cached.cursor_row == 1
         assert cached.coordinate_to_cell_key(cached.cursor_coordinate).row_key.value == "Luna"
+
+
+async def test_a_table_tells_whether_it_shows_just_these_rows() -> None:
+    app = Pair()
+    async with app.run_test(size=(60, 30)):
+        cached = app.query_one("#cached", Table)
+        names = ["Biscuit", "Max", "Luna"]
+        app.fill(names)
+        assert cached.shows(rows(names))
+        assert cached.shows(dict(rows(names)))  # a fresh copy of the same cells
+        assert not cached.shows(rows(["Max", "Biscuit", "Luna"]))  # another order
+        assert not cached.shows(rows(names[:2]))  # a row less
+        changed = rows(names)
+        changed["Max"] = (*changed["Max"][:3], Text("4"))  # one cell, same key
+        assert not cached.shows(changed)
+        styled = rows(names)
+        styled["Luna"] = (styled["Luna"][0], Text("Luna"), *styled["Luna"][2:])  # not bold
+        assert not cached.shows(styled)

@@ -17,7 +17,7 @@ answers a click as the row it now is.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -143,6 +143,23 @@ class Table(DataTable[Any]):
             self._pseudo_class_state,
             self.app.theme,
         )
+
+    def shows(self, rows: Mapping[str, Sequence[object]]) -> bool:
+        """Whether the table holds just `rows` (cells by row key, in order), each cell showing
+        what it would show: refilled with them, it would look the same."""
+        columns = self.ordered_columns
+        if self.row_count != len(rows):
+            return False
+        for index, (key, cells) in enumerate(rows.items()):
+            row_key = self._row_locations.get_key(index)
+            if row_key is None or row_key.value != key or len(cells) != len(columns):
+                return False
+            held = self._data[row_key]
+            for column, cell in zip(columns, cells, strict=True):
+                content = content_of(held.get(column.key))
+                if content is None or content != content_of(cell):
+                    return False
+        return True
 
     def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
         """Widen the columns for new rows, measuring each text only once per content."""
