@@ -117,6 +117,41 @@ async def test_with_enough_calls_the_lowest_reach_rate_comes_first(
         ]
 
 
+async def test_the_reports_are_kept_and_start_again_as_new_with_the_figures_read_again(
+    make: MakeApp,
+    desk: FrontDesk,
+    tuesday: dict[str, int],  # noqa: F811  (the fixture, imported above)
+) -> None:
+    from callback_tui.domain.vocab import Outcome
+    from tests.store.test_reports import call
+
+    app = make("OM")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("g", "r")
+        await settle(pilot)
+        reports = app.screen
+        assert isinstance(reports, ReportsScreen)
+        assert card_of(app)["Reach rate"] == "50 %"  # 2 of 4 calls
+        await pilot.press("9", "o", "down", "down")  # another period, order and line
+        await settle(pilot)
+        assert words(app, "#title").startswith("Reports, 90 days")
+        await pilot.press("escape")
+        await settle(pilot)
+        call(desk, "CD", tuesday["late"], Outcome.SPOKE)  # a fifth call, meanwhile
+        await pilot.resize_terminal(80, 24)  # and a narrower terminal
+        await pilot.press("g", "r")
+        await settle(pilot)
+        assert app.screen is reports and reports.loaded
+        assert words(app, "#title") == "Reports, 7 days: Wed 18 Nov to Tue 24 Nov"
+        assert words(app, "#order-words") == "by name"
+        lines = table(app, "#scopes")
+        assert lines[0][0] == "Clinic" and len(lines[0]) == 4  # narrow: four columns
+        assert app.screen.query_one("#scopes", DataTable).cursor_row == 0
+        assert card_of(app)["Reach rate"] == "60 %"  # read again: 3 of 5
+        assert "of the clinic" in words(app, "#trend-title")
+
+
 @pytest.mark.usefixtures("tuesday")
 async def test_a_period_of_ones_own_is_refused_field_by_field(make: MakeApp) -> None:
     app = make("OM")

@@ -9,7 +9,7 @@ in a thread worker through the read layer (store/reports.py); `e` writes the vie
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -28,7 +28,15 @@ from callback_tui.domain import measures
 from callback_tui.domain.measures import BY_KEY, MEASURES, Tally
 from callback_tui.store import reports
 from callback_tui.store.reports import CLINIC, Period, Scorecard, Week
-from callback_tui.tui.screens.common import GO_TIP, FieldError, FormScreen, app_of, show_errors
+from callback_tui.tui.screens.common import (
+    GO_TIP,
+    FieldError,
+    FormScreen,
+    KeptScreen,
+    app_of,
+    show_errors,
+    show_text,
+)
 from callback_tui.tui.widgets.footer import Footer
 from callback_tui.tui.widgets.table import Table
 from callback_tui.tui.workers import desk_work
@@ -77,20 +85,27 @@ class Line:
 
 
 class Loaded(Message):
-    def __init__(self, card: Scorecard) -> None:
+    def __init__(self, card: Scorecard, scope: str, weeks: list[Week]) -> None:
         super().__init__()
         self.card = card
-
-
-class TrendLoaded(Message):
-    def __init__(self, scope: str, weeks: list[Week]) -> None:
-        super().__init__()
         self.scope = scope
+        """The line expected to be highlighted, whose trend was read with the card."""
         self.weeks = weeks
 
 
-class ReportsScreen(Screen[None]):
-    """The scorecard screen. Nothing here writes to the database."""
+class TrendLoaded(Message):
+    def __init__(self, scope: str, last: date, weeks: list[Week]) -> None:
+        super().__init__()
+        self.scope = scope
+        self.last = last
+        self.weeks = weeks
+
+
+class ReportsScreen(KeptScreen, Screen[None]):
+    """The scorecard screen. Nothing here writes to the database.
+
+    The app keeps one per person (app.push_kept): opened again, it starts as a new one does
+    (the last 7 days, by name, the clinic highlighted) and reads again."""
 
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
@@ -115,6 +130,10 @@ class ReportsScreen(Screen[None]):
         self.card: Scorecard | None = None
         self.lines: dict[str, Line] = {}
         self.weeks: dict[str, list[Week]] = {}
+        self._trends_asked: set[str] = set()
+        """The scopes whose trend of this period is being read or has been."""
+        self._shown_scope: str | None = None
+        """The line whose scorecard and trend are shown on the right and below."""
 
     @property
     def loaded(self) -> bool:
@@ -143,34 +162,64 @@ class ReportsScreen(Screen[None]):
         self.period = Period.days_to(app_of(self).clinic.clock.today(), 7)
         self._load()
 
+    def reuse(self, initials: str) -> None:
+        """As a new one would be: the last 7 days, by name, from the clinic's line, read anew."""
+        self.initials = initials
+        period = Period.days_to(app_of(self).clinic.clock.today(), 7)
+        if (period, self.order) != (self.period, "name"):
+            # Other figures than the ones about to be read: none, rather than those a moment.
+            self.query_one("#scopes", DataTable).clear()
+            self.query_one("#card", DataTable).clear()
+            self.query_one(TrendChart).show([])
+        self.period, self.order = period, "name"
+        scopes = self.query_one("#scopes", DataTable)
+        if scopes.row_count:
+            scopes.move_cursor(row=0)
+        scopes.focus()
+        self._load(scope=CLINIC)
+
     # -- reading ---------------------------------------------------------------------------
 
-    def _load(self) -> None:
-        self.query_one("#title", Static).update(self._title())
-        self.card, self.weeks = None, {}
-        self._read(self.period)
+    def _load(self, scope: str | None = None) -> None:
+        """Read the period's scorecard, and with it the trend of the line that will be
+        highlighted (`scope`, or the one highlighted now): one read, shown at once."""
+        show_text(self.query_one("#title", Static), self._title())
+        scope = scope or self._current_scope() or CLINIC
+        self.card, self.weeks, self._trends_asked = None, {}, {scope}
+        self._read(self.period, scope)
+
+    def _ask_trend(self, scope: str) -> None:
+        if scope not in self._trends_asked:
+            self._trends_asked.add(scope)
+            self._read_trend(scope, self.period.last)
 
     @desk_work(group="reports", exclusive=True)
-    def _read(self, period: Period) -> None:
+    def _read(self, period: Period, scope: str) -> None:
         app = app_of(self)
         clinic = app.clinic
         card = reports.scorecard(
             app.database, period, clinic.calendar, now=clinic.clock.now(), pools=clinic.pools
         )
-        self.post_message(Loaded(card))
+        weeks = reports.trend(
+            app.database, period.last, TREND_WEEKS, clinic.calendar, who=scope, pools=clinic.pools
+        )
+        self.post_message(Loaded(card, scope, weeks))
 
-    @desk_work(group="trend", exclusive=True)
+    @desk_work(group="trend")
     def _read_trend(self, scope: str, last: date) -> None:
         app = app_of(self)
         clinic = app.clinic
         weeks = reports.trend(
             app.database, last, TREND_WEEKS, clinic.calendar, who=scope, pools=clinic.pools
         )
-        self.post_message(TrendLoaded(scope, weeks))
+        self.post_message(TrendLoaded(scope, last, weeks))
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
+        if message.card.period != self.period:
+            return  # read for a period left meanwhile
         self.card = message.card
+        self.weeks[message.scope] = message.weeks
         self._show_lines()
 
     def _title(self) -> str:
@@ -184,13 +233,11 @@ class ReportsScreen(Screen[None]):
         card = self.card
         if card is None:
             return
-        table = self.query_one("#scopes", DataTable)
+        table = self.query_one("#scopes", Table)
         kept = self._current_scope()
         self.lines = {line.scope: line for line in self._ordered(card)}
-        table.clear()
-        for line in self.lines.values():
-            table.add_row(*self._scope_cells(line), key=line.scope)
-        self.query_one("#order-words", Static).update(ORDER_WORDS[self.order])
+        refill(table, {scope: self._scope_cells(line) for scope, line in self.lines.items()})
+        show_text(self.query_one("#order-words", Static), ORDER_WORDS[self.order])
         place = list(self.lines).index(kept) if kept in self.lines else 0
         table.move_cursor(row=place)
         self._show_scope(list(self.lines)[place])
@@ -248,8 +295,11 @@ class ReportsScreen(Screen[None]):
 
     @on(DataTable.RowHighlighted, "#scopes")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if event.row_key.value is not None:
-            self._show_scope(str(event.row_key.value))
+        # The table says so after each refill too, for lines the cursor has passed on from:
+        # what counts is the line it is on now, once.
+        scope = self._current_scope()
+        if scope is not None and scope != self._shown_scope:
+            self._show_scope(scope)
 
     # -- the right table and the trend -----------------------------------------------------
 
@@ -257,33 +307,35 @@ class ReportsScreen(Screen[None]):
         line = self.lines.get(scope)
         if line is None:
             return
+        self._shown_scope = scope
         goals = app_of(self).clinic.goals
-        card = self.query_one("#card", DataTable)
-        card.clear()
+        rows: dict[str, tuple[Text, ...]] = {}
         for measure in MEASURES:
             value = measure.value(line.tally)
             missed = measure.misses(value, goals)
             goal = Text(measures.goal_words(measure, goals), style="dim")
             if missed:
                 goal.append(" ✗", style="bold red")
-            card.add_row(
+            rows[measure.key] = (
                 Text(measure.label),
                 Text(measures.shown(measure, value), "bold red" if missed else "", justify="right"),
                 goal,
-                key=measure.key,
             )
+        refill(self.query_one("#card", Table), rows)
         title = f"Weekly trend of {line.name}: reach rate and median time to first attempt"
-        self.query_one("#trend-title", Static).update(title)
+        show_text(self.query_one("#trend-title", Static), title)
         chart = self.query_one(TrendChart)
         weeks = self.weeks.get(scope)
         if weeks is None:
             chart.show([])
-            self._read_trend(scope, self.period.last)
+            self._ask_trend(scope)
         else:
             chart.show(weeks)
 
     @on(TrendLoaded)
     def _trend_loaded(self, message: TrendLoaded) -> None:
+        if message.last != self.period.last:
+            return  # read for a period left meanwhile
         self.weeks[message.scope] = message.weeks
         if self._current_scope() == message.scope:
             self.query_one(TrendChart).show(message.weeks)
@@ -357,14 +409,22 @@ class TrendChart(Vertical):
     TrendChart #plot { height: 1fr; }
     """
 
+    def __init__(self, *, id: str) -> None:
+        super().__init__(id=id)
+        self._shown: list[Week] | None = None
+
     def compose(self) -> ComposeResult:
         from textual_plotext import PlotextPlot
 
         yield PlotextPlot(id="plot")
 
     def show(self, weeks: list[Week]) -> None:
+        """Draw `weeks` (none: an empty chart); the weeks drawn already are left as they are."""
         from textual_plotext import PlotextPlot
 
+        if weeks == self._shown:
+            return
+        self._shown = list(weeks)
         plot = self.query_one(PlotextPlot)
         plt = plot.plt
         plt.clear_data()
@@ -467,6 +527,16 @@ class PeriodDialog(FormScreen, ModalScreen[Period | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def refill(table: Table, rows: Mapping[str, Sequence[Text]]) -> None:
+    """`rows` (cells by row key, in order) in `table`, unless it shows just them already (a
+    refill lays the table out and paints it again, for the same figures)."""
+    if table.shows(rows):
+        return
+    table.clear()
+    for key, cells in rows.items():
+        table.add_row(*cells, key=key)
 
 
 def csv_path(folder: Path, period: Period) -> Path:

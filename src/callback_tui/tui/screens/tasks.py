@@ -144,10 +144,7 @@ def open_report(screen: Screen[Any], key: str, initials: str) -> None:
         screen.notify(f"This is the {PLACES[key].lower()} already.")
         screen.action_reload()  # type: ignore[attr-defined]  # each report place has it
         return
-    if place is ReportsScreen:
-        screen.app.push_screen(place(initials))
-    else:  # the reviews are kept, as the lists are
-        app_of(screen).push_kept(place, initials, callback=_nothing)
+    app_of(screen).push_kept(place, initials, callback=_nothing)  # kept, as the lists are
 
 
 def _nothing(_result: object) -> None:
