@@ -506,3 +506,61 @@ def test_after_the_start_the_collector_holds_its_full_passes(
         assert gc.get_threshold() == (*before[:2], app_module.FULL_PASS_HELD)
     finally:
         gc.set_threshold(*before)
+
+
+async def test_a_kept_screen_that_reads_again_is_first_painted_with_what_it_read(
+    desk: FrontDesk, make: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reports opened again: no paint of last time's figures, then of the new ones;
+    one paint, once read. A read that takes long is not waited for: the screen shows what
+    it has after HELD_PAINT, and its figures when they come."""
+    import time
+
+    from textual._compositor import Compositor
+
+    from callback_tui.store import reports
+    from callback_tui.tui.screens.common import HELD_PAINT
+    from callback_tui.tui.screens.reports import ReportsScreen
+
+    add_visit(desk, patient="Biscuit")
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("g", "r")
+        await settle(pilot)
+        kept = app.screen
+        assert isinstance(kept, ReportsScreen) and kept.loaded
+        await pilot.press("escape")
+        await settle(pilot)
+        painted: list[tuple[str, bool]] = []
+        render_update = Compositor.render_update
+
+        def counted(compositor: Compositor, *args: Any, **kwargs: Any) -> Any:
+            root = compositor.root
+            painted.append((type(root).__name__, bool(getattr(root, "loaded", True))))
+            return render_update(compositor, *args, **kwargs)
+
+        monkeypatch.setattr(Compositor, "render_update", counted)
+        await pilot.press("g", "r")
+        await settle(pilot)
+        assert app.screen is kept and kept.loaded
+        assert ("ReportsScreen", False) not in painted
+        assert painted.count(("ReportsScreen", True)) >= 1
+
+        await pilot.press("escape")
+        await settle(pilot)
+        scorecard = reports.scorecard
+
+        def slow(*args: Any, **kwargs: Any) -> Any:
+            time.sleep(HELD_PAINT * 3)
+            return scorecard(*args, **kwargs)
+
+        monkeypatch.setattr(reports, "scorecard", slow)
+        add_visit(desk, patient="Luna", client="Maria Gonzalez", phone="(312) 555-0102")
+        painted.clear()
+        await pilot.press("g", "r")
+        await pilot.pause(HELD_PAINT * 2)
+        assert ("ReportsScreen", False) in painted  # not held past HELD_PAINT
+        await settle(pilot)
+        assert kept.loaded and painted[-1] == ("ReportsScreen", True)  # the new figures
+        assert kept.card is not None and kept.card.clinic.created == 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from time import monotonic
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from rich.text import Text
@@ -169,6 +170,10 @@ def field_state(widget: Widget) -> object:
     return getattr(widget, "value", None)
 
 
+HELD_PAINT = 0.15
+"""How long a kept screen's paint waits for its read at most (see KeptScreen)."""
+
+
 class KeptScreen:
     """Mixed into the screens the app keeps and shows again (see app.push_kept).
 
@@ -182,19 +187,37 @@ class KeptScreen:
     back; when its fields changed meanwhile (a form emptied, a queue's rows new), it lays
     the screen out and paints what moved first, then paints it all again in the same
     tick. One paint of it all, at the layout, shows the same.
+
+    And a kept screen that reads what it shows again as it returns (`loaded` false) is
+    first painted with what it read, not with what it showed last time and again a moment
+    later: its paint waits for the read, HELD_PAINT seconds at most (then it shows what it
+    has, and the rest as it comes, as a new screen does). Meanwhile the terminal shows what
+    it showed.
     """
 
     _css_update_count: int
+    _held_until: float | None = None
+    """Until when the first paint since the return waits for the screen's read."""
 
     def _on_screen_resume(self, event: events.ScreenResume) -> None:
         # Runs before Screen's own handler (the class comes first in the MRO).
-        counted = cast(Screen[Any], self).app._css_update_count
+        screen = cast(Screen[Any], self)
+        counted = screen.app._css_update_count
         if event.refresh_styles and self._css_update_count == counted:
             event.refresh_styles = False
         self._css_update_count = counted
+        if not getattr(self, "loaded", True):
+            self._held_until = monotonic() + HELD_PAINT
+            screen.set_timer(HELD_PAINT, screen.refresh)  # paints then, read or not
 
     def _on_timer_update(self) -> None:
         screen = cast(Screen[Any], self)
+        if self._held_until is not None:
+            if not getattr(self, "loaded", True) and monotonic() < self._held_until:
+                # Not yet: the update timer runs again at the next change (the read's).
+                screen._update_timer.pause()
+                return
+            self._held_until = None
         if screen._layout_required and screen._repaint_required:
             # The whole screen is marked to be painted at the layout (Screen._refresh_layout
             # hands the widgets marked to the compositor first): the repaint is that one.
