@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -217,6 +218,33 @@ def test_each_week_of_the_trend_counts_as_that_weeks_scorecard(
             assert sum(1 for week in weeks if week.waits) > 1
 
 
+@pytest.mark.parametrize("day", [date(2026, 11, 24), date(2026, 3, 8), date(2026, 11, 1)])
+def test_the_call_windows_as_time_ranges_name_each_minute_as_the_calendar_does(day: date) -> None:
+    """The reviews count calls by window in SQL, over each day's windows as UTC ranges: each
+    minute of a day (a daylight-saving change included) falls in the range of the window
+    `Calendar.window_of` names, overlapping windows included, or in none when it names none."""
+    from datetime import UTC, datetime, timedelta
+
+    from callback_tui.config import Settings
+    from callback_tui.domain.hours import CallWindow, Span
+
+    calendar = Settings(timezone="America/Chicago").calendar()
+    windows = (("late", "11:00-14:00"), ("morning", "08:00-12:00"), ("evening", "17:00-19:30"),
+               ("middle", "09:00-10:00"), ("long", "07:00-18:00"))  # fmt: skip
+    calendar = replace(
+        calendar, windows=tuple(CallWindow(name, Span.parse(span)) for name, span in windows)
+    )
+    ranges = reports._window_ranges(calendar, Period(day, day))
+    start = calendar.at(day, datetime.min.time())
+    minute = start
+    while minute < calendar.at(day + timedelta(days=1), datetime.min.time()):
+        found = [name for name, first, until in ranges if first <= minute < until]
+        assert len(found) <= 1, minute
+        assert (found[0] if found else None) == calendar.window_of(minute), minute
+        minute += timedelta(minutes=1)
+    assert minute.tzinfo is UTC
+
+
 def test_the_daily_review(desk: FrontDesk, tuesday: dict[str, int], clock: FixedClock) -> None:
     clinic = desk.clinic
     review = reports.daily_review(desk.database, clock.now(), clinic.calendar)
@@ -247,6 +275,33 @@ def test_the_weekly_review_against_last_week(desk: FrontDesk, tuesday: dict[str,
     # By window: three morning calls (one spoken to), the 12:30 call in the afternoon.
     assert dict(this.windows) == {"morning": (1, 3), "afternoon": (1, 1)}
     assert (last.calls, last.reach_rate, last.windows) == (0, None, {})
+
+
+def test_calls_outside_every_window_are_counted_apart(
+    desk: FrontDesk, tuesday: dict[str, int], clock: FixedClock
+) -> None:
+    """An early call (07:40, before the morning window) and a late one (19:30, after the
+    evening's): in neither window, both counted, the late one's miss too."""
+    for number, (when, outcome) in enumerate(
+        (("2026-11-24 07:40", Outcome.SPOKE), ("2026-11-24 19:30", Outcome.NO_ANSWER))
+    ):
+        made = add_visit(
+            desk, occurred_at="2026-11-23 10:00", assisted_by="AB", client=f"Early {number}",
+            phone=f"(312) 555-03{number:02d}",
+        )[0]  # fmt: skip
+        assert made.id is not None
+        clock.instant = local(when)
+        call(desk, "AB", made.id, outcome)
+    week = reports.weekly_review(desk.database, TUESDAY, desk.clinic.calendar).this_week
+    assert dict(week.windows) == {
+        "morning": (1, 3),
+        "afternoon": (1, 1),
+        "outside the call windows": (1, 2),
+    }
+    assert list(week.windows)[-1] == "outside the call windows"  # after the clinic's windows
+    daily = reports.daily_review(desk.database, clock.now(), desk.clinic.calendar)
+    outside = [p for p in daily.miss_windows if p.name == "outside the call windows"]
+    assert [(p.misses, p.calls) for p in outside] == [(1, 2)]
 
 
 def test_the_daily_review_lists_open_referral_items(desk: FrontDesk) -> None:

@@ -3,10 +3,10 @@ its weekly trend, and the daily and weekly reviews.
 
 Everything is counted in SQL, grouped by person and pool in one pass per table over the
 period's rows (the times the reports select by are indexed: see migration 0010); what is made
-of the counts is domain/measures.py. Only the waits behind the time to first attempt come back
-one per callback, as small integers, for their median and 90th percentile. Portable SQL: no
-date functions, no JSON, no dialect's own syntax. Calendar facts (which call window a call fell
-in) are worked out in Python, over one week's calls at most.
+of the counts is domain/measures.py. The waits behind the time to first attempt come back as
+counts of each length, for their median and 90th percentile. Portable SQL: no date
+functions, no JSON, no dialect's own syntax. Calendar facts are worked out in Python and asked
+as time ranges: a week of the trend, a call window on a given day (its wall-clock span, in UTC).
 """
 
 from __future__ import annotations
@@ -425,6 +425,8 @@ FROM callback c JOIN patient p ON p.id = c.patient_id JOIN client cl ON cl.id = 
 """
 
 _MISSES = (Outcome.NO_ANSWER.value, Outcome.BUSY.value)
+OUTSIDE_WINDOWS = "outside the call windows"
+"""Where calls made outside every call window are counted."""
 
 
 def daily_review(
@@ -453,8 +455,11 @@ def daily_review(
             sources=REFERRAL_SOURCES,
             reasons=tuple(referral_reasons),
         )
+        # Picked among the week's closed callbacks (by the index on closed_at) with a CASE:
+        # asked for by status, SQLite would go through every unreached callback ever.
         unreached = reads.all(
-            f"{_ITEM} WHERE c.status = 'unreached' AND c.escalated AND c.closed_at >= :start"
+            f"{_ITEM} WHERE c.closed_at >= :start"
+            " AND CASE WHEN c.status = 'unreached' AND c.escalated THEN 1 ELSE 0 END = 1"
             " ORDER BY c.closed_at DESC, c.id",
             start=start,
         )
@@ -476,23 +481,19 @@ def daily_review(
             " ORDER BY c.id",
             verify=TaskKind.VERIFY_NUMBER.value,
         )
-        calls = reads.all(
-            "SELECT c.reason, a.at, a.outcome"
+        reasons = reads.all(
+            "SELECT c.reason, COUNT(*), SUM(CASE WHEN a.outcome IN (:misses) THEN 1 ELSE 0 END)"
             " FROM attempt a JOIN callback c ON c.id = a.callback_id"
-            " WHERE a.at >= :start AND a.channel = 'phone'",
+            " WHERE a.at >= :start AND a.at < :end AND a.channel = 'phone' GROUP BY c.reason",
             start=start,
+            end=week.end(calendar),
+            misses=_MISSES,
         )
-    by_reason: Counter[str] = Counter()
-    by_window: Counter[str] = Counter()
-    missed_reason: Counter[str] = Counter()
-    missed_window: Counter[str] = Counter()
-    for reason, at, outcome in calls:
-        window = calendar.window_of(sql.utc(at)) or "outside the call windows"
-        by_reason[reason] += 1
-        by_window[window] += 1
-        if outcome in _MISSES:
-            missed_reason[reason] += 1
-            missed_window[window] += 1
+        windows = _window_counts(reads, calendar, week)
+    by_reason = Counter({reason: calls for reason, calls, _ in reasons})
+    missed_reason = Counter({reason: missed or 0 for reason, _, missed in reasons})
+    by_window = Counter({name: calls for name, (calls, _, _) in windows.items()})
+    missed_window = Counter({name: missed for name, (_, _, missed) in windows.items()})
     return DailyReview(
         day=today,
         past_target=[_item(row) for row in past],
@@ -571,31 +572,94 @@ def weekly_review(database: Database, today: date, calendar: Calendar) -> Weekly
 def _week_figures(database: Database, period: Period, calendar: Calendar) -> WeekFigures:
     window = {"start": period.start(calendar), "end": period.end(calendar)}
     with database.read() as reads:
-        calls = reads.all(
-            "SELECT at, outcome, appointment_booked, dnc_justification FROM attempt"
-            " WHERE at >= :start AND at < :end AND channel = 'phone'",
+        totals = reads.first(
+            "SELECT COUNT(*),"
+            " SUM(CASE WHEN outcome = :spoke THEN 1 ELSE 0 END),"
+            " SUM(CASE WHEN appointment_booked THEN 1 ELSE 0 END),"
+            " SUM(CASE WHEN outcome = :wrong THEN 1 ELSE 0 END),"
+            " SUM(CASE WHEN dnc_justification IS NOT NULL THEN 1 ELSE 0 END)"
+            " FROM attempt WHERE at >= :start AND at < :end AND channel = 'phone'",
+            spoke=Outcome.SPOKE.value,
+            wrong=Outcome.WRONG_NUMBER.value,
             **window,
         )
+        # Counted among all callbacks closed in the week (by the index on closed_at): asked
+        # for by status, SQLite would go through every unreached callback ever, by status.
         unreached = reads.value(
-            "SELECT COUNT(*) FROM callback"
-            " WHERE status = 'unreached' AND closed_at >= :start AND closed_at < :end",
+            "SELECT SUM(CASE WHEN status = 'unreached' THEN 1 ELSE 0 END) FROM callback"
+            " WHERE closed_at >= :start AND closed_at < :end",
             **window,
         )
-    order = [w.name for w in calendar.windows]
-    reached: Counter[str] = Counter()
-    tried: Counter[str] = Counter()
-    for at, outcome, _, _ in calls:
-        name = calendar.window_of(sql.utc(at)) or "outside the call windows"
-        tried[name] += 1
-        reached[name] += outcome == Outcome.SPOKE.value
-    names = [*order, *sorted(set(tried) - set(order))]
+        by_window = _window_counts(reads, calendar, period)
+    calls, reached, booked, wrong, overrides = (int(value or 0) for value in totals or ())
     return WeekFigures(
         period=period,
-        calls=len(calls),
-        reached=sum(outcome == Outcome.SPOKE.value for _, outcome, _, _ in calls),
-        booked=sum(bool(booked) for _, _, booked, _ in calls),
-        windows={name: (reached[name], tried[name]) for name in names if tried[name]},
-        wrong_numbers=sum(outcome == Outcome.WRONG_NUMBER.value for _, outcome, _, _ in calls),
-        dnc_overrides=sum(justified is not None for *_, justified in calls),
+        calls=calls,
+        reached=reached,
+        booked=booked,
+        windows={name: (spoke, tried) for name, (tried, spoke, _) in by_window.items()},
+        wrong_numbers=wrong,
+        dnc_overrides=overrides,
         unreached=int(unreached or 0),
     )
+
+
+def _window_counts(
+    reads: Reads, calendar: Calendar, period: Period
+) -> dict[str, tuple[int, int, int]]:
+    """The period's phone calls by call window: calls, reached, missed; in the clinic's order
+    of windows, then those made outside any, when there are.
+
+    Counted in SQL, one range of the time index per window and day: a call window is a
+    wall-clock span of each local day, so each day's is a range of UTC times."""
+    ranges = _window_ranges(calendar, period)
+    values: dict[str, object] = {"start": period.start(calendar), "end": period.end(calendar)}
+    counts = ["COUNT(*)", "SUM(CASE WHEN outcome = :spoke THEN 1 ELSE 0 END)",
+              "SUM(CASE WHEN outcome IN (:misses) THEN 1 ELSE 0 END)"]  # fmt: skip
+    parts = [f"SELECT -1, {', '.join(counts)} FROM attempt"
+             " WHERE at >= :start AND at < :end AND channel = 'phone'"]  # fmt: skip
+    for index, (_, first, until) in enumerate(ranges):
+        values[f"from{index}"], values[f"until{index}"] = first, until
+        parts.append(
+            f"SELECT {index}, {', '.join(counts)} FROM attempt"
+            f" WHERE at >= :from{index} AND at < :until{index} AND channel = 'phone'"
+        )
+    found: dict[str, list[int]] = {w.name: [0, 0, 0] for w in calendar.windows}
+    outside = [0, 0, 0]
+    for index, *counted in reads.all(
+        " UNION ALL ".join(parts), spoke=Outcome.SPOKE.value, misses=_MISSES, **values
+    ):
+        numbers = [int(value or 0) for value in counted]
+        if index < 0:  # all the calls: those outside the windows are what is left
+            outside = [a + b for a, b in zip(outside, numbers, strict=True)]
+            continue
+        tally = found[ranges[index][0]]
+        for place, number in enumerate(numbers):
+            tally[place] += number
+            outside[place] -= number
+    found[OUTSIDE_WINDOWS] = outside
+    return {name: (c, r, m) for name, (c, r, m) in found.items() if c}
+
+
+def _window_ranges(calendar: Calendar, period: Period) -> list[tuple[str, datetime, datetime]]:
+    """Each day's call windows in `period`, as UTC ranges (name, from, until). Where windows
+    overlap, the time belongs to the one listed first, as `Calendar.window_of` has it."""
+    spans: list[tuple[str, time, time]] = []
+    taken: list[tuple[time, time]] = []
+    for window in calendar.windows:
+        pieces = [(window.span.start, window.span.end)]
+        for first, last in taken:
+            pieces = [
+                piece
+                for start, end in pieces
+                for piece in ((start, min(end, first)), (max(start, last), end))
+                if piece[0] < piece[1]
+            ]
+        spans.extend((window.name, start, end) for start, end in pieces)
+        taken.append((window.span.start, window.span.end))
+    days = [period.first + timedelta(days=offset) for offset in range(period.days)]
+    return [
+        (name, calendar.at(day, start), calendar.at(day, end))
+        for day in days
+        for name, start, end in spans
+    ]
