@@ -32,6 +32,7 @@ from callback_tui.store.reports import WeeklyReview as Weekly
 from callback_tui.tui import display
 from callback_tui.tui.screens.common import GO_TIP, KeptScreen, app_of
 from callback_tui.tui.widgets.footer import Footer
+from callback_tui.tui.widgets.listing import Listing
 from callback_tui.tui.workers import desk_work
 
 
@@ -162,15 +163,10 @@ def heading(words: str, count: int | None = None) -> Text:
 
 def listing(columns: Sequence[str], rows: Iterable[Sequence[Text]], empty: str) -> RenderableType:
     """A plain table of `rows` under `columns`, or the words `empty` when there are none."""
-    found = list(rows)
-    if not found:
+    found = Listing(columns, rows)
+    if not found.rows:
         return Text(f"  {empty}", style="dim")
-    table = Table(box=None, padding=(0, 1), pad_edge=True, header_style="dim")
-    for column in columns:
-        table.add_column(column, overflow="ellipsis", no_wrap=True, min_width=len(column))
-    for row in found:
-        table.add_row(*row)
-    return table
+    return found
 
 
 class DailyReview(ReviewScreen):
