@@ -16,6 +16,8 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.segment import Segment
 from rich.text import Text
 
+from callback_tui.domain.text import printable
+
 GAP = 1
 """Spaces each side of a cell, as a Rich table's padding (0, 1)."""
 
@@ -27,7 +29,7 @@ class Listing:
 
     def __init__(self, columns: Sequence[str], rows: Iterable[Sequence[Text]]) -> None:
         self.columns = list(columns)
-        self.rows = [list(row) for row in rows]
+        self.rows = [[_one_line(cell) for cell in row] for row in rows]
 
     def widths(self, room: int) -> list[int]:
         """Each column's width, all of them (with their gaps) within `room` if they can."""
@@ -58,9 +60,16 @@ class Listing:
             yield Segment.line()
 
 
+def _one_line(cell: Text) -> Text:
+    """`cell` as one line a terminal shows as it is (see text.printable): a row is a line."""
+    if cell.plain.isprintable():
+        return cell
+    return Text(printable(cell.plain), style=cell.style, justify=cell.justify)
+
+
 def _cell(console: Console, cell: Text, width: int) -> RenderResult:
     """`cell` at exactly `width` cells: padded, or cut with "…"."""
-    if not cell.spans and cell.cell_len <= width and cell.plain.isprintable():
+    if not cell.spans and cell.cell_len <= width:
         # The common cell, one style, fitting: one segment, without Text's rendering.
         style = console.get_style(cell.style) if isinstance(cell.style, str) else cell.style
         padding = " " * (width - cell.cell_len)
@@ -71,8 +80,7 @@ def _cell(console: Console, cell: Text, width: int) -> RenderResult:
             yield Segment(cell.plain, style or None)
             yield Segment(padding)
         return
-    # Spans, a cut, or characters such as a line break (kept as a space: a row is a line).
-    fitted = Text(" ").join(cell.split("\n")) if "\n" in cell.plain else cell.copy()
+    fitted = cell.copy()
     fitted.truncate(width, overflow="ellipsis")
     if cell.justify == "right":
         fitted.pad_left(width - fitted.cell_len)
