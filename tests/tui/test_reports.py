@@ -9,12 +9,13 @@ from typing import Any
 import msgspec
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, RichLog, Static
+from textual.widgets import DataTable, Input, Static
 
 from callback_tui.config import load_clinic
 from callback_tui.store.services import FrontDesk
 from callback_tui.tui.screens.reports import PeriodDialog, ReportsScreen
 from callback_tui.tui.screens.reviews import DailyReview, WeeklyReview
+from callback_tui.tui.widgets.page import Page
 from tests.store.test_reports import tuesday  # noqa: F401  (the hand-built Tuesday)
 from tests.tui.conftest import SIZE, MakeApp, settle
 
@@ -234,30 +235,29 @@ async def test_the_daily_and_weekly_reviews(make: MakeApp) -> None:
         assert type(app.screen).__name__ == "TodayScreen"
 
 
-async def daily_review_page(pilot: Pilot[None]) -> RichLog:
+async def daily_review_page(pilot: Pilot[None]) -> Page:
     """From Today, `g v`, settled: the daily review's page."""
     await settle(pilot)
     await pilot.press("g", "v")
     await settle(pilot)
     assert isinstance(pilot.app.screen, DailyReview)
-    return pilot.app.screen.query_one("#page", RichLog)
+    return pilot.app.screen.query_one("#page", Page)
 
 
 @pytest.mark.usefixtures("tuesday")
-async def test_a_review_is_written_once_at_the_pages_width_and_again_when_it_changes(
+async def test_a_review_is_laid_out_at_the_pages_width_and_again_when_it_changes(
     make: MakeApp,
 ) -> None:
-    """The page holds its lines painted (a long review is not laid out whole at each turn),
-    at the width it has: narrower, it is written again to fit."""
+    """The page is laid out at the width it has: narrower, it is laid out again to fit."""
     app = make("OM")
     async with app.run_test(size=(120, 40)) as pilot:
         page = await daily_review_page(pilot)
-        wide = [strip.text.rstrip() for strip in page.lines]
+        wide = [line.rstrip() for line in page.text()]
         assert any(len(line) > 80 for line in wide)  # the glance line, on one line
         assert any("Kiwi" in line and "Ana Ruiz" in line for line in wide)
         await pilot.resize_terminal(80, 24)
         await settle(pilot)
-        narrow = [strip.text.rstrip() for strip in page.lines]
+        narrow = [line.rstrip() for line in page.text()]
         width = page.scrollable_content_region.width
         assert max(len(line) for line in narrow) <= width < 80
         assert any("Kiwi" in line and "Ana Ruiz" in line for line in narrow)
@@ -266,14 +266,13 @@ async def test_a_review_is_written_once_at_the_pages_width_and_again_when_it_cha
 
 @pytest.mark.usefixtures("tuesday")
 async def test_a_long_review_is_never_written_under_its_scrollbar(make: MakeApp) -> None:
-    """Short terminal, long page: the scrollbar comes after the page is written; the text
-    was written beside it, not under it."""
+    """Short terminal, long page: the scrollbar comes after the page is laid out; the text
+    was laid out beside it, not under it."""
     app = make("OM")
     async with app.run_test(size=(80, 12)) as pilot:
         page = await daily_review_page(pilot)
         assert page.show_vertical_scrollbar  # the page is longer than the screen
-        written = app.screen._written_width  # type: ignore[attr-defined]  # what it wraps at
-        assert 0 < written <= page.scrollable_content_region.width
+        assert 0 < page.built_width <= page.scrollable_content_region.width
 
 
 async def test_a_review_is_kept_reads_again_and_is_written_again_only_when_it_changed(
@@ -286,13 +285,13 @@ async def test_a_review_is_kept_reads_again_and_is_written_again_only_when_it_ch
     from tests.store.test_reports import call
 
     written: list[object] = []
-    write = RichLog.write
+    show = Page.show
 
-    def counted(log: RichLog, content: object, *args: Any, **kwargs: Any) -> RichLog:
-        written.append(content)
-        return write(log, content, *args, **kwargs)
+    def counted(page: Page, sections: Any) -> None:
+        written.append(sections)
+        show(page, sections)
 
-    monkeypatch.setattr(RichLog, "write", counted)
+    monkeypatch.setattr(Page, "show", counted)
     app = make("OM")
     async with app.run_test(size=SIZE) as pilot:
         page = await daily_review_page(pilot)
@@ -312,7 +311,7 @@ async def test_a_review_is_kept_reads_again_and_is_written_again_only_when_it_ch
         assert app.screen is review
         assert "Past their due day or response target (0)" in _plain(review)
         assert len(written) > pages
-        assert any("none: all on time" in strip.text for strip in page.lines)
+        assert any("none: all on time" in line for line in page.text())
 
 
 def _plain(review: object) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from rich.console import Group, RenderableType
+from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual import on
@@ -21,7 +21,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import RichLog, Static
+from textual.widgets import Static
 
 from callback_tui.domain import measures, text
 from callback_tui.domain.measures import Better
@@ -33,6 +33,7 @@ from callback_tui.tui import display
 from callback_tui.tui.screens.common import GO_TIP, KeptScreen, app_of
 from callback_tui.tui.widgets.footer import Footer
 from callback_tui.tui.widgets.listing import Listing
+from callback_tui.tui.widgets.page import Page
 from callback_tui.tui.workers import desk_work
 
 
@@ -64,7 +65,6 @@ class ReviewScreen(KeptScreen, Screen[None]):
         self.review: object | None = None
         self.sections: list[RenderableType] = []
         """What the page shows, section by section."""
-        self._written_width = 0
         self._shown: object = None
         """What the page was written from (`page_key`)."""
 
@@ -76,10 +76,10 @@ class ReviewScreen(KeptScreen, Screen[None]):
         with Horizontal(id="topbar"):
             yield Static(self.TITLE_WORDS, classes="who", id="title", markup=False)
             yield Static("", classes="counts", id="when", markup=False)
-        # Written once, painted a screenful at a time: a day's review can list hundreds of
-        # callbacks and drafts, which a text widget lays out and paints whole, at every turn.
-        page = RichLog(id="page", markup=False, highlight=False, auto_scroll=False)
-        page.write(Text("Reading…"))
+        # Rendered a screenful at a time: a day's review can list hundreds of callbacks and
+        # drafts, which a text widget lays out and paints whole, at every turn.
+        page = Page(id="page")
+        page.show([Text("Reading…")])
         yield page
         yield Footer()
 
@@ -91,7 +91,7 @@ class ReviewScreen(KeptScreen, Screen[None]):
         """Read anew, from the top of the page (the app keeps one per person)."""
         self.initials = initials
         self.review = None
-        page = self.query_one("#page", RichLog)
+        page = self.query_one("#page", Page)
         page.scroll_home(animate=False)
         page.focus()
         self._read()
@@ -120,20 +120,7 @@ class ReviewScreen(KeptScreen, Screen[None]):
         self._shown = shown
         when, self.sections = self.page(message.review)
         self.query_one("#when", Static).update(when)
-        self._write_page()
-
-    def _write_page(self) -> None:
-        """The sections, written at the page's width (again when the width changes)."""
-        page = self.query_one("#page", RichLog)
-        width = page.scrollable_content_region.width
-        self._written_width = width
-        page.clear()
-        page.write(Group(*self.sections), width=width or None)
-
-    def on_resize(self) -> None:
-        page = self.query_one("#page", RichLog)
-        if self.review is not None and page.scrollable_content_region.width != self._written_width:
-            self._write_page()
+        self.query_one("#page", Page).show(self.sections)
 
     def action_reload(self) -> None:
         self.review = None
@@ -148,10 +135,10 @@ class ReviewScreen(KeptScreen, Screen[None]):
         self.app.pop_screen()
 
     def action_scroll_down(self) -> None:
-        self.query_one("#page", RichLog).scroll_down()
+        self.query_one("#page", Page).scroll_down()
 
     def action_scroll_up(self) -> None:
-        self.query_one("#page", RichLog).scroll_up()
+        self.query_one("#page", Page).scroll_up()
 
 
 def heading(words: str, count: int | None = None) -> Text:

@@ -48,15 +48,25 @@ class Listing:
             excess -= 1
         return widths
 
+    def __len__(self) -> int:
+        """Its lines: the headings', then one per row."""
+        return len(self.rows) + 1
+
+    def line(self, console: Console, index: int, widths: Sequence[int]) -> list[Segment]:
+        """Line `index` (0: the headings) at `widths` (see `widths`), as segments."""
+        gap = Segment(" " * GAP)
+        row = self.rows[index - 1] if index else [Text(c, style="dim") for c in self.columns]
+        segments: list[Segment] = []
+        for cell, width in zip(row, widths, strict=True):
+            segments.append(gap)
+            segments.extend(_cell(console, cell, width))
+            segments.append(gap)
+        return segments
+
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         widths = self.widths(options.max_width)
-        gap = Segment(" " * GAP)
-        headings = [Text(column, style="dim") for column in self.columns]
-        for row in (headings, *self.rows):
-            for cell, width in zip(row, widths, strict=True):
-                yield gap
-                yield from _cell(console, cell, width)
-                yield gap
+        for index in range(len(self)):
+            yield from self.line(console, index, widths)
             yield Segment.line()
 
 
