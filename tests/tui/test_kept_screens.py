@@ -564,3 +564,37 @@ async def test_a_kept_screen_that_reads_again_is_first_painted_with_what_it_read
         await settle(pilot)
         assert kept.loaded and painted[-1] == ("ReportsScreen", True)  # the new figures
         assert kept.card is not None and kept.card.clinic.created == 2
+
+
+async def test_a_kept_screen_once_built_and_shown_is_frozen_with_what_lives_then(
+    desk: FrontDesk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the heap frozen (as the CLI runs the app), a kept screen's first showing is
+    followed by one full pass and a freeze; showing it again, or the queue, is not."""
+    import gc
+
+    from callback_tui.tui import app as app_module
+    from callback_tui.tui.app import CallbackApp
+
+    done: list[str] = []
+    monkeypatch.setattr(app_module, "settle_heap", lambda: done.append("settle_heap"))
+    monkeypatch.setattr(gc, "collect", lambda *_: done.append("collect") or 0)
+    monkeypatch.setattr(gc, "freeze", lambda: done.append("freeze"))
+    add_visit(desk, patient="Biscuit")
+    app = CallbackApp(desk.database, desk.clinic, initials="AB", blink=False, freeze_heap=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for _ in range(50):  # the write side loads in a thread of its own, then settles
+            if done:
+                break
+            await pilot.pause(0.05)
+        assert done == ["settle_heap"]  # the queue, shown first, is settled with the heap
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, AddCallbackScreen)
+        assert done == ["settle_heap", "collect", "freeze"]
+        await pilot.press("escape", "a")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert done == ["settle_heap", "collect", "freeze"]  # built once, settled once

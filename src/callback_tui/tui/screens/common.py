@@ -198,6 +198,8 @@ class KeptScreen:
     _css_update_count: int
     _held_until: float | None = None
     """Until when the first paint since the return waits for the screen's read."""
+    _settled = False
+    """Whether this screen has been frozen out of the collector's way (app.settle_kept)."""
 
     def _on_screen_resume(self, event: events.ScreenResume) -> None:
         # Runs before Screen's own handler (the class comes first in the MRO).
@@ -206,6 +208,9 @@ class KeptScreen:
         if event.refresh_styles and self._css_update_count == counted:
             event.refresh_styles = False
         self._css_update_count = counted
+        if not self._settled:
+            self._settled = True
+            screen.call_after_refresh(app_of(screen).settle_kept)  # once shown, built
         if not getattr(self, "loaded", True):
             self._held_until = monotonic() + HELD_PAINT
             screen.set_timer(HELD_PAINT, screen.refresh)  # paints then, read or not
