@@ -9,7 +9,7 @@ cells' widths and each row is written as segments: about 30 ms for the same rows
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
@@ -77,7 +77,7 @@ def _one_line(cell: Text) -> Text:
     return Text(printable(cell.plain), style=cell.style, justify=cell.justify)
 
 
-def _cell(console: Console, cell: Text, width: int) -> RenderResult:
+def _cell(console: Console, cell: Text, width: int) -> Iterator[Segment]:
     """`cell` at exactly `width` cells: padded, or cut with "…"."""
     if not cell.spans and cell.cell_len <= width:
         # The common cell, one style, fitting: one segment, without Text's rendering.
