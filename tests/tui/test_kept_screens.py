@@ -598,3 +598,38 @@ async def test_a_kept_screen_once_built_and_shown_is_frozen_with_what_lives_then
         await pilot.press("escape")
         await settle(pilot)
         assert done == ["settle_heap", "collect", "freeze"]  # built once, settled once
+
+
+async def test_a_kept_list_read_again_and_the_same_is_not_filled_again(
+    desk: FrontDesk, make: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Staff, opened again: read again, the same rows, the table left as it is (no layout,
+    no paint of it); one name changed meanwhile, and it is filled again."""
+    from callback_tui.tui.screens.staff import StaffScreen
+    from callback_tui.tui.widgets.table import Table
+
+    cleared: list[str] = []
+    clear = Table.clear
+
+    def counted(table: Table, columns: bool = False) -> Table:
+        cleared.append(type(table.screen).__name__)
+        return clear(table, columns)
+
+    monkeypatch.setattr(Table, "clear", counted)
+    app = make("OM")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("g", "s")
+        await settle(pilot)
+        assert isinstance(app.screen, StaffScreen)
+        before = cleared.count("StaffScreen")
+        await pilot.press("escape", "g", "s")
+        await settle(pilot)
+        assert cleared.count("StaffScreen") == before
+        await pilot.press("escape")
+        await settle(pilot)
+        desk.staff.rename("setup", "CD", "Casey Dunn-Ortiz")
+        await pilot.press("g", "s")
+        await settle(pilot)
+        assert cleared.count("StaffScreen") == before + 1
+        assert any("Casey Dunn-Ortiz" in cells for cells in shown(app))

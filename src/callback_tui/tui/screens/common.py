@@ -385,21 +385,28 @@ class ListScreen(KeptScreen, Screen[None]):
         The table is rebuilt, not patched: DataTable keys its render caches by its count of
         changes, so a patched table re-renders every row anyway and only piles up stale
         cache entries, which `clear` lets go of. (widgets/table.py's Table keeps its own
-        renders by content, so rows that did not change are not rendered again.)
+        renders by content, so rows that did not change are not rendered again.) A table
+        that shows just these rows already is left alone.
         """
         table = self.query_one(DataTable)
         keep, place = self.current_key(), table.cursor_row
         self._listed = rows
         fitted = self._fitted(rows)
-        if fitted == self._fit:
-            table.clear()
+        shown = {key: columns.shown(cells, fitted, self._lines) for key, cells in rows.items()}
+        if fitted == self._fit and isinstance(table, Table):
+            # Read again and the same (a list opened again): the table stays as it is, and
+            # is neither laid out nor painted again.
+            same = table.shows({key: cells for key, (cells, _) in shown.items()})
+            if not same:
+                table.clear()
         else:  # another width, or rows that need more room: other columns
+            same = False
             self._fit = fitted
             table.clear(columns=True)
             self._add_columns(table)
-        for key, cells in rows.items():
-            shown, height = columns.shown(cells, fitted, self._lines)
-            table.add_row(*shown, key=key, height=height)
+        if not same:
+            for key, (cells, height) in shown.items():
+                table.add_row(*cells, key=key, height=height)
         if keep is not None and keep in rows and not on_to_next:
             table.move_cursor(row=table.get_row_index(keep))
         elif rows:  # its row has left the list (or was dealt with): on to the next one
