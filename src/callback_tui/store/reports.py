@@ -106,7 +106,11 @@ class _Tallies:
 
     def add(self, owner: str | None, pool: str | None, **counts: int) -> None:
         for scope in self._scopes(owner, pool):
-            self.counts.setdefault(scope, Counter()).update(counts)
+            counted = self.counts.get(scope)
+            if counted is None:
+                counted = self.counts[scope] = Counter()
+            for name, count in counts.items():  # (Counter.update checks its argument's type)
+                counted[name] += count
 
     def wait(self, owner: str | None, pool: str | None, minutes: int, times: int) -> None:
         """`times` first calls that each waited `minutes`."""
