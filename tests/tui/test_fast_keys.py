@@ -182,3 +182,34 @@ def test_the_app_runs_on_the_driver_that_answers_escape_at_once(make: MakeApp) -
     from callback_tui.tui.driver import Driver
 
     assert make().get_driver_class() is Driver  # on Linux and macOS, as here
+
+
+async def test_a_key_waits_for_the_screen_on_top_not_for_the_screens_kept_out_of_sight(
+    desk: FrontDesk, make: MakeApp
+) -> None:
+    """What a key waits for is the app and the screen it goes to: work pending on a widget
+    of the queue, hidden under a dialog, does not hold it; on the dialog's, it does."""
+    from textual.widgets import DataTable
+
+    add_visit(desk, patient="Biscuit")
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        today = app.screen
+        assert isinstance(today, TodayScreen)
+        await pilot.press("a")
+        await settle(pilot)
+        gate = app.keys
+        assert gate._settled()
+        hidden = today.query_one(DataTable)
+        hidden._next_callbacks.append(lambda: None)  # type: ignore[arg-type]
+        try:
+            assert gate._settled()
+        finally:
+            hidden._next_callbacks.clear()
+        shown = app.screen.query("Input").first()
+        shown._next_callbacks.append(lambda: None)  # type: ignore[arg-type]
+        try:
+            assert not gate._settled()
+        finally:
+            shown._next_callbacks.clear()

@@ -160,7 +160,11 @@ class KeyGate:
         return ready_for_keys(screen) and self._settled()
 
     def _settled(self) -> bool:
-        """Whether every message sent so far has been handled, and the screen is painted."""
+        """Whether every message sent so far to the app and the screen on top (its widgets)
+        has been handled, and the screen is painted.
+
+        Only those: the screens kept out of sight hold some forty widgets each, which no
+        key reaches, and this is looked at many times for each key."""
         app = self.app
         try:
             screen = app.screen
@@ -172,6 +176,6 @@ class KeyGate:
             pump._message_queue.empty()
             and pump._pending_message is None
             and not pump._next_callbacks
-            for pump in (app, *app._registry)
+            for pump in (app, screen, *screen.walk_children())
             if not pump._closed
         )
