@@ -51,6 +51,15 @@ SCREENS: list[tuple[str, tuple[str, ...], str]] = [
 ]
 """What is measured: a name, the keys from Today, and the screen they open."""
 
+INNER: list[tuple[str, tuple[str, ...], str, tuple[str, ...], str]] = [
+    ("Period (reports: c)", ("g", "r"), "ReportsScreen", ("c",), "PeriodDialog"),
+    ("Client details (history: e)", ("h",), "HistoryScreen", ("e",), "ClientDetailsScreen"),
+    ("Note editor (drafts: enter)", ("d",), "DraftsInbox", ("enter",), "NoteEditor"),
+]
+"""The dialogs opened from another screen: a name, the keys from Today to that screen and
+the screen (not timed), then the key timed and the dialog it opens; escape, timed, goes back
+to that screen, and escape again (not timed) to Today."""
+
 
 async def run_rounds(db: Path, rounds: int) -> dict[str, dict[str, list[float]]]:
     """Milliseconds, by screen: "first" open, then "open" and "escape" round by round."""
@@ -100,15 +109,20 @@ async def run_rounds(db: Path, rounds: int) -> dict[str, dict[str, list[float]]]
         await asyncio.wait_for(done.wait(), TIMEOUT)
         return stamp[0]
 
+    places = [(name, (), "TodayScreen", keys, shown) for name, keys, shown in SCREENS]
     times: dict[str, dict[str, list[float]]] = {
         name: {"first": [], "open": [], "escape": [], "open_cpu": [], "escape_cpu": []}
-        for name, _, _ in SCREENS
+        for name, *_ in [*places, *INNER]
     }
     try:
         async with app.run_test(size=(120, 36)):
             await painted("TodayScreen")
             for number in range(rounds + 1):
-                for name, keys, screen_name in SCREENS:
+                for name, way, over, keys, screen_name in [*places, *INNER]:
+                    if way:  # to the screen the dialog opens over
+                        send(*way)
+                        await painted(over)
+                        await asyncio.sleep(0.05)
                     pressed, cpu = time.perf_counter(), time.process_time()
                     send(*keys)
                     opened = await painted(screen_name)
@@ -116,8 +130,11 @@ async def run_rounds(db: Path, rounds: int) -> dict[str, dict[str, list[float]]]
                     await asyncio.sleep(0.05)  # a person reads before going back
                     leaving, cpu = time.perf_counter(), time.process_time()
                     send("escape")
-                    back = await painted("TodayScreen")
+                    back = await painted(over)
                     escape_cpu = time.process_time() - cpu
+                    if way:
+                        send("escape")
+                        await painted("TodayScreen")
                     await asyncio.sleep(0.05)
                     kind = "first" if number == 0 else "open"
                     times[name][kind].append((opened - pressed) * 1000)
