@@ -185,6 +185,33 @@ async def test_a_period_of_ones_own_is_refused_field_by_field(make: MakeApp) -> 
 
 
 @pytest.mark.usefixtures("tuesday")
+async def test_the_period_dialog_is_kept_and_opens_again_on_the_period_shown(
+    make: MakeApp,
+) -> None:
+    app = make("OM")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("g", "r", "c")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, PeriodDialog)
+        dialog.query_one("#first", Input).value = "2026-13-01"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert str(dialog.query_one("#error-first", Static).render())  # refused
+        await pilot.press("escape", "9", "c")  # cancelled; 90 days; the dialog again
+        await settle(pilot)
+        assert app.screen is dialog
+        assert dialog.query_one("#first", Input).value == "2026-08-27"
+        assert dialog.query_one("#last", Input).value == "2026-11-24"
+        assert not str(dialog.query_one("#error-first", Static).render())  # as new
+        assert dialog.query_one("#first", Input).has_focus
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert words(app, "#title").startswith("Reports, 90 days: Thu 27 Aug")
+
+
+@pytest.mark.usefixtures("tuesday")
 async def test_e_exports_the_view_as_guarded_csv(
     make: MakeApp, desk: FrontDesk, tmp_path: Path
 ) -> None:

@@ -352,7 +352,7 @@ class ReportsScreen(KeptScreen, Screen[None]):
                 self.period = period
                 self._load()
 
-        self.app.push_screen(PeriodDialog(self.period), chosen)
+        app_of(self).push_kept(PeriodDialog, self.period, callback=chosen)
 
     def action_order(self) -> None:
         self.order = ORDERS[(ORDERS.index(self.order) + 1) % len(ORDERS)]
@@ -473,8 +473,9 @@ def _hours(value: float) -> str:
     return f"{value:g} h"
 
 
-class PeriodDialog(FormScreen, ModalScreen[Period | None]):
-    """A period of the person's own: from and to dates, each checked on its own."""
+class PeriodDialog(KeptScreen, FormScreen, ModalScreen[Period | None]):
+    """A period of the person's own: from and to dates, each checked on its own. The app
+    keeps one (app.push_kept): opened again, it holds the period shown, as a new one does."""
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Show", id="save", priority=True),
@@ -497,6 +498,15 @@ class PeriodDialog(FormScreen, ModalScreen[Period | None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one("#first", Input).focus()
+
+    def reuse(self, period: Period) -> None:
+        self.period = period
+        show_errors(self, {})
+        for field, day in (("first", period.first), ("last", period.last)):
+            entry = self.query_one(f"#{field}", Input)
+            entry.value = day.isoformat()
+            entry.cursor_position = len(entry.value)  # at the end, as in a new one
         self.query_one("#first", Input).focus()
 
     @on(Input.Submitted)
