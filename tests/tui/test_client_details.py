@@ -9,7 +9,7 @@ from textual.widgets import Checkbox, Input, Static
 
 from callback_tui.domain.vocab import Outcome
 from callback_tui.store import queries, tasks
-from callback_tui.store.services import CallOutcome, FrontDesk
+from callback_tui.store.services import CallOutcome, ClientDetails, FrontDesk, PhoneEntry
 from callback_tui.store.tables import Callback, Event
 from callback_tui.tui.screens.client_details import ClientDetailsScreen
 from callback_tui.tui.screens.find import FindPatient
@@ -279,3 +279,47 @@ async def test_could_not_find_one_needs_a_note_and_keeps_the_flag(
         assert isinstance(app.screen, TasksScreen)
     row = queries.callback_row(desk.database, callback.id)  # type: ignore[arg-type]
     assert row is not None and row.wrong_number
+
+
+async def test_the_dialog_is_kept_and_opens_for_the_next_client_as_new(
+    desk: FrontDesk, make: MakeApp
+) -> None:
+    """Kept between openings: the next client's details only, none of the last one's rows,
+    boxes, preferred time or errors."""
+    first = add_visit(desk, patient="Biscuit", client="Jordan Lee")[0]
+    add_visit(desk, patient="Luna", client="Maria Gonzalez", phone="(312) 555-0102")
+    jordan = client_of(desk, first)
+    desk.clients.save_details(
+        "setup", first.client_id, jordan.version,
+        ClientDetails(
+            phones=tuple(PhoneEntry(p.number, p.label, p.best) for p in jordan.phones),
+            do_not_call=True, do_not_call_reason="asked by phone",
+        ),
+    )  # fmt: skip
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        details = await open_details_from_history(pilot)  # Jordan Lee: the first row
+        assert "Jordan Lee" in text_of(pilot, "#title")
+        assert details.query_one("#do-not-call", Checkbox).value
+        details.query_one("#phone-1", Input).focus()
+        await pilot.press(*"312 555 0177")  # a second number typed: another empty row
+        await settle(pilot)
+        assert details.query("#phone-2")
+        details.query_one("#reason", Input).value = ""
+        await pilot.press("ctrl+s")  # refused: a do-not-call needs its reason
+        await settle(pilot)
+        assert str(details.query_one("#error-reason", Static).render())
+        await pilot.press("escape", "y", "escape", "down")  # discarded; Today; Luna
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)
+        again = await open_details_from_history(pilot)
+        assert again is details
+        assert "Maria Gonzalez" in text_of(pilot, "#title")
+        assert again.query_one("#phone-0", Input).value == "(312) 555-0102"
+        assert again.query_one("#phone-1", Input).value == ""  # the empty row for a new one
+        assert not again.query_one("#best-1", Checkbox).value
+        assert not again.query("#phone-2")  # Jordan Lee's rows are gone
+        assert not again.query_one("#do-not-call", Checkbox).value
+        assert again.query_one("#reason", Input).value == ""
+        assert not str(again.query_one("#error-reason", Static).render())
+        assert app.focused is again.query_one("#phone-0", Input)

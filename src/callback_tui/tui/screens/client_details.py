@@ -26,6 +26,7 @@ from callback_tui.store.queries import ClientView, QueueRow
 from callback_tui.store.services import ClientDetails, PhoneEntry
 from callback_tui.tui.screens.common import (
     FieldError,
+    KeptScreen,
     app_of,
     leave_asking,
     show_errors,
@@ -70,8 +71,11 @@ def phone_kind(field_id: str, label: str = phones.UNSAID, *, compact: bool = Fal
 
 
 class ClientLoaded(Message):
-    def __init__(self, view: ClientView | None, best: BestTime | None = None) -> None:
+    def __init__(
+        self, client_id: int, view: ClientView | None, best: BestTime | None = None
+    ) -> None:
         super().__init__()
+        self.client_id = client_id
         self.view = view
         self.best = best
         """The window the client's past calls reached them in most often, if they tell."""
@@ -94,6 +98,13 @@ class PhoneRow(Vertical):
         yield FieldError(f"phone-{self.index}")
         yield FieldError(f"label-{self.index}")
 
+    def fill(self, number: str = "", label: str = "", best: bool = False) -> None:
+        """Show this phone instead (an empty row by default), as a new row would."""
+        with self.prevent(Input.Changed, Select.Changed, Checkbox.Changed):
+            self.query_one(Input).value = number
+            self.query_one(Select).value = label or phones.UNSAID
+            self.query_one(Checkbox).value = best
+
     def entry(self) -> PhoneEntry:
         label = self.query_one(Select).selection
         return PhoneEntry(
@@ -103,13 +114,20 @@ class PhoneRow(Vertical):
         )
 
 
-class ClientDetailsScreen(ModalScreen[ClientView | None]):
-    """Edit one client's details; dismissed with them as saved (None: cancelled)."""
+class ClientDetailsScreen(KeptScreen, ModalScreen[ClientView | None]):
+    """Edit one client's details; dismissed with them as saved (None: cancelled).
+
+    The app keeps one (app.push_kept): opened again, for this client or another, it is
+    emptied and reads the client anew, as a new one does."""
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="save", priority=True),
         Binding("escape", "cancel", "Cancel", id="cancel"),
     ]
+    # The first number takes the focus once read (keys wait until then). Given first to the
+    # form's scrolling container, the focus would restyle the whole form as it comes and as
+    # it goes: twice a tenth of a second.
+    AUTO_FOCUS = ""  # (None would be the app's: the first focusable widget)
 
     def __init__(self, client_id: int, initials: str) -> None:
         super().__init__(classes="modal")
@@ -162,15 +180,42 @@ class ClientDetailsScreen(ModalScreen[ClientView | None]):
         )
         self._load()
 
+    def reuse(self, client_id: int, initials: str) -> None:
+        """Empty, reading `client_id`'s details, as a new one starts."""
+        self.client_id, self.initials = client_id, initials
+        self.view, self.version, self._rows = None, 0, 0
+        self.set_focus(None)  # not on to the form as the last client's number goes
+        self._started = ClientDetails(phones=())
+        show_errors(self, {})
+        notice = self.query_one("#notice", Static)
+        notice.update("")
+        notice.set_class(False, "-shown")
+        self.query_one("#title", Static).update("Client details")
+        for row in self.query(PhoneRow):  # none of the last client's numbers, even a moment
+            row.fill()
+        self.query_one("#window", Select).clear()
+        best = self.query_one("#best-time", Static)
+        best.update("")
+        best.remove_class("-shown")
+        with self.prevent(Checkbox.Changed, Input.Changed):
+            for box in ("#voicemail", "#texts", "#do-not-call"):
+                self.query_one(box, Checkbox).value = False
+            self.query_one("#reason", Input).value = ""
+        self.remove_class("-do-not-call")
+        self._load()
+
     @desk_work(group="client-details", exclusive=True)
     def _load(self) -> None:
         app = app_of(self)
-        view = queries.client_details(app.database, self.client_id)
-        best = best_time(app.database, self.client_id, app.clinic.calendar) if view else None
-        self.post_message(ClientLoaded(view, best))
+        client_id = self.client_id
+        view = queries.client_details(app.database, client_id)
+        best = best_time(app.database, client_id, app.clinic.calendar) if view else None
+        self.post_message(ClientLoaded(client_id, view, best))
 
     @on(ClientLoaded)
     async def _show(self, message: ClientLoaded) -> None:
+        if message.client_id != self.client_id:
+            return  # read for the client this dialog was opened for before
         view = message.view
         if view is None:
             self.notify("That client no longer exists.", severity="error")
@@ -180,13 +225,19 @@ class ClientDetailsScreen(ModalScreen[ClientView | None]):
         title = Text("Client details · ", style="bold")
         title.append(view.name, style="bold")
         self.query_one("#title", Static).update(title)
-        rows = [
-            PhoneRow(index, phones.display(p.number, region), p.label, p.best)
-            for index, p in enumerate(view.phones)
-        ]
-        rows.append(PhoneRow(len(rows)))
-        self._rows = len(rows)
-        await self.query_one("#phones").mount_all(rows)
+        wanted = [(phones.display(p.number, region), p.label, p.best) for p in view.phones]
+        wanted.append(("", "", False))  # an empty row for a new number
+        # The rows there are (the dialog is kept) show these phones; more are added, or the
+        # ones left over removed: mounting a row costs what filling twenty does.
+        rows = list(self.query(PhoneRow))
+        for row, phone in zip(rows, wanted, strict=False):
+            row.fill(*phone)
+        box = self.query_one("#phones")
+        if len(rows) > len(wanted):
+            await box.remove_children(rows[len(wanted) :])
+        elif len(rows) < len(wanted):
+            await box.mount_all(PhoneRow(i, *wanted[i]) for i in range(len(rows), len(wanted)))
+        self._rows = len(wanted)
         window = self.query_one("#window", Select)
         known = {w.name for w in app_of(self).clinic.calendar.windows}
         if view.preferred_window in known:

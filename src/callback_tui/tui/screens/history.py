@@ -203,7 +203,9 @@ class HistoryScreen(ListScreen):
         from callback_tui.tui.screens.client_details import ClientDetailsScreen
 
         # A save tells every screen, this one too, to read its rows anew.
-        self.app.push_screen(ClientDetailsScreen(self.client_id, self.initials))
+        app_of(self).push_kept(
+            ClientDetailsScreen, self.client_id, self.initials, callback=lambda _: None
+        )
 
     def action_narrow(self) -> None:
         self.patient_id = None if self.patient_id else self._patient_of(self.current())

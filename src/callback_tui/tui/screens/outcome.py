@@ -291,7 +291,9 @@ class OutcomeScreen(KeptScreen, FormScreen, ModalScreen[Logged | None]):
                 self.query_one("#facts", Static).update(self._facts())
                 self.set_class(self.row.do_not_call, "-do-not-call")
 
-        self.app.push_screen(ClientDetailsScreen(self.row.client_id, self.initials), saved)
+        app_of(self).push_kept(
+            ClientDetailsScreen, self.row.client_id, self.initials, callback=saved
+        )
 
     def _chosen(self) -> Outcome | None:
         pressed = self.query_one(RadioSet).pressed_button
