@@ -300,7 +300,9 @@ class NoteEditor(FormScreen, Screen[NoteView | None]):
         if action == "finalize" and self.refusal() is not None:
             return None  # dimmed: for a doctor (the line above the note says so)
         if action in ("save", "finalize"):
-            return self.view is not None and not self.view.is_final
+            if self.view is None:  # dimmed until the note is read: lit then, not added (a
+                return None  # footer given keys it was not built with is built again)
+            return not self.view.is_final
         if action == "amend":
             return self.view is not None and self.view.is_final
         return True
