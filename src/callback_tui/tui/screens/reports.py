@@ -200,19 +200,19 @@ class ReportsScreen(KeptScreen, Screen[None]):
         card = reports.scorecard(
             app.database, period, clinic.calendar, now=clinic.clock.now(), pools=clinic.pools
         )
-        weeks = reports.trend(
-            app.database, period.last, TREND_WEEKS, clinic.calendar, who=scope, pools=clinic.pools
-        )
-        self.post_message(Loaded(card, scope, weeks))
+        self.post_message(Loaded(card, scope, self._weeks(scope, period.last)))
 
     @desk_work(group="trend")
     def _read_trend(self, scope: str, last: date) -> None:
+        self.post_message(TrendLoaded(scope, last, self._weeks(scope, last)))
+
+    def _weeks(self, scope: str, last: date) -> list[Week]:
+        """`scope`'s trend to `last` (in a worker)."""
         app = app_of(self)
         clinic = app.clinic
-        weeks = reports.trend(
+        return reports.trend(
             app.database, last, TREND_WEEKS, clinic.calendar, who=scope, pools=clinic.pools
         )
-        self.post_message(TrendLoaded(scope, last, weeks))
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
