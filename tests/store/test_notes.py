@@ -67,9 +67,14 @@ def test_saving_a_draft_changes_it_and_records_the_change(desk: FrontDesk) -> No
 
 def test_a_save_that_changes_nothing_writes_nothing(desk: FrontDesk) -> None:
     draft = concern_draft(desk)
+    writes = desk.database.writes
     again = desk.notes.save("AB", ref(draft), draft.body)
     assert again.version == draft.version
     assert actions(desk) == [("AB", "note.drafted")]
+    # Nor does it count as a write: the screens' kept lists are not read again for it.
+    assert desk.database.writes == writes
+    desk.notes.save("AB", ref(draft), draft.body + " Eating again.")
+    assert desk.database.writes == writes + 1
 
 
 def test_autosave_marks_the_text_unsettled_until_a_save(desk: FrontDesk) -> None:

@@ -54,6 +54,8 @@ class Work:
     recorded_at: datetime
     """The real time, for the audit trail: a pinned clock never moves it."""
     _last_hash: str | None = field(default=None, repr=False)
+    changes: int = 0
+    """Events recorded: every change records one, so none means nothing was written."""
 
     def record(
         self,
@@ -166,6 +168,7 @@ class Work:
         event.prev_hash = self._previous_hash()
         event.hash = chain.link(event.prev_hash, chain.content(event))
         self._last_hash = event.hash
+        self.changes += 1
         return event
 
     def _previous_hash(self) -> str:
@@ -283,13 +286,15 @@ class Desk:
             session.begin(),
         ):
             self._refuse_a_newer_file(session)
-            yield Work(
+            work = Work(
                 session=session,
                 actor=actor,
                 now=self.clinic.clock.now(),
                 recorded_at=real_now(),
             )
-        self.database.writes += 1  # committed (an exception skips this)
+            yield work
+        if work.changes:  # committed (an exception skips this), and something changed: the
+            self.database.writes += 1  # kept lists read again (a save of the same text: not)
 
     def _refuse_a_newer_file(self, session: Session) -> None:
         """Another desk may have upgraded the file since this one opened it: this version
