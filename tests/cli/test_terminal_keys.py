@@ -43,3 +43,18 @@ def test_an_arrow_key_stays_an_arrow_and_a_lone_escape_goes_back(inbox: Terminal
     inbox.mark()
     inbox.write("\x1b")  # alone: back to the inbox (nothing typed, nothing asked)
     inbox.wait_for("Owner worried.")
+
+
+def test_escape_typed_fast_before_a_digit_is_escape_then_that_digit(inbox: Terminal) -> None:
+    """Escape then 9 sent together is no "ª" (Textual reads a few such pairs as the
+    characters WezTerm on macOS sends for Option and a digit): the period dialog closes,
+    then the reports show 90 days."""
+    inbox.type("g")
+    inbox.type("r")
+    inbox.wait_for("Reports, 7 days")
+    inbox.mark()
+    inbox.type("c")
+    inbox.wait_for("A period of your own")
+    inbox.mark()
+    inbox.write("\x1b9")  # one write: the bytes arrive together
+    inbox.wait_for("Reports, 90 days")

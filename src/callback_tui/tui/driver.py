@@ -13,7 +13,10 @@ sequence arrive together (a terminal writes them at once; over SSH, in one packe
 wait splits none. Escape typed quickly before a key reads as that key with alt held, whatever
 the wait; the app takes it apart again (tui/keys.py).
 
-The loop is Textual 8's `LinuxDriver.run_input_thread` with that one change.
+The loop is Textual 8's `LinuxDriver.run_input_thread` with that one change, and its parser
+(`Parser`) reads escape then a key of the top row as the others: Textual reads those few as
+the character WezTerm on macOS sends for Option and that key, so a quick `escape` `9` (back,
+then the reports' 90 days) typed "ª" into the field left open.
 """
 
 from __future__ import annotations
@@ -21,15 +24,40 @@ from __future__ import annotations
 import os
 import selectors
 from codecs import getincrementaldecoder
+from collections.abc import Iterable
 
+from textual import events
+from textual._ansi_sequences import ANSI_SEQUENCES_KEYS
 from textual._loop import loop_last
 from textual._parser import ParseError
 from textual._time import get_time
 from textual._xterm_parser import XTermParser
 from textual.drivers.linux_driver import LinuxDriver
+from textual.keys import _character_to_key
 
 LOOP_WAKE = 0.1
 """Seconds the input loop sleeps at most with nothing to read (as Textual's)."""
+
+
+OPTION_ROW = frozenset(
+    sequence
+    for sequence, meant in ANSI_SEQUENCES_KEYS.items()
+    if len(sequence) == 2 and sequence[0] == "\x1b" and isinstance(meant, str)
+)
+"""Escape then a key of the top row ("\x1b9"), which Textual reads as a character ("ª")."""
+
+
+class Parser(XTermParser):
+    """Textual's parser, but escape then a top-row key is that key with alt held, as escape
+    then any other key is (see the module)."""
+
+    def _sequence_to_key_events(self, sequence: str, alt: bool = False) -> Iterable[events.Key]:
+        if sequence in OPTION_ROW:
+            character = sequence[1]
+            name = character if character.isalnum() else _character_to_key(character)
+            yield events.Key(f"alt+{name}", character)
+            return
+        yield from super()._sequence_to_key_events(sequence, alt)
 
 
 class Driver(LinuxDriver):
@@ -40,7 +68,7 @@ class Driver(LinuxDriver):
         selector.register(self.fileno, selectors.EVENT_READ)
         fileno = self.fileno
         event_read = selectors.EVENT_READ
-        parser = XTermParser(self._debug)
+        parser = Parser(self._debug)
         feed = parser.feed
         tick = parser.tick
         decode = getincrementaldecoder("utf-8")().decode
