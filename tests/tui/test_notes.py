@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import msgspec
+import pytest
 from sqlmodel import Session, func, select
 from textual import events
 from textual.pilot import Pilot
@@ -601,3 +602,25 @@ async def test_a_draft_stored_with_markers_by_an_older_version_cannot_be_finaliz
         assert isinstance(app.screen, TodayScreen)
     assert (only_note(desk).status, only_note(desk).body) == ("draft", marked)
     assert note_events(desk) == before
+
+
+async def test_the_editors_footer_is_built_once_as_it_opens(
+    desk: FrontDesk, make: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its keys are heard of a few times before the first build, and save and finalize are
+    dimmed, not hidden, while the note is read: one build, not one each time."""
+    from tests.store.test_notes import concern_draft
+    from tests.tui.conftest import count_footer_rebuilds
+
+    concern_draft(desk)
+    app = make("AB")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, DraftsInbox)
+        rebuilt = count_footer_rebuilds(monkeypatch)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, NoteEditor) and app.screen.view is not None
+        assert rebuilt.count("NoteEditor") == 1

@@ -127,6 +127,7 @@ class Footer(TextualFooter):
         super().__init__(*args, **kwargs)
         self._keys_shown: Shown | None = None
         """The width and the keys shown, as last set."""
+        self._rebuild_asked = False
         self._keys_built: Shown | None = None
         """The width and the keys the footer was built with (a superset of those shown)."""
         self._compact_asked = self.compact
@@ -161,7 +162,16 @@ class Footer(TextualFooter):
             self._relight(states)
             return
         self._keys_shown = self._keys_built = keys
-        super().bindings_changed(screen)
+        # As Textual's footer does, but once: a new footer hears of its screen's keys a few
+        # times before its first build (its keys unbuilt), and asked each time, built anew.
+        self._bindings_ready = True
+        if not self._rebuild_asked:
+            self._rebuild_asked = True
+            self.call_after_refresh(self._rebuild)
+
+    async def _rebuild(self) -> None:
+        self._rebuild_asked = False
+        await self.recompose()
 
     def _show_only(self, keys: Shown) -> bool:
         """Show just `keys` (the width, then each key) of those built, in place; False when
