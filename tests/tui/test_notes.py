@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import Session, func, select
 from textual import events
 from textual.pilot import Pilot
-from textual.widgets import TextArea
+from textual.widgets import Input, TextArea
 
 from callback_tui.config import Clinic, load_clinic
 from callback_tui.domain import conflict
@@ -624,3 +624,31 @@ async def test_the_editors_footer_is_built_once_as_it_opens(
         await settle(pilot)
         assert isinstance(app.screen, NoteEditor) and app.screen.view is not None
         assert rebuilt.count("NoteEditor") == 1
+
+
+async def test_keys_typed_right_after_escape_from_a_draft_go_to_the_screen_beneath(
+    desk: FrontDesk, make: MakeApp
+) -> None:
+    """Escape saves the draft and goes back; `i` and a name typed at once after it open the
+    incident with that name, and type nothing into the note left behind."""
+    from callback_tui.tui.screens.incident import IncidentScreen
+    from tests.store.test_notes import concern_draft
+    from tests.tui.test_fast_keys import type_fast
+
+    draft = concern_draft(desk)
+    app = make("AB")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, NoteEditor)
+        await pilot.press("end", *" Eating.")
+        type_fast(app, "escape", "i", *"Sam")  # at once, as a terminal sends them
+        await settle(pilot)
+        assert isinstance(app.screen, IncidentScreen)
+        assert app.screen.query_one("#subject", Input).value == "Sam"
+        assert draft.id is not None
+        kept = notes.note(desk.database, draft.id)
+        assert kept is not None and kept.body == draft.body + " Eating."

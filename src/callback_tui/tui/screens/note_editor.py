@@ -393,10 +393,19 @@ class NoteEditor(FormScreen, Screen[NoteView | None]):
 
     def _write(self, kind: Write, text: str, leave: bool = False) -> None:
         self._asked += 1
-        self._write_in_turn(kind, text, self._asked, leave)
+        if leave or kind == "finalize":  # the editor closes once it is written
+            self._write_then_close(kind, text, self._asked, leave)
+        else:
+            self._write_in_turn(kind, text, self._asked, leave)
 
     @desk_work(group="note-write")
     def _write_in_turn(self, kind: Write, text: str, turn: int, leave: bool) -> None:
+        self._run(kind, text, leave=leave, on_thread=True, turn=turn)
+
+    @desk_work(group="note-write", holds_keys=True)
+    def _write_then_close(self, kind: Write, text: str, turn: int, leave: bool) -> None:
+        """The last write, then back: keys typed meanwhile wait, for the screen beneath (not
+        the note, whose text is being stored)."""
         self._run(kind, text, leave=leave, on_thread=True, turn=turn)
 
     def _run(
