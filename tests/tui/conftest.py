@@ -136,6 +136,19 @@ async def settle(pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
+async def open_first_draft(pilot: Pilot[None]) -> None:
+    """From Today, settled: `d`, then `enter` on the inbox's first draft, the note read."""
+    from callback_tui.tui.screens.note_editor import NoteEditor
+
+    await settle(pilot)
+    await pilot.press("d")
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    editor = pilot.app.screen
+    assert isinstance(editor, NoteEditor) and editor.view is not None
+
+
 def count_footer_rebuilds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """From now on, the screens whose footer rebuilt its keys, one entry per rebuild."""
     from callback_tui.tui.widgets.footer import Footer

@@ -13,7 +13,7 @@ from callback_tui.tui.app import CallbackApp
 from callback_tui.tui.screens.incident import IncidentScreen
 from callback_tui.tui.screens.note_editor import NoteEditor
 from tests.conftest import add_visit
-from tests.tui.conftest import SIZE, MakeApp, settle
+from tests.tui.conftest import SIZE, MakeApp, open_first_draft, settle
 from tests.tui.test_incidents import only, open_from_the_board, type_into
 from tests.tui.test_notes import new_client_update, only_note
 
@@ -119,12 +119,7 @@ async def test_a_doctor_sees_finalize_lit(desk: FrontDesk, make: MakeApp) -> Non
     )
     app = make("DRP")  # not the addressee: any doctor may
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("d")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        assert isinstance(app.screen, NoteEditor)
+        await open_first_draft(pilot)
         assert key(app, "ctrl+f") == ("Finalize", True)
         assert not str(app.screen.query_one("#note-hint", Static).render())
 

@@ -24,7 +24,15 @@ from callback_tui.tui.screens.recover import RecoverScreen
 from callback_tui.tui.screens.today import TodayScreen
 from callback_tui.tui.widgets.confirm import Confirm
 from tests.conftest import add_visit
-from tests.tui.conftest import SIZE, MakeApp, settle, shown
+from tests.store.test_notes import concern_draft
+from tests.tui.conftest import (
+    SIZE,
+    MakeApp,
+    count_footer_rebuilds,
+    open_first_draft,
+    settle,
+    shown,
+)
 
 
 def only_note(desk: FrontDesk) -> NoteView:
@@ -280,6 +288,16 @@ async def test_autosave_keeps_typing_and_the_next_start_offers_it(
     assert note_events(desk)[-1] == ("DRW", "note.saved")
 
 
+async def editor_on(pilot: Pilot[None], note_id: int, initials: str) -> NoteEditor:
+    """From Today, settled: the editor on that note, pushed by hand (no keys)."""
+    await settle(pilot)
+    pilot.app.push_screen(NoteEditor(note_id, initials))
+    await settle(pilot)
+    editor = pilot.app.screen
+    assert isinstance(editor, NoteEditor)
+    return editor
+
+
 async def test_an_autosave_that_lands_after_a_newer_save_is_dropped(
     desk: FrontDesk, make: MakeApp
 ) -> None:
@@ -288,11 +306,7 @@ async def test_an_autosave_that_lands_after_a_newer_save_is_dropped(
     draft = concern(desk, "Started.")
     app = make("DRW")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        app.push_screen(NoteEditor(draft.id, "DRW"))  # type: ignore[arg-type]
-        await settle(pilot)
-        editor = app.screen
-        assert isinstance(editor, NoteEditor)
+        editor = await editor_on(pilot, draft.id, "DRW")  # type: ignore[arg-type]
         editor._asked = 2  # an autosave was asked for (1), then ctrl+s (2)
         editor._run("save", "Started. Then more.", leave=False, on_thread=False, turn=2)
         editor._run("autosave", "Started. Then more", leave=False, on_thread=False, turn=1)
@@ -313,11 +327,7 @@ async def test_an_autosave_that_comes_after_this_editor_finalized_the_note_is_dr
     draft = concern(desk, "Started.")
     app = make("DRW")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        app.push_screen(NoteEditor(draft.id, "DRW"))  # type: ignore[arg-type]
-        await settle(pilot)
-        editor = app.screen
-        assert isinstance(editor, NoteEditor)
+        editor = await editor_on(pilot, draft.id, "DRW")  # type: ignore[arg-type]
         editor._asked = 2  # an autosave was asked for (1), then the finalize (2)
         editor._run("finalize", "Started. All well.", leave=False, on_thread=False, turn=2)
         events = len(note_events(desk))
@@ -609,20 +619,11 @@ async def test_the_editors_footer_is_built_once_as_it_opens(
 ) -> None:
     """Its keys are heard of a few times before the first build, and save and finalize are
     dimmed, not hidden, while the note is read: one build, not one each time."""
-    from tests.store.test_notes import concern_draft
-    from tests.tui.conftest import count_footer_rebuilds
-
     concern_draft(desk)
     app = make("AB")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("d")
-        await settle(pilot)
-        assert isinstance(app.screen, DraftsInbox)
         rebuilt = count_footer_rebuilds(monkeypatch)
-        await pilot.press("enter")
-        await settle(pilot)
-        assert isinstance(app.screen, NoteEditor) and app.screen.view is not None
+        await open_first_draft(pilot)
         assert rebuilt.count("NoteEditor") == 1
 
 
@@ -632,18 +633,12 @@ async def test_keys_typed_right_after_escape_from_a_draft_go_to_the_screen_benea
     """Escape saves the draft and goes back; `i` and a name typed at once after it open the
     incident with that name, and type nothing into the note left behind."""
     from callback_tui.tui.screens.incident import IncidentScreen
-    from tests.store.test_notes import concern_draft
     from tests.tui.test_fast_keys import type_fast
 
     draft = concern_draft(desk)
     app = make("AB")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("d")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        assert isinstance(app.screen, NoteEditor)
+        await open_first_draft(pilot)
         await pilot.press("end", *" Eating.")
         type_fast(app, "escape", "i", *"Sam")  # at once, as a terminal sends them
         await settle(pilot)
