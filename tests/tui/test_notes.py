@@ -647,3 +647,101 @@ async def test_keys_typed_right_after_escape_from_a_draft_go_to_the_screen_benea
         assert draft.id is not None
         kept = notes.note(desk.database, draft.id)
         assert kept is not None and kept.body == draft.body + " Eating."
+
+
+def about(desk: FrontDesk, patient: str, text: str) -> Note:
+    """A concern draft for DRW about `patient` (a client of their own)."""
+    callback = add_visit(desk, patient=patient, client=f"{patient}'s owner", doctor="DRW")[0]
+    logged = desk.callbacks.log_outcome(
+        "AB",
+        callback.id,  # type: ignore[arg-type]
+        callback.version,
+        CallOutcome(Outcome.SPOKE, text, concern_for_doctor=True),
+    )
+    assert logged.draft is not None
+    return logged.draft
+
+
+async def test_the_editor_is_kept_and_opened_again_shows_only_the_next_note(
+    desk: FrontDesk, make: MakeApp
+) -> None:
+    final = about(desk, "Biscuit", "Vomiting stopped.")
+    desk.notes.finalize("DRW", NoteRef(final.id, final.version), "Vomiting stopped.")  # type: ignore[arg-type]
+    draft = about(desk, "Luna", "Limping again.")
+    app = make("DRW")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_kept(NoteEditor, final.id, "DRW", callback=lambda _: None)
+        await settle(pilot)
+        first = app.screen
+        assert isinstance(first, NoteEditor) and first.has_class("-final")
+        await pilot.press(*"Not sent", "escape")  # in the amendment box, then left: dropped
+        await settle(pilot)
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("y")
+        await settle(pilot)
+
+        app.push_kept(NoteEditor, draft.id, "DRW", callback=lambda _: None)
+        await settle(pilot)
+        again = app.screen
+        assert again is first  # the same editor, kept
+        body = again.query_one("#body", TextArea)
+        assert (body.text, body.read_only) == ("Limping again.", False)
+        assert not again.has_class("-final")
+        assert again.query_one("#amendment", TextArea).text == ""
+        head = str(again.query_one("#note-head").render())
+        assert "Draft note for DRW · Luna" in head and "Biscuit" not in head
+        assert "Amended" not in str(again.query_one("#amendments").render())
+        assert str(again.query_one("#note-state").render()).startswith("Saved")
+        assert app.focused is body
+        await pilot.press(*" Better by evening.", "escape")
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)
+
+        # Closed, the kept editor writes nothing, whatever its box holds meanwhile.
+        before = note_events(desk)
+        body.load_text("Stray words")
+        again._autosave()
+        await settle(pilot)
+        assert note_events(desk) == before
+
+        app.push_kept(NoteEditor, final.id, "DRW", callback=lambda _: None)
+        await settle(pilot)
+        assert app.screen is first and first.has_class("-final")
+        assert (editor_text(app), body.read_only) == ("Vomiting stopped.", True)
+    stored = notes.note(desk.database, draft.id)  # type: ignore[arg-type]
+    assert stored is not None and stored.body == "Limping again. Better by evening."
+    kept_final = notes.note(desk.database, final.id)  # type: ignore[arg-type]
+    assert kept_final is not None and kept_final.amendments == ()
+
+
+async def test_an_editor_still_reading_its_last_note_is_not_reused(
+    desk: FrontDesk, make: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    first_note = about(desk, "Biscuit", "Vomiting stopped.")
+    second_note = about(desk, "Luna", "Limping again.")
+    read = notes.note
+    release = threading.Event()
+
+    def slow_for_the_first(database: object, note_id: int) -> NoteView | None:
+        if note_id == first_note.id:
+            release.wait(5)
+        return read(database, note_id)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(notes, "note", slow_for_the_first)
+    app = make("DRW")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        first = app.push_kept(NoteEditor, first_note.id, "DRW", callback=lambda _: None)
+        await pilot.pause(0.05)
+        first.action_leave()  # before its note is read: nothing to keep
+        await pilot.pause(0.05)
+        second = app.push_kept(NoteEditor, second_note.id, "DRW", callback=lambda _: None)
+        assert second is not first  # the first's read is still under way
+        release.set()
+        await settle(pilot)
+        assert app.screen is second
+        assert editor_text(app) == "Limping again."
+        assert "Luna" in str(second.query_one("#note-head").render())

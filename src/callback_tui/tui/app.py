@@ -262,7 +262,9 @@ class CallbackApp(App[None]):
             self.install_screen(screen, name)
         else:
             screen = cast(S, self.get_screen(name))
-            if screen in self.screen_stack:  # open already, under another: a new one on top
+            # Open already, under another, or still busy with its last opening (a note's
+            # last save under way): a new one.
+            if screen in self.screen_stack or getattr(screen, "busy", False):
                 screen = kind(*args, **kwargs)
                 self.push_screen(screen, callback)
                 return screen

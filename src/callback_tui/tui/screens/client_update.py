@@ -140,7 +140,7 @@ def start_client_update(screen: Screen[Any], initials: str, patient_id: int | No
 
     def chosen(target: NewNote | None) -> None:
         if target is not None:
-            app.push_screen(NoteEditor(target, initials), lambda _: None)
+            app.push_kept(NoteEditor, target, initials, callback=lambda _: None)
 
     def found(patient: Found | None) -> None:
         if patient is not None:

@@ -67,4 +67,4 @@ class DraftsInbox(Inbox[NoteView]):
 
         draft = self.current()
         if draft is not None and draft.id is not None:
-            self.app.push_screen(NoteEditor(draft.id, self.initials))
+            app_of(self).push_kept(NoteEditor, draft.id, self.initials, callback=lambda _: None)

@@ -192,7 +192,9 @@ class HistoryScreen(ListScreen):
 
         entry = self.current()
         if entry is not None and entry.note_id is not None:
-            self.app.push_screen(NoteEditor(entry.note_id, self.initials), lambda _: self.reload())
+            app_of(self).push_kept(
+                NoteEditor, entry.note_id, self.initials, callback=lambda _: self.reload()
+            )
 
     def action_update(self) -> None:
         from callback_tui.tui.screens.client_update import start_client_update

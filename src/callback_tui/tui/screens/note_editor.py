@@ -6,6 +6,9 @@ leaving. A final note is shown read-only; the box under it appends a dated amend
 When the draft changed at another desk meanwhile, both texts are shown, the person's own
 between marker lines (domain/conflict.py). Nothing is saved, autosaved or finalized until
 the person has chosen what to keep and deleted the markers.
+
+The app keeps one editor (app.push_kept): opened again, for this note or another, it is
+emptied and reads the note anew, as a new one does.
 """
 
 from __future__ import annotations
@@ -34,8 +37,11 @@ from callback_tui.tui import display
 from callback_tui.tui.screens.common import (
     FieldError,
     FormScreen,
+    KeptScreen,
     app_of,
+    empty_form,
     show_errors,
+    show_text,
     steady_cursors,
 )
 from callback_tui.tui.widgets.confirm import Confirm
@@ -52,7 +58,7 @@ SETTLE = (
 """What the state line says while both texts are shown."""
 
 
-class NoteEditor(FormScreen, Screen[NoteView | None]):
+class NoteEditor(KeptScreen, FormScreen, Screen[NoteView | None]):
     """One note, full screen. Dismisses with the note as last stored (None if never saved)."""
 
     BINDINGS = [
@@ -81,6 +87,10 @@ class NoteEditor(FormScreen, Screen[NoteView | None]):
 
     def __init__(self, target: int | NewNote, initials: str) -> None:
         super().__init__()
+        self._start(target, initials)
+
+    def _start(self, target: int | NewNote, initials: str) -> None:
+        """Every piece of state about one opening of the editor, as it starts."""
         self.target = target
         self.initials = initials
         self.view: NoteView | None = None
@@ -96,6 +106,21 @@ class NoteEditor(FormScreen, Screen[NoteView | None]):
         """Whether the field error under the note is about a conflict's marker lines."""
         self.role: Role | None = None
         """The person's role (None: no role, or deactivated), read with the note."""
+
+    def reuse(self, target: int | NewNote, initials: str) -> None:
+        """Empty, reading `target` anew, as a new one starts (see app.push_kept)."""
+        self._start(target, initials)
+        for line in ("#note-head", "#note-meta", "#note-hint", "#amendments", "#note-state"):
+            show_text(self.query_one(line, Static), "")
+        empty_form(self)  # both boxes empty, no field errors
+        self.refresh_bindings()  # save and finalize dimmed until the note is read
+        self._load()
+
+    @property
+    def busy(self) -> bool:
+        """Whether a read or write of the note last opened here is still under way: a new
+        editor is built then, not this one emptied (see app.push_kept)."""
+        return any(worker.node is self and not worker.is_finished for worker in self.workers)
 
     @property
     def loaded(self) -> bool:

@@ -244,7 +244,7 @@ class TodayScreen(ListScreen):
     def _edit(self, target: int | NewNote) -> None:
         from callback_tui.tui.screens.note_editor import NoteEditor
 
-        self.app.push_screen(NoteEditor(target, self.initials), ignore)
+        app_of(self).push_kept(NoteEditor, target, self.initials, callback=ignore)
 
     def _show_header(self, queue: Queue) -> None:
         label = Text(queue.initials)
