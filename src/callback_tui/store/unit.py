@@ -8,12 +8,13 @@ events, or nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
 from functools import cache
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from pydantic_core import PydanticUndefined
@@ -123,7 +124,14 @@ class Work:
         connection = self.session.connection()
         dialect = connection.dialect
         keys = list(values[0])
-        processors = [_bind_processor(table.c[key].type, dialect) for key in keys]
+        # Each row's values in column order; then, in place, those of the columns whose type
+        # has a processor (most have none: text and numbers go as they are).
+        in_order = itemgetter(*keys) if len(keys) > 1 else lambda row: (row[keys[0]],)
+        processed = [
+            (index, _same_once(process))
+            for index, key in enumerate(keys)
+            if (process := _bind_processor(table.c[key].type, dialect)) is not None
+        ]
         quote = dialect.identifier_preparer.quote
         marker = "?" if dialect.paramstyle == "qmark" else "%s"
         row_markers = "(" + ", ".join([marker] * len(keys)) + ")"
@@ -133,11 +141,15 @@ class Work:
         per_batch = max(1, _most_parameters(dialect) // len(keys))
         for start in range(0, len(values), per_batch):
             batch = values[start : start + per_batch]
-            parameters = [
-                process(row[key]) if process is not None else row[key]
-                for row in batch
-                for key, process in zip(keys, processors, strict=True)
-            ]
+            parameters: list[Any] = []
+            for row in batch:
+                if processed:
+                    found = list(in_order(row))
+                    for index, process in processed:
+                        found[index] = process(found[index])
+                    parameters.extend(found)
+                else:
+                    parameters.extend(in_order(row))
             sql = head + ", ".join([row_markers] * len(batch)) + tail
             returned.extend(
                 tuple(found) for found in connection.exec_driver_sql(sql, tuple(parameters))
@@ -183,6 +195,22 @@ def _bind_processor(kind: Any, dialect: Any) -> Any:
     if isinstance(kind, UTCDateTime) and dialect.name == "sqlite":
         return sqlite_utc_text
     return kind._cached_bind_processor(dialect)
+
+
+def _same_once(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """`process`, run once for a value given again and again (every row of a unit of work
+    made at the same moment has the same `now`; most events, no `before`)."""
+    last: list[Any] = [_NOTHING, None]
+
+    def run(value: Any) -> Any:
+        if value is not last[0]:
+            last[0], last[1] = value, process(value)
+        return last[1]
+
+    return run
+
+
+_NOTHING = object()
 
 
 @dataclass(slots=True)
