@@ -172,10 +172,14 @@ class Work:
             at=self.recorded_at,
             actor=self.actor,
             action=action,
-            entity=kind.__tablename__,  # type: ignore[arg-type]
+            entity=_table_name(kind),
             entity_id=row["id"],
             before=before,
-            after={key: _json(value) for key, value in row.items()},
+            # Most values are plain already: tested here, not in a call each (an import
+            # chains tens of thousands of events).
+            after={
+                key: value if type(value) in _PLAIN else _json(value) for key, value in row.items()
+            },
         )
         event.prev_hash = self._previous_hash()
         event.hash = chain.link(event.prev_hash, chain.content(event))
@@ -276,6 +280,12 @@ def _defaults(kind: type[SQLModel]) -> dict[str, Any]:
         default = None if field is None else field.get_default(call_default_factory=True)
         defaults[column.key] = None if default is PydanticUndefined else default
     return defaults
+
+
+@cache
+def _table_name(kind: type[SQLModel]) -> str:
+    name: str = kind.__table__.name  # type: ignore[attr-defined]
+    return name
 
 
 _PLAIN = frozenset({str, int, bool, float, type(None)})
