@@ -108,3 +108,26 @@ def test_history_is_one_timeline_newest_first(desk: FrontDesk, clock: FixedClock
 
 def test_history_of_a_missing_client_is_none(desk: FrontDesk) -> None:
     assert history.history(desk.database, 404) is None
+
+
+def test_history_lists_records_of_one_instant_newest_first(desk: FrontDesk) -> None:
+    """Records made at the same moment (a visit's callbacks, two calls logged in one second)
+    come newest first, by the order they were made: not in whatever order the database
+    happens to return ties, which SQLite and PostgreSQL do not share."""
+    callbacks = add_visit(desk, reason="surgery", doctor_calls="no")
+    callbacks += add_visit(desk, reason="vomiting")
+    assert len(callbacks) >= 3
+    for callback in callbacks[:2]:
+        desk.callbacks.log_outcome(
+            "AB",
+            callback.id,  # type: ignore[arg-type]
+            callback.version,
+            CallOutcome(outcome=Outcome.NO_ANSWER, notes=f"Try {callback.id}"),
+        )
+
+    whole = history.history(desk.database, callbacks[0].client_id)
+    assert whole is not None
+    made = [(e.kind, e.detail) for e in whole.entries if e.kind is EntryKind.CALL]
+    assert made == [(EntryKind.CALL, f"Try {c.id}") for c in reversed(callbacks[:2])]
+    listed = [e.detail.partition(",")[0] for e in whole.entries if e.kind is EntryKind.CALLBACK]
+    assert listed == [c.kind.replace("_", " ") for c in reversed(callbacks)]

@@ -103,7 +103,7 @@ def history(
         entries: list[Entry] = []
         callbacks = reads.all(
             "SELECT id, patient_id, created_at, owner, kind, due_date, status, reason"
-            f" FROM callback WHERE {chosen} ORDER BY created_at DESC LIMIT :limit",
+            f" FROM callback WHERE {chosen} ORDER BY created_at DESC, id DESC LIMIT :limit",
             patient_id=patient_id,
             client_id=client_id,
             limit=limit,
@@ -126,7 +126,7 @@ def history(
         calls = _newest(
             reads,
             'SELECT at, callback_id, "by", notes, outcome FROM attempt'
-            " WHERE callback_id IN (:ids) ORDER BY at DESC LIMIT :limit",
+            " WHERE callback_id IN (:ids) ORDER BY at DESC, id DESC LIMIT :limit",
             list(callback_patient),
             limit,
         )
@@ -143,7 +143,7 @@ def history(
             )
         notes = reads.all(
             "SELECT id, patient_id, created_at, author, body, status"
-            f" FROM note WHERE {chosen} ORDER BY created_at DESC LIMIT :limit",
+            f" FROM note WHERE {chosen} ORDER BY created_at DESC, id DESC LIMIT :limit",
             patient_id=patient_id,
             client_id=client_id,
             limit=limit,
@@ -164,7 +164,8 @@ def history(
             )
         for batch in sql.chunks(note_patient):
             for note_id, at, author, body in reads.all(
-                "SELECT note_id, at, author, body FROM note_amendment WHERE note_id IN (:ids)",
+                "SELECT note_id, at, author, body FROM note_amendment WHERE note_id IN (:ids)"
+                " ORDER BY at DESC, id DESC",
                 ids=batch,
             ):
                 entries.append(
@@ -206,7 +207,7 @@ def history(
         narrowed = " AND (patient_id = :patient_id OR patient_id IS NULL)" if one else ""
         for occurred_at, incident_patient, opened_by, what_happened, status in reads.all(
             "SELECT occurred_at, patient_id, opened_by, what_happened, status FROM incident"
-            f" WHERE client_id = :client_id{narrowed}",
+            f" WHERE client_id = :client_id{narrowed} ORDER BY occurred_at DESC, id DESC",
             client_id=client_id,
             patient_id=patient_id,
         ):
@@ -221,7 +222,9 @@ def history(
                 )
             )
     # At the same instant, what follows from what comes first in the list (a call's note
-    # above the call, the call above its callback).
+    # above the call, the call above its callback); of one kind, the newest record first (each
+    # read orders by id after time: ties are not left to the database, so SQLite and
+    # PostgreSQL give the same list).
     entries.sort(key=lambda e: (e.at, _SEQUENCE.index(e.kind)), reverse=True)
     return History(
         client=ClientCard(
@@ -247,7 +250,8 @@ def _releases(
     for batch in sql.chunks(callback_patient):
         for callback_id, at, actor, before, after in reads.all(
             'SELECT entity_id, at, actor, "before", "after" FROM event'
-            " WHERE entity = :callback AND action = :released AND entity_id IN (:ids)",
+            " WHERE entity = :callback AND action = :released AND entity_id IN (:ids)"
+            " ORDER BY id DESC",
             callback="callback",
             released="callback.released",
             ids=batch,
