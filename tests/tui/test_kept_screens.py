@@ -633,3 +633,32 @@ async def test_a_kept_list_read_again_and_the_same_is_not_filled_again(
         await settle(pilot)
         assert cleared.count("StaffScreen") == before + 1
         assert any("Casey Dunn-Ortiz" in cells for cells in shown(app))
+
+
+async def test_a_call_saved_takes_its_row_out_and_leaves_the_others_as_they_were(
+    desk: FrontDesk, make: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from callback_tui.tui.widgets.table import Table
+
+    for patient in ("Biscuit", "Luna", "Pepper"):
+        add_visit(desk, patient=patient, client=f"{patient}'s owner")
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        before = shown(app)
+        assert [cells[1] for cells in before] == ["Biscuit", "Luna", "Pepper"]
+        added: list[object] = []
+        add_row = Table.add_row
+
+        def counted(table: Table, *cells: Any, **kwargs: Any) -> Any:
+            added.append(kwargs.get("key"))
+            return add_row(table, *cells, **kwargs)
+
+        monkeypatch.setattr(Table, "add_row", counted)
+        await pilot.press("enter", "s", "ctrl+s")  # Biscuit: spoke, completed
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)
+        assert shown(app) == before[1:]
+        assert added == []  # taken out, not refilled
+        row = app.screen.current_row()
+        assert row is not None and row.patient == "Luna"

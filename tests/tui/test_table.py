@@ -114,3 +114,38 @@ async def test_a_table_tells_whether_it_shows_just_these_rows() -> None:
         styled = rows(names)
         styled["Luna"] = (styled["Luna"][0], Text("Luna"), *styled["Luna"][2:])  # not bold
         assert not cached.shows(styled)
+        cached.update_cell("Max", "Tries", Text("9", justify="right"))  # changed in place
+        assert not cached.shows(rows(names))
+        assert cached.shows(
+            {**rows(names), "Max": (*rows(["Max"])["Max"][:3], Text("9", justify="right"))}
+        )
+
+
+async def test_a_table_tells_which_rows_to_take_out_to_show_fewer() -> None:
+    app = Pair()
+    async with app.run_test(size=(60, 30)) as pilot:
+        cached = app.query_one("#cached", Table)
+        plain = app.query_one("#plain", DataTable)
+        app.set_focus(None)
+        names = ["Biscuit", "Max", "Luna", "Pepper"]
+        app.fill(names)
+        await pilot.pause()
+        painted(cached)
+        gone = cached.left_out(rows(["Biscuit", "Luna"]))  # Max and Pepper dealt with
+        assert gone is not None and [key.value for key in gone] == ["Max", "Pepper"]
+        assert cached.left_out(rows(["Luna", "Biscuit"])) is None  # another order
+        assert cached.left_out(rows(["Biscuit", "Rex"])) is None  # a new row
+        assert cached.left_out(rows(names)) is None  # nothing to take out
+        changed = rows(["Biscuit", "Luna"])
+        changed["Luna"] = (Text("10:00"), *changed["Luna"][1:])  # moved to another time
+        assert cached.left_out(changed) is None
+
+        # Taken out, the rest paints as a table filled with just those rows.
+        for key in cached.left_out(rows(["Max", "Pepper"])) or []:
+            cached.remove_row(key)
+        plain.clear()
+        for key, cells in rows(["Max", "Pepper"]).items():
+            plain.add_row(*cells, key=key)
+        await pilot.pause()
+        assert cached.shows(rows(["Max", "Pepper"]))
+        assert painted(cached) == painted(plain)

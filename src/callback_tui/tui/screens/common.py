@@ -382,11 +382,11 @@ class ListScreen(KeptScreen, Screen[None]):
         for its next window): to the row now in its place, or the one after it when the tried
         row stayed where it was.
 
-        The table is rebuilt, not patched: DataTable keys its render caches by its count of
-        changes, so a patched table re-renders every row anyway and only piles up stale
-        cache entries, which `clear` lets go of. (widgets/table.py's Table keeps its own
-        renders by content, so rows that did not change are not rendered again.) A table
-        that shows just these rows already is left alone.
+        A table that shows just these rows already is left alone; one that shows them and a
+        few more (rows dealt with) has those removed. Otherwise it is refilled: DataTable keys
+        its render caches by its count of changes, so a table patched row by row would render
+        every row again anyway. (widgets/table.py's Table keeps its own renders by content,
+        so rows that did not change are not rendered again, however the table was filled.)
         """
         table = self.query_one(DataTable)
         keep, place = self.current_key(), table.cursor_row
@@ -395,10 +395,18 @@ class ListScreen(KeptScreen, Screen[None]):
         shown = {key: columns.shown(cells, fitted, self._lines) for key, cells in rows.items()}
         if fitted == self._fit and isinstance(table, Table):
             # Read again and the same (a list opened again): the table stays as it is, and
-            # is neither laid out nor painted again.
-            same = table.shows({key: cells for key, (cells, _) in shown.items()})
+            # is neither laid out nor painted again. The same less a few (a call saved): those
+            # rows are taken out, the others stay.
+            wanted = {key: cells for key, (cells, _) in shown.items()}
+            same = table.shows(wanted)
             if not same:
-                table.clear()
+                gone = table.left_out(wanted)
+                if gone is None:
+                    table.clear()
+                else:
+                    for row_key in gone:
+                        table.remove_row(row_key)
+                    same = True
         else:  # another width, or rows that need more room: other columns
             same = False
             self._fit = fitted

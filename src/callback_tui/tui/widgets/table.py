@@ -72,6 +72,10 @@ class Table(DataTable[Any]):
         self._renders: LRUCache[tuple[object, ...], SegmentLines] = LRUCache(CACHED_CELLS)
         self._widths: LRUCache[tuple[object, ...], int] = LRUCache(CACHED_CELLS)
         self._lines: LRUCache[tuple[object, ...], tuple[int, Strip]] = LRUCache(CACHED_LINES)
+        self._contents: LRUCache[RowKey, tuple[tuple[object, ...], tuple[object, ...]]] = LRUCache(
+            CACHED_LINES
+        )
+        """Each row's cells, and what they show (`content_of` each), while they are its cells."""
         self._style_in_pass: Style | None = None
         super().__init__(*args, **kwargs)
 
@@ -123,13 +127,13 @@ class Table(DataTable[Any]):
         row_index = self._row_locations.get(row_key)
         if row_index is None or row_index < self.fixed_rows or self.rows[row_key].height != 1:
             return None
-        cells = self._data[row_key]
-        contents = tuple(content_of(cells.get(column.key)) for column in self.ordered_columns)
+        columns = self.ordered_columns
+        contents = self._row_contents(row_key, columns)
         if None in contents:
             return None
         return row_index, (
             contents,
-            tuple((column.key, column.get_render_width(self)) for column in self.ordered_columns),
+            tuple((column.key, column.get_render_width(self)) for column in columns),
             row_index % 2 if self.zebra_stripes else 0,
             self.show_cursor and self.cursor_coordinate.row == row_index,
             self._show_hover_cursor and self.hover_coordinate.row == row_index,
@@ -147,19 +151,60 @@ class Table(DataTable[Any]):
     def shows(self, rows: Mapping[str, Sequence[object]]) -> bool:
         """Whether the table holds just `rows` (cells by row key, in order), each cell showing
         what it would show: refilled with them, it would look the same."""
-        columns = self.ordered_columns
         if self.row_count != len(rows):
             return False
+        columns = self.ordered_columns
         for index, (key, cells) in enumerate(rows.items()):
             row_key = self._row_locations.get_key(index)
-            if row_key is None or row_key.value != key or len(cells) != len(columns):
+            if row_key is None or row_key.value != key or not self._holds(row_key, cells, columns):
                 return False
-            held = self._data[row_key]
-            for column, cell in zip(columns, cells, strict=True):
-                content = content_of(held.get(column.key))
-                if content is None or content != content_of(cell):
-                    return False
         return True
+
+    def left_out(self, rows: Mapping[str, Sequence[object]]) -> list[RowKey] | None:
+        """The rows to remove for the table to show just `rows` (cells by row key, in order),
+        when `rows` are the ones it holds less some, in the same order, each showing what it
+        shows; None when they are not (a row new, moved or changed), or are all of them.
+
+        A call saved takes its row off the queue: removing it keeps every other row, where
+        refilling the table would add and measure them all again."""
+        if len(rows) >= self.row_count:
+            return None
+        columns = self.ordered_columns
+        wanted = iter(rows.items())
+        upcoming = next(wanted, None)
+        gone: list[RowKey] = []
+        for index in range(self.row_count):
+            row_key = self._row_locations.get_key(index)
+            if row_key is None:
+                return None
+            if upcoming is None or row_key.value != upcoming[0]:
+                gone.append(row_key)
+                continue
+            if not self._holds(row_key, upcoming[1], columns):
+                return None
+            upcoming = next(wanted, None)
+        return gone if upcoming is None else None
+
+    def _holds(self, row_key: RowKey, cells: Sequence[object], columns: list[Any]) -> bool:
+        """Whether the row shows `cells`, each as it would show it."""
+        if len(cells) != len(columns):
+            return False
+        held = self._row_contents(row_key, columns)
+        return None not in held and held == tuple(content_of(cell) for cell in cells)
+
+    def _row_contents(self, row_key: RowKey, columns: list[Any]) -> tuple[object, ...]:
+        """What each of the row's cells shows (`content_of`), in the order of `columns`:
+        worked out once for the cells the row holds (a cell updated is worked out again)."""
+        row = self._data[row_key]
+        cells = tuple(row.get(column.key) for column in columns)
+        kept = self._contents.get(row_key)
+        if kept is not None:
+            held, contents = kept
+            if len(held) == len(cells) and all(a is b for a, b in zip(held, cells, strict=True)):
+                return contents
+        contents = tuple(content_of(cell) for cell in cells)
+        self._contents[row_key] = (cells, contents)
+        return contents
 
     def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
         """Widen the columns for new rows, measuring each text only once per content."""
