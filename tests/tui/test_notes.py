@@ -52,8 +52,10 @@ def editor_text(app: object) -> str:
     return app.screen.query_one("#body", TextArea).text  # type: ignore[attr-defined]
 
 
-def concern(desk: FrontDesk, text: str, doctor: str = "DRW") -> Note:
-    callback = add_visit(desk, doctor=doctor)[0]
+def concern(desk: FrontDesk, text: str, doctor: str = "DRW", patient: str | None = None) -> Note:
+    """A concern draft for `doctor`; about `patient` (a client of their own) if named."""
+    named = {"patient": patient, "client": f"{patient}'s owner"} if patient else {}
+    callback = add_visit(desk, doctor=doctor, **named)[0]
     logged = desk.callbacks.log_outcome(
         "AB",
         callback.id,  # type: ignore[arg-type]
@@ -649,25 +651,12 @@ async def test_keys_typed_right_after_escape_from_a_draft_go_to_the_screen_benea
         assert kept is not None and kept.body == draft.body + " Eating."
 
 
-def about(desk: FrontDesk, patient: str, text: str) -> Note:
-    """A concern draft for DRW about `patient` (a client of their own)."""
-    callback = add_visit(desk, patient=patient, client=f"{patient}'s owner", doctor="DRW")[0]
-    logged = desk.callbacks.log_outcome(
-        "AB",
-        callback.id,  # type: ignore[arg-type]
-        callback.version,
-        CallOutcome(Outcome.SPOKE, text, concern_for_doctor=True),
-    )
-    assert logged.draft is not None
-    return logged.draft
-
-
 async def test_the_editor_is_kept_and_opened_again_shows_only_the_next_note(
     desk: FrontDesk, make: MakeApp
 ) -> None:
-    final = about(desk, "Biscuit", "Vomiting stopped.")
+    final = concern(desk, "Vomiting stopped.", patient="Biscuit")
     desk.notes.finalize("DRW", NoteRef(final.id, final.version), "Vomiting stopped.")  # type: ignore[arg-type]
-    draft = about(desk, "Luna", "Limping again.")
+    draft = concern(desk, "Limping again.", patient="Luna")
     app = make("DRW")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -720,8 +709,8 @@ async def test_an_editor_still_reading_its_last_note_is_not_reused(
 ) -> None:
     import threading
 
-    first_note = about(desk, "Biscuit", "Vomiting stopped.")
-    second_note = about(desk, "Luna", "Limping again.")
+    first_note = concern(desk, "Vomiting stopped.", patient="Biscuit")
+    second_note = concern(desk, "Limping again.", patient="Luna")
     read = notes.note
     release = threading.Event()
 
