@@ -662,3 +662,39 @@ async def test_a_call_saved_takes_its_row_out_and_leaves_the_others_as_they_were
         assert added == []  # taken out, not refilled
         row = app.screen.current_row()
         assert row is not None and row.patient == "Luna"
+
+
+async def test_a_dialog_opened_the_first_time_is_styled_once(
+    desk: FrontDesk, make: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its widgets are styled as they mount; no restyle of the whole dialog follows for the
+    terminal's size, its first showing, or a focus given to its form and taken back."""
+    from textual.app import App
+
+    from callback_tui.tui.screens.message import MessageScreen
+
+    add_visit(desk, patient="Biscuit")
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        restyled: list[tuple[str, int]] = []
+        update_styles = App.update_styles
+
+        def counted(self: App[Any], node: Any, animate: bool = True) -> None:
+            nodes = len(list(node.walk_children(with_self=True)))
+            restyled.append((f"{type(node).__name__}#{node.id}", nodes))
+            update_styles(self, node, animate)
+
+        monkeypatch.setattr(App, "update_styles", counted)
+        for key, kind, first in (("a", AddCallbackScreen, "client"), ("m", MessageScreen, "name")):
+            restyled.clear()
+            await pilot.press(key)
+            await settle(pilot)
+            dialog = app.screen
+            assert isinstance(dialog, kind)
+            assert dialog.has_class("-narrow") and dialog.has_class("-short")  # 80x24
+            assert app.focused is not None and app.focused.id == first
+            # A field, a footer key, the screen before its widgets are made: a few nodes each.
+            assert restyled and max(nodes for _, nodes in restyled) < 10, restyled
+            await pilot.press("escape")
+            await settle(pilot)

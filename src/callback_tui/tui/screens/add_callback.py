@@ -67,6 +67,10 @@ class Added:
 class AddCallbackScreen(KeptScreen, FormScreen, ModalScreen[Added | None]):
     """A form; nothing is written until every field is valid and ctrl+s is pressed."""
 
+    # The client's name takes the focus at once, not the form's scrolling container first:
+    # a focus that comes and goes restyles the whole form each way.
+    AUTO_FOCUS = "#client"
+
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="save", priority=True),
         Binding("escape", "cancel", "Cancel", id="cancel"),

@@ -193,6 +193,12 @@ class KeptScreen:
     later: its paint waits for the read, HELD_PAINT seconds at most (then it shows what it
     has, and the rest as it comes, as a new screen does). Meanwhile the terminal shows what
     it showed.
+
+    Its first opening is spared two restyles of the whole screen as well (a third of what
+    building it costs): Textual gives a new screen the classes of the terminal's size
+    (`-narrow`, `-tall`…) once its widgets are styled, and restyles them all again as it is
+    first shown. The size's classes are given before its widgets are made; and widgets
+    styled as they mount, with the CSS of then, need no restyle when first shown with it.
     """
 
     _css_update_count: int
@@ -200,6 +206,34 @@ class KeptScreen:
     """Until when the first paint since the return waits for the screen's read."""
     _settled = False
     """Whether this screen has been frozen out of the collector's way (app.settle_kept)."""
+
+    async def _on_compose(self, event: events.Compose) -> None:
+        # Runs before Widget's own handler, which makes the widgets (the class comes first
+        # in the MRO). The classes as Screen._on_resize gives them for the terminal's size:
+        # set now, they are the same then, and nothing is restyled for them.
+        screen = cast(Screen[Any], self)
+        app = screen.app
+        width, height = app.size
+        horizontal = (
+            app.HORIZONTAL_BREAKPOINTS
+            if screen.HORIZONTAL_BREAKPOINTS is None
+            else screen.HORIZONTAL_BREAKPOINTS
+        ) or []
+        vertical = (
+            app.VERTICAL_BREAKPOINTS
+            if screen.VERTICAL_BREAKPOINTS is None
+            else screen.VERTICAL_BREAKPOINTS
+        ) or []
+        classes = {name: False for _, name in [*horizontal, *vertical]}
+        for name in screen._get_breakpoint_classes(width, horizontal):
+            classes[name] = True
+        for name in screen._get_breakpoint_classes(height, vertical):
+            classes[name] = True
+        screen.update_classes(classes, animate=False)
+
+    def _on_mount(self, event: events.Mount) -> None:
+        # Its widgets were styled as they mounted, with the CSS of now (see the docstring).
+        self._css_update_count = cast(Screen[Any], self).app._css_update_count
 
     def _on_screen_resume(self, event: events.ScreenResume) -> None:
         # Runs before Screen's own handler (the class comes first in the MRO).

@@ -70,6 +70,10 @@ AVAILABLE = {"now": "Yes: they are speaking with the client", "later": "No: send
 class IncidentScreen(KeptScreen, FormScreen, Screen[None]):
     """One step of one incident; `incident_id` None starts a new one."""
 
+    # No focus until the step's first field takes it (_fill), not the form's scrolling
+    # container first: a focus that comes and goes restyles the whole form each way.
+    AUTO_FOCUS = ""
+
     BINDINGS = [
         Binding("ctrl+s", "save", "Save step", id="save", priority=True),
         Binding("ctrl+f", "find", "Find patient", id="find", priority=True),

@@ -62,6 +62,10 @@ class MessageScreen(KeptScreen, FormScreen, ModalScreen[Taken | None]):
     MessageScreen.-short .title { padding: 0; }
     """
 
+    # The caller's name takes the focus at once, not the form's scrolling container first:
+    # a focus that comes and goes restyles the whole form each way.
+    AUTO_FOCUS = "#name"
+
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="save", priority=True),
         Binding("ctrl+f", "find", "Find patient", id="find", priority=True),
