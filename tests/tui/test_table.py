@@ -149,3 +149,17 @@ async def test_a_table_tells_which_rows_to_take_out_to_show_fewer() -> None:
         await pilot.pause()
         assert cached.shows(rows(["Max", "Pepper"]))
         assert painted(cached) == painted(plain)
+
+
+async def test_home_and_end_go_to_the_first_and_last_row() -> None:
+    app = Pair()
+    async with app.run_test(size=(60, 12)) as pilot:
+        cached = app.query_one("#cached", Table)
+        names = [f"Pet {n}" for n in range(30)]
+        app.fill(names)
+        cached.focus()
+        await pilot.press("end")
+        assert cached.cursor_row == len(names) - 1
+        assert cached.scroll_y > 0  # scrolled down to it
+        await pilot.press("home")
+        assert cached.cursor_row == 0 and cached.scroll_y == 0

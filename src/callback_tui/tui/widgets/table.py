@@ -87,6 +87,21 @@ class Table(DataTable[Any]):
             return self._style_in_pass
         return super().rich_style
 
+    def action_scroll_home(self) -> None:
+        """`home`: the first row, where the cursor is on rows (DataTable's own `home` scrolls
+        sideways, which a list here never needs: its columns fit the screen)."""
+        if self.cursor_type == "row":
+            self.action_scroll_top()
+        else:
+            super().action_scroll_home()
+
+    def action_scroll_end(self) -> None:
+        """`end`: the last row, where the cursor is on rows (see `action_scroll_home`)."""
+        if self.cursor_type == "row":
+            self.action_scroll_bottom()
+        else:
+            super().action_scroll_end()
+
     def render_lines(self, crop: Region) -> list[Strip]:
         self._style_in_pass = None
         self._style_in_pass = self.rich_style
