@@ -78,6 +78,14 @@ async def test_every_line_matches_datatable_before_and_after_reloads() -> None:
         await pilot.pause()
         assert painted(cached) == painted(plain)
         assert "much longer" in "".join(text for text, _, _ in painted(cached)[2])
+        # Focused, a table paints its header (and cursor) brighter: not from the cache.
+        plain.focus()
+        await pilot.pause()
+        focused = painted(plain)
+        cached.focus()
+        await pilot.pause()
+        assert painted(cached) == focused
+        assert painted(cached)[0] != painted(plain)[0]  # the header: brighter when focused
 
 
 async def test_a_click_after_rows_moved_up_lands_on_the_row_now_shown() -> None:

@@ -77,6 +77,7 @@ class Table(DataTable[Any]):
         )
         """Each row's cells, and what they show (`content_of` each), while they are its cells."""
         self._style_in_pass: Style | None = None
+        self._shared_in_pass: tuple[object, ...] | None = None
         super().__init__(*args, **kwargs)
 
     @property
@@ -109,6 +110,7 @@ class Table(DataTable[Any]):
             return super().render_lines(crop)
         finally:
             self._style_in_pass = None
+            self._shared_in_pass = None
 
     def _render_line(self, y: int, x1: int, x2: int, base_style: Style) -> Strip:
         key = self._line_key(y, x1, x2, base_style)
@@ -126,9 +128,9 @@ class Table(DataTable[Any]):
     def _line_key(
         self, y: int, x1: int, x2: int, base_style: Style
     ) -> tuple[int, tuple[object, ...]] | None:
-        """The row a line shows, and what it shows as a key; None for a line this cache leaves
-        to DataTable (the header, labels, fixed rows or columns, tall rows, a cell or column
-        cursor)."""
+        """The row a line shows (-1: the header), and what it shows as a key; None for a line
+        this cache leaves to DataTable (labels, fixed rows or columns, tall rows, a cell or
+        column cursor)."""
         if (
             self.cursor_type not in ("row", "none")
             or self.fixed_columns
@@ -139,29 +141,48 @@ class Table(DataTable[Any]):
             row_key, _line = self._get_offsets(y)  # rows are one line high here
         except LookupError:
             return None
+        columns = self.ordered_columns
+        if row_key == self._header_row_key:
+            labels = tuple(content_of(column.label) for column in columns)
+            if None in labels or self.header_height != 1:
+                return None
+            hover = self._show_hover_cursor and self.hover_coordinate.row == -1
+            return -1, ("header", labels, hover, x1, x2, base_style, self._shared(columns))
         row_index = self._row_locations.get(row_key)
         if row_index is None or row_index < self.fixed_rows or self.rows[row_key].height != 1:
             return None
-        columns = self.ordered_columns
         contents = self._row_contents(row_key, columns)
         if None in contents:
             return None
         return row_index, (
             contents,
-            tuple((column.key, column.get_render_width(self)) for column in columns),
             row_index % 2 if self.zebra_stripes else 0,
             self.show_cursor and self.cursor_coordinate.row == row_index,
             self._show_hover_cursor and self.hover_coordinate.row == row_index,
             x1,
             x2,
-            self.size.width,
             base_style,
-            self.cell_padding,
-            self.cursor_foreground_priority,
-            self.cursor_background_priority,
-            self._pseudo_class_state,
-            self.app.theme,
+            self._shared(columns),
         )
+
+    def _shared(self, columns: list[Any]) -> tuple[object, ...]:
+        """What every line's render depends on besides its own: the columns' widths, the
+        table's size, padding, cursor colours, state (focus) and the theme. The same for
+        every line of one pass of painting, so worked out once in it."""
+        shared = self._shared_in_pass
+        if shared is None:
+            shared = (
+                tuple((column.key, column.get_render_width(self)) for column in columns),
+                self.size.width,
+                self.cell_padding,
+                self.cursor_foreground_priority,
+                self.cursor_background_priority,
+                self._pseudo_class_state,
+                self.app.theme,
+            )
+            if self._style_in_pass is not None:  # painting: kept till the pass ends
+                self._shared_in_pass = shared
+        return shared
 
     def shows(self, rows: Mapping[str, Sequence[object]]) -> bool:
         """Whether the table holds just `rows` (cells by row key, in order), each cell showing
