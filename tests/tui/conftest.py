@@ -14,6 +14,7 @@ from callback_tui.clock import FixedClock
 from callback_tui.config import Clinic, Settings, load_clinic
 from callback_tui.store.services import FrontDesk
 from callback_tui.tui.app import CallbackApp
+from callback_tui.tui.screens.today import TodayScreen
 
 SIZE = (120, 36)
 
@@ -134,6 +135,16 @@ async def settle(pilot: Pilot[None]) -> None:
             break
         await pilot.pause(0.05)
     await pilot.pause()
+
+
+async def dialog_over_today(pilot: Pilot[None], key: str) -> TodayScreen:
+    """From the start, settled: the queue, then `key`'s dialog over it. Returns the queue."""
+    await settle(pilot)
+    today = pilot.app.screen
+    assert isinstance(today, TodayScreen)
+    await pilot.press(key)
+    await settle(pilot)
+    return today
 
 
 async def open_first_draft(pilot: Pilot[None]) -> None:

@@ -13,7 +13,7 @@ from callback_tui.store.tables import Attempt, Callback, Note
 from callback_tui.tui.screens.incident import IncidentScreen
 from callback_tui.tui.screens.today import TodayScreen
 from tests.conftest import add_visit
-from tests.tui.conftest import SIZE, MakeApp, settle
+from tests.tui.conftest import SIZE, MakeApp, dialog_over_today, settle
 
 
 def type_fast(app: App[None], *keys: str | events.Key) -> None:
@@ -194,11 +194,7 @@ async def test_a_key_waits_for_the_screen_on_top_not_for_the_screens_kept_out_of
     add_visit(desk, patient="Biscuit")
     app = make()
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        today = app.screen
-        assert isinstance(today, TodayScreen)
-        await pilot.press("a")
-        await settle(pilot)
+        today = await dialog_over_today(pilot, "a")
         gate = app.keys
         assert gate._settled()
         hidden = today.query_one(DataTable)

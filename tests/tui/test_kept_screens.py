@@ -19,7 +19,14 @@ from callback_tui.tui.screens.tasks import TasksScreen
 from callback_tui.tui.screens.today import TodayScreen
 from callback_tui.tui.screens.who import WhoScreen
 from tests.conftest import add_visit
-from tests.tui.conftest import SIZE, MakeApp, count_footer_rebuilds, settle, shown
+from tests.tui.conftest import (
+    SIZE,
+    MakeApp,
+    count_footer_rebuilds,
+    dialog_over_today,
+    settle,
+    shown,
+)
 from tests.tui.test_tasks import wrong_number
 
 
@@ -425,11 +432,7 @@ async def test_beneath_an_opaque_dialog_the_queue_is_not_shown_and_does_not_pain
     add_visit(desk, patient="Biscuit")
     app = make()
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        today = app.screen
-        assert isinstance(today, TodayScreen)
-        await pilot.press("a")
-        await settle(pilot)
+        today = await dialog_over_today(pilot, "a")
         assert isinstance(app.screen, AddCallbackScreen)
         assert app._background_screens == []
         assert not today.is_current

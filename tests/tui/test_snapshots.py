@@ -16,7 +16,7 @@ from callback_tui.domain.vocab import Outcome
 from callback_tui.store.services import CallOutcome, FrontDesk, NewNote
 from callback_tui.store.tables import Client
 from tests.conftest import add_visit
-from tests.tui.conftest import MakeApp, settle, sign_in
+from tests.tui.conftest import MakeApp, open_first_draft, settle, sign_in
 
 SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
 
@@ -134,15 +134,7 @@ def test_note_editor(
     snap_compare: Any, size: tuple[int, int], desk: FrontDesk, make: MakeApp, clock: FixedClock
 ) -> None:
     drafts(desk, clock)
-
-    async def open_draft(pilot: Pilot[Any]) -> None:
-        await settle(pilot)
-        await pilot.press("d")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-
-    assert snap_compare(make("DRW"), terminal_size=size, run_before=open_draft)
+    assert snap_compare(make("DRW"), terminal_size=size, run_before=open_first_draft)
 
 
 def incident_at(desk: FrontDesk, step: str) -> int:
