@@ -58,3 +58,15 @@ def test_escape_typed_fast_before_a_digit_is_escape_then_that_digit(inbox: Termi
     inbox.mark()
     inbox.write("\x1b9")  # one write: the bytes arrive together
     inbox.wait_for("Reports, 90 days")
+
+
+def test_escape_typed_fast_before_enter_is_escape_then_enter(inbox: Terminal) -> None:
+    """Textual reads escape then enter sent together as a plain enter (it gives alt only to
+    a key named by one character): back from the reports, then enter on the draft, not an
+    enter taken by the reports with the escape lost."""
+    inbox.type("g")
+    inbox.type("r")
+    inbox.wait_for("Reports, 7 days")
+    inbox.mark()
+    inbox.write("\x1b\r")  # one write: the bytes arrive together
+    inbox.wait_for("Medical note by AB")

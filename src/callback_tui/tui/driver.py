@@ -49,7 +49,12 @@ OPTION_ROW = frozenset(
 
 class Parser(XTermParser):
     """Textual's parser, but escape then a top-row key is that key with alt held, as escape
-    then any other key is (see the module)."""
+    then any other character is (see the module); and escape then a key Textual names
+    without alt (enter, space, ctrl+s…) is escape, then that key.
+
+    Textual gives alt only to a key named by one character: escape typed quickly before
+    enter was read as a plain enter, the escape lost (back from the reports, then the next
+    call: the reports stayed, and took the enter)."""
 
     def _sequence_to_key_events(self, sequence: str, alt: bool = False) -> Iterable[events.Key]:
         if sequence in OPTION_ROW:
@@ -57,7 +62,10 @@ class Parser(XTermParser):
             name = character if character.isalnum() else _character_to_key(character)
             yield events.Key(f"alt+{name}", character)
             return
-        yield from super()._sequence_to_key_events(sequence, alt)
+        keys = list(super()._sequence_to_key_events(sequence, alt))
+        if alt and not any(key.key.startswith("alt+") for key in keys):
+            yield events.Key("escape", "\x1b")  # the escape the alt stood for
+        yield from keys
 
 
 class Driver(LinuxDriver):
