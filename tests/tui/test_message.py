@@ -190,6 +190,42 @@ async def test_a_late_message_is_shown_first_and_counted(
         assert "late 1" in counts
 
 
+async def test_the_queue_read_again_counts_a_message_down_and_keeps_the_other_rows_cells(
+    desk: FrontDesk, make: MakeApp, clock: FixedClock
+) -> None:
+    add_visit(desk, patient="Luna", client="Mo Lee", phone="312-555-0102")  # due this morning
+    form, problems = desk.clinic.read_message(
+        {
+            "source": "web_form",
+            "received_at": "08:30",
+            "name": "Robin Ash",
+            "phone": "312 555 0188",
+            "request_type": "pet_concern",
+            "message": "Coughing since last night",
+            "owner": "AB",
+        },
+        queries.staff_roles(desk.database),
+    )
+    assert form is not None, problems
+    desk.messages.take_message("AB", form)
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        from textual.widgets import DataTable
+
+        table = app.screen.query_one(DataTable)
+        before = [row[0] for row in shown(app)]
+        luna = table.get_row_at(0)  # due at 10:00, before the message's target
+        clock.advance(minutes=10)
+        screen = app.screen
+        assert isinstance(screen, TodayScreen)
+        screen.reload()
+        await settle(pilot)
+        after = [row[0] for row in shown(app)]
+        assert (before, after) == (["10:00", "3h30 left"], ["10:00", "3h20 left"])
+        assert all(a is b for a, b in zip(table.get_row_at(0), luna, strict=True))
+
+
 async def test_at_80x24_the_form_fits_and_every_field_comes_into_view(
     desk: FrontDesk, make: MakeApp
 ) -> None:

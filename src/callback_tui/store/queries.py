@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
@@ -33,7 +33,7 @@ class StaffMember:
     """Whether a PIN is set (the hash itself never leaves the store)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class QueueRow:
     """One callback as the queue shows it."""
 
@@ -241,12 +241,16 @@ def _row(section: Section | None, found: Row) -> QueueRow:
     )
 
 
-def _section(row: QueueRow, day: date, pools: tuple[str, ...]) -> Section:
-    if row.owner in pools:
-        return Section.POOL
-    if row.status == Status.OPEN and row.due_date < day:
-        return Section.OVERDUE
-    return Section.TODAY
+def _placed(found: Row, day: date, pools: tuple[str, ...]) -> QueueRow:
+    """A row of `_ROWS` as it stands on `day`'s list: a pool's, overdue, or due that day."""
+    owner, status = found[14], found[8]
+    if owner in pools:
+        section = Section.POOL
+    elif status == Status.OPEN and sql.day(found[10]) < day:
+        section = Section.OVERDUE
+    else:
+        section = Section.TODAY
+    return _row(section, found)
 
 
 _SECTION_ORDER = {Section.OVERDUE: 0, Section.TODAY: 1, Section.POOL: 2}
@@ -311,8 +315,7 @@ def _listed(
         day=day,
         owners=(initials, *pools),
     )
-    rows = [_row(None, item) for item in found]
-    placed = [replace(row, section=_section(row, day, pools)) for row in rows]
+    placed = [_placed(item, day, pools) for item in found]
     if now is None:
         placed.sort(key=lambda row: _SECTION_ORDER[row.section])  # type: ignore[index]  # stable
     else:

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Mapping
 from time import monotonic
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events, on
 from textual.binding import Binding
@@ -335,6 +336,8 @@ class ListScreen(KeptScreen, Screen[None]):
         self._listed: Mapping[str, tuple[object, ...]] | None = None
         """The rows last shown, to fit them again to a new width."""
         self._line_counts: LRUCache[tuple[str, int], int] = LRUCache(4096)
+        self._widths: dict[str, tuple[tuple[object, ...], list[int]]] = {}
+        """Each row's cells as last fitted, with their widths (see `_natural`)."""
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -362,13 +365,28 @@ class ListScreen(KeptScreen, Screen[None]):
         room = (table.size.width or self.size.width) - table.styles.scrollbar_size_vertical
         index = self.COLUMNS.index
         return columns.fit(
-            columns.natural_widths(self.COLUMNS, list(rows.values())),
+            self._natural(rows),
             self.COLUMNS,
             room,
             table.cell_padding,
             dropped=[index(column) for column in self.DROPPED_FIRST],
             wrapping=[index(column) for column in self.WRAPPED],
         )
+
+    def _natural(self, rows: Mapping[str, tuple[object, ...]]) -> list[int]:
+        """`columns.natural_widths` of the rows, each row measured once for the cells it
+        has: a list that keeps a row's cells from one load to the next (Today) measures
+        only the rows that changed."""
+        kept, self._widths = self._widths, {}
+        for key, cells in rows.items():
+            known = kept.get(key)
+            if known is None or known[0] is not cells:
+                known = cells, [columns.cell_width(cell) for cell in cells]
+            self._widths[key] = known
+        widest = [cell_len(label) for label in self.COLUMNS]
+        for _cells, widths in self._widths.values():
+            widest = list(map(max, widest, widths))
+        return widest
 
     @on(Table.Resized)
     @on(events.ScreenResume)

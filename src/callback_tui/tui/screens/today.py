@@ -78,6 +78,8 @@ class TodayScreen(ListScreen):
         self.initials = initials
         self.queue: Queue | None = None
         self._rows: dict[str, QueueRow] = {}
+        self._cells: dict[tuple[QueueRow, date], tuple[Text, ...]] = {}
+        """Each row's cells as last shown, by the row as read and the day it was shown on."""
         self.waiting: Waiting | None = None
         """Open tasks and incidents for the person, counted after each load."""
         self._offered: set[str] = set()
@@ -140,9 +142,15 @@ class TodayScreen(ListScreen):
         self._show_header(queue)
         self._rows = {str(row.id): row for row in queue.rows}
         now = clinic.clock.now()
-        self.show_rows(
-            {
-                key: (
+        kept, self._cells = self._cells, {}
+        listed: dict[str, tuple[Text, ...]] = {}
+        for key, row in self._rows.items():
+            # A row read again unchanged shows the same cells: the very ones, which the
+            # table then knows without looking into them. A message on the clock counts
+            # down with `now`: its cells are made anew.
+            cells = None if row.on_the_clock() else kept.get((row, queue.day))
+            if cells is None:
+                cells = (
                     display.when(row, queue.day, clinic.calendar, now),
                     display.literal(row.patient, "bold"),
                     display.literal(row.client),
@@ -151,10 +159,8 @@ class TodayScreen(ListScreen):
                     Text(row.owner, style="cyan" if row.section is Section.POOL else ""),
                     display.marks(row),
                 )
-                for key, row in self._rows.items()
-            },
-            on_to_next=message.on_to_next,
-        )
+            self._cells[row, queue.day] = listed[key] = cells
+        self.show_rows(listed, on_to_next=message.on_to_next)
         self.set_class(not queue.rows, "-empty")
         self.filled()
         self._show_empty()

@@ -225,6 +225,9 @@ class Table(DataTable[Any]):
         """Whether the row shows `cells`, each as it would show it."""
         if len(cells) != len(columns):
             return False
+        row = self._data[row_key]
+        if all(row.get(column.key) is cell for column, cell in zip(columns, cells, strict=True)):
+            return True  # the very cells it holds (a list that keeps a row's cells: Today)
         held = self._row_contents(row_key, columns)
         return None not in held and held == tuple(content_of(cell) for cell in cells)
 
