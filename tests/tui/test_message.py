@@ -32,6 +32,24 @@ async def fill(pilot: Pilot[None], *, message: str = "Biscuit is not eating") ->
     await pilot.press(*message)
 
 
+def web_form(desk: FrontDesk, request_type: str, message: str) -> None:
+    """Robin Ash's web form, received at 08:30 and taken for AB."""
+    form, problems = desk.clinic.read_message(
+        {
+            "source": "web_form",
+            "received_at": "08:30",
+            "name": "Robin Ash",
+            "phone": "312 555 0188",
+            "request_type": request_type,
+            "message": message,
+            "owner": "AB",
+        },
+        queries.staff_roles(desk.database),
+    )
+    assert form is not None, problems
+    desk.messages.take_message("AB", form)
+
+
 async def open_form(pilot: Pilot[None]) -> MessageScreen:
     await pilot.press("m")
     await settle(pilot)
@@ -164,20 +182,7 @@ async def test_a_late_message_is_shown_first_and_counted(
 ) -> None:
     add_visit(desk, patient="Biscuit", occurred_at="2026-11-20 10:00")  # overdue since Saturday
     add_visit(desk, patient="Luna", client="Mo Lee", phone="312-555-0102")  # due this morning
-    form, problems = desk.clinic.read_message(
-        {
-            "source": "web_form",
-            "received_at": "08:30",
-            "name": "Robin Ash",
-            "phone": "312 555 0188",
-            "request_type": "medication_refill",
-            "message": "Out of tablets, he is in pain",
-            "owner": "AB",
-        },
-        queries.staff_roles(desk.database),
-    )
-    assert form is not None, problems
-    desk.messages.take_message("AB", form)
+    web_form(desk, "medication_refill", "Out of tablets, he is in pain")
     clock.advance(hours=2)  # 11:00: the urgent message's hour (to 09:30) is long gone
     app = make()
     async with app.run_test(size=SIZE) as pilot:
@@ -194,20 +199,7 @@ async def test_the_queue_read_again_counts_a_message_down_and_keeps_the_other_ro
     desk: FrontDesk, make: MakeApp, clock: FixedClock
 ) -> None:
     add_visit(desk, patient="Luna", client="Mo Lee", phone="312-555-0102")  # due this morning
-    form, problems = desk.clinic.read_message(
-        {
-            "source": "web_form",
-            "received_at": "08:30",
-            "name": "Robin Ash",
-            "phone": "312 555 0188",
-            "request_type": "pet_concern",
-            "message": "Coughing since last night",
-            "owner": "AB",
-        },
-        queries.staff_roles(desk.database),
-    )
-    assert form is not None, problems
-    desk.messages.take_message("AB", form)
+    web_form(desk, "pet_concern", "Coughing since last night")
     app = make()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
