@@ -10,6 +10,7 @@ import io
 from typing import Any
 
 from rich.console import Console
+from rich.text import Text
 from textual.app import App
 from textual.widgets import DataTable
 
@@ -273,6 +274,17 @@ def test_the_footer_gives_up_spacing_palette_and_descriptions_before_any_key() -
     assert sum(footer.key_width(key, words, True) for (key, _full), words in shown) <= 40
     bare = footer.fit(keys, 5, compact=False, palette=True)
     assert bare.descriptions == ("",) * len(keys)
+
+
+def test_each_column_is_as_wide_as_its_heading_or_its_widest_line() -> None:
+    rows = [
+        (Text("Kiwi"), "Ana Ruiz", Text("due Sat 21 Nov")),
+        (Text("Pepper"), "Samantha\nOkafor", Text("")),  # the widest line of the cell counts
+    ]
+    assert [columns.row_widths(cells) for cells in rows] == [[4, 8, 14], [6, 8, 0]]
+    widths = (columns.row_widths(cells) for cells in rows)
+    assert columns.natural_widths(["Patient", "Client", "Due"], widths) == [7, 8, 14]
+    assert columns.natural_widths(["Patient", "Client", "Due"], []) == [7, 6, 3]
 
 
 def test_columns_are_dropped_in_order_only_as_far_as_needed() -> None:

@@ -6,7 +6,6 @@ from collections.abc import Callable, Iterable, Mapping
 from time import monotonic
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from rich.cells import cell_len
 from rich.text import Text
 from textual import events, on
 from textual.binding import Binding
@@ -381,12 +380,9 @@ class ListScreen(KeptScreen, Screen[None]):
         for key, cells in rows.items():
             known = kept.get(key)
             if known is None or known[0] is not cells:
-                known = cells, [columns.cell_width(cell) for cell in cells]
+                known = cells, columns.row_widths(cells)
             self._widths[key] = known
-        widest = [cell_len(label) for label in self.COLUMNS]
-        for _cells, widths in self._widths.values():
-            widest = list(map(max, widest, widths))
-        return widest
+        return columns.natural_widths(self.COLUMNS, (w for _c, w in self._widths.values()))
 
     @on(Table.Resized)
     @on(events.ScreenResume)

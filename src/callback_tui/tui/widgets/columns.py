@@ -10,7 +10,7 @@ several, or its column is left out (only a column the screen named).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from rich.cells import cell_len
@@ -39,12 +39,17 @@ def cell_width(cell: object) -> int:
     return max(cell_len(line) for line in text.split("\n"))
 
 
-def natural_widths(labels: Sequence[str], rows: Sequence[Sequence[object]]) -> list[int]:
-    """Each column's width for its heading and every cell on one line."""
+def row_widths(cells: Sequence[object]) -> list[int]:
+    """The width of each of a row's cells, on one line (`cell_width`)."""
+    return [cell_width(cell) for cell in cells]
+
+
+def natural_widths(labels: Sequence[str], rows: Iterable[Sequence[int]]) -> list[int]:
+    """Each column's width for its heading and every cell on one line, from each row's
+    `row_widths` (a list keeps them while the row's cells stay the same)."""
     widths = [cell_len(label) for label in labels]
-    for cells in rows:
-        for index, cell in enumerate(cells):
-            widths[index] = max(widths[index], cell_width(cell))
+    for row in rows:
+        widths = list(map(max, widths, row))
     return widths
 
 
