@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -154,3 +155,34 @@ def test_the_quick_utc_bind_refuses_a_naive_time_as_the_column_does() -> None:
     with pytest.raises(ValueError, match="naive"):
         sqlite_utc_text(datetime(2026, 11, 24, 9, 0))  # noqa: DTZ001 - naive on purpose
     assert sqlite_utc_text(None) is None
+
+
+def test_each_event_stores_the_very_text_its_hash_covers(desk: FrontDesk) -> None:
+    """An event's `before` and `after` are written once: the text in the file is the text
+    inside the content hashed, whether the change came one at a time or in an import."""
+    import sqlite3
+
+    from callback_tui.domain.vocab import Outcome
+    from callback_tui.store.callback_desk import CallOutcome
+    from callback_tui.store.chain import content_of, link
+    from tests.conftest import add_visit
+
+    first = add_visit(desk, patient="Zoë", client='Róisín "Ro" O\'Neil')[0]
+    desk.callbacks.log_outcome("AB", first.id or 0, first.version, CallOutcome(Outcome.NO_ANSWER))
+    desk.callbacks.import_visits("TR", forms(desk, [{
+        "source_id": "V1", "client": 3, "patient": "Luna", "reason": "surgery",
+        "assisted_by": "AB", "doctor": "DRW", "day": 20,
+    }]))  # fmt: skip
+    assert desk.database.path is not None
+    with closing(sqlite3.connect(desk.database.path)) as connection:
+        rows = connection.execute(
+            'SELECT at, actor, action, entity, entity_id, "before", "after", prev_hash, hash'
+            " FROM event ORDER BY id"
+        ).fetchall()
+    actions = {row[2] for row in rows}
+    assert {"callback.no_answer", "attempt.logged", "client.created"} <= actions
+    assert any(row[5] != "null" for row in rows), "a change with a before is among them"
+    for at, actor, action, entity, entity_id, before, after, previous, hashed in rows:
+        when = datetime.fromisoformat(at).replace(tzinfo=UTC)
+        body = content_of(when, actor, action, entity, entity_id, before, after)
+        assert link(previous, body) == hashed

@@ -17,6 +17,9 @@ from typing import Any, Protocol
 GENESIS = "0" * 64
 """What the first event follows."""
 
+CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+"""The JSON form of an event's content, and of its `before` and `after` as stored."""
+
 
 class Linked(Protocol):
     id: int | None
@@ -31,7 +34,7 @@ class Linked(Protocol):
 
 def content(event: Linked) -> bytes:
     """An event's content as hashed: everything but its id and the hashes."""
-    return json.dumps(
+    return CANONICAL.encode(
         {
             "at": event.at.astimezone(UTC).isoformat(),
             "actor": event.actor,
@@ -40,11 +43,27 @@ def content(event: Linked) -> bytes:
             "entity_id": event.entity_id,
             "before": event.before,
             "after": event.after,
-        },
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
-    ).encode("utf-8")
+        }
+    ).encode()
+
+
+def content_of(
+    at: datetime,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: int,
+    before: str,
+    after: str,
+) -> bytes:
+    """`content` of an event whose `before` and `after` are written already (CANONICAL):
+    the same bytes, made without writing them again."""
+    encode = CANONICAL.encode
+    return (
+        f'{{"action":{encode(action)},"actor":{encode(actor)},"after":{after},'
+        f'"at":{encode(at.astimezone(UTC).isoformat())},"before":{before},'
+        f'"entity":{encode(entity)},"entity_id":{encode(entity_id)}}}'
+    ).encode()
 
 
 def link(previous: str, body: bytes) -> str:

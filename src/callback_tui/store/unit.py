@@ -76,8 +76,8 @@ class Work:
         self.session.add(row)
         self.session.flush()
         after = row_values(row) if also is None else {**row_values(row), **also}
-        event = self._chained(action, type(row), after, before)
-        self.session.add(Event(**event.values()))
+        event = self._event(action, type(row), after, before)
+        self._inserted_ids(Event.__table__, [event], ["hash"], written=_WRITTEN)  # type: ignore[attr-defined]
 
     def insert_many(self, kind: type[SQLModel], rows: Sequence[dict[str, Any]]) -> None:
         """Insert new rows of `kind` (every column, as `new_row` makes them) in a few
@@ -100,13 +100,18 @@ class Work:
         """
         if not changes:
             return
-        self.session.flush()  # events recorded before these keep their place in the chain
-        events = [self._chained(action, kind, row, None).values() for action, kind, row in changes]
+        self.session.flush()  # rows changed before these are written before their events
+        events = [self._event(action, kind, row, None) for action, kind, row in changes]
         # Each hash is unique (it covers the one before), so it tells the events apart.
-        self._inserted_ids(Event.__table__, events, ["hash"])  # type: ignore[attr-defined]
+        self._inserted_ids(Event.__table__, events, ["hash"], written=_WRITTEN)  # type: ignore[attr-defined]
 
     def _inserted_ids(
-        self, table: Table, values: list[dict[str, Any]], compared: list[str]
+        self,
+        table: Table,
+        values: list[dict[str, Any]],
+        compared: list[str],
+        *,
+        written: frozenset[str] = frozenset(),
     ) -> list[int]:
         """INSERT … RETURNING of many rows: their ids, in the order of `values`.
 
@@ -120,6 +125,8 @@ class Work:
         through each column's own bind processor (the file's shapes, as SQLAlchemy stores
         them): SQLAlchemy's per-row work for an insertmanyvalues cost more than the rest of
         an import. It still runs through the connection, so errors speak as any other.
+        The `written` columns hold JSON written already (an event's, as its hash covers it):
+        they go as they are.
         """
         connection = self.session.connection()
         dialect = connection.dialect
@@ -130,7 +137,8 @@ class Work:
         processed = [
             (index, _same_once(process))
             for index, key in enumerate(keys)
-            if (process := _bind_processor(table.c[key].type, dialect)) is not None
+            if key not in written
+            and (process := _bind_processor(table.c[key].type, dialect)) is not None
         ]
         quote = dialect.identifier_preparer.quote
         marker = "?" if dialect.paramstyle == "qmark" else "%s"
@@ -160,32 +168,40 @@ class Work:
             raise StoreError(f"the new {table.name} rows were numbered out of order; nothing saved")
         return [found[0] for found in returned]
 
-    def _chained(
+    def _event(
         self,
         action: str,
         kind: type[SQLModel],
         row: dict[str, Any],
         before: dict[str, Any] | None,
-    ) -> _Chained:
-        """The event for a change to `row` (every column, its id too), chained after the last."""
-        event = _Chained(
-            at=self.recorded_at,
-            actor=self.actor,
-            action=action,
-            entity=_table_name(kind),
-            entity_id=row["id"],
-            before=before,
-            # Most values are plain already: tested here, not in a call each (an import
-            # chains tens of thousands of events).
-            after={
-                key: value if type(value) in _PLAIN else _json(value) for key, value in row.items()
-            },
+    ) -> dict[str, Any]:
+        """The columns of the event for a change to `row` (every column, its id too), chained
+        after the last. Its `before` and `after` are written once, as JSON in the chain's
+        form: the text stored is the very text hashed."""
+        entity = _table_name(kind)
+        # Most values are plain already: tested here, not in a call each (an import chains
+        # tens of thousands of events).
+        after = chain.CANONICAL.encode(
+            {key: value if type(value) in _PLAIN else _json(value) for key, value in row.items()}
         )
-        event.prev_hash = self._previous_hash()
-        event.hash = chain.link(event.prev_hash, chain.content(event))
-        self._last_hash = event.hash
+        written_before = chain.CANONICAL.encode(before)
+        previous = self._previous_hash()
+        body = chain.content_of(
+            self.recorded_at, self.actor, action, entity, row["id"], written_before, after
+        )
+        self._last_hash = linked = chain.link(previous, body)
         self.changes += 1
-        return event
+        return {
+            "at": self.recorded_at,
+            "actor": self.actor,
+            "action": action,
+            "entity": entity,
+            "entity_id": row["id"],
+            "before": written_before,
+            "after": after,
+            "prev_hash": previous,
+            "hash": linked,
+        }
 
     def _previous_hash(self) -> str:
         if self._last_hash is None:
@@ -217,34 +233,8 @@ def _same_once(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
 _NOTHING = object()
 
 
-@dataclass(slots=True)
-class _Chained:
-    """An event's values, hashed and ready to insert (lighter to make than an `Event`)."""
-
-    at: datetime
-    actor: str
-    action: str
-    entity: str
-    entity_id: int
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
-    prev_hash: str = ""
-    hash: str = ""
-    id: int | None = None
-
-    def values(self) -> dict[str, Any]:
-        """The columns of its `Event`, but the id the database gives."""
-        return {
-            "at": self.at,
-            "actor": self.actor,
-            "action": self.action,
-            "entity": self.entity,
-            "entity_id": self.entity_id,
-            "before": self.before,
-            "after": self.after,
-            "prev_hash": self.prev_hash,
-            "hash": self.hash,
-        }
+_WRITTEN = frozenset({"before", "after"})
+"""An event's columns written as JSON already (`Work._event`)."""
 
 
 def snapshot(row: SQLModel) -> dict[str, Any]:

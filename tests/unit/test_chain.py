@@ -1,0 +1,88 @@
+"""The audit chain's content: written once, the same bytes whichever way it is made."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from types import SimpleNamespace
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from callback_tui.store import chain
+
+# What an event's columns hold: text of any kind (quotes, controls, accents, emoji), numbers,
+# flags and nothing, in maps of such.
+plain = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**63), max_value=2**63),
+    st.text(),
+)
+document = st.dictionaries(st.text(), st.one_of(plain, st.dictionaries(st.text(), plain)))
+
+
+@settings(max_examples=400)
+@given(
+    at=st.datetimes(
+        min_value=datetime(2000, 1, 1),  # noqa: DTZ001 - hypothesis bounds are naive
+        max_value=datetime(2100, 1, 1),  # noqa: DTZ001
+        timezones=st.sampled_from([UTC, ZoneInfo("America/Chicago")]),
+    ),
+    actor=st.text(),
+    action=st.text(),
+    entity=st.text(),
+    entity_id=st.integers(min_value=0, max_value=2**63),
+    before=st.one_of(st.none(), document),
+    after=st.one_of(st.none(), document),
+)
+def test_content_from_written_parts_is_the_content_hashed(
+    at: datetime,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: int,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> None:
+    """An event's `before` and `after` are written once (as stored) and its content is made
+    around them: byte for byte what `content`, which `verify` checks, makes of the event."""
+    event = SimpleNamespace(
+        at=at, actor=actor, action=action, entity=entity, entity_id=entity_id,
+        before=before, after=after,
+    )  # fmt: skip
+    made = chain.content_of(
+        at,
+        actor,
+        action,
+        entity,
+        entity_id,
+        chain.CANONICAL.encode(before),
+        chain.CANONICAL.encode(after),
+    )
+    assert made == chain.content(event)
+    assert json.loads(made)["after"] == after
+
+
+def test_the_content_form_is_the_one_fixed_forever() -> None:
+    """Keys sorted, compact, UTF-8 as it is, the time in UTC: every stored hash depends on it (the
+    hash as the form before `content_of` made it)."""
+    event = SimpleNamespace(
+        at=datetime(2026, 11, 24, 9, 0, tzinfo=ZoneInfo("America/Chicago")),
+        actor="AB",
+        action="client.created",
+        entity="client",
+        entity_id=7,
+        before=None,
+        after={"name": "Zoë \"Z\" O'Neil", "id": 7},
+    )
+    expected = (
+        '{"action":"client.created","actor":"AB","after":{"id":7,"name":"Zoë \\"Z\\" O\'Neil"},'
+        '"at":"2026-11-24T15:00:00+00:00","before":null,"entity":"client","entity_id":7}'
+    )
+    assert chain.content(event) == expected.encode()
+    assert chain.link(chain.GENESIS, expected.encode()) == (
+        "8f3d7e9b3f49bae2e41a27e25c72a902ccd9b96a448fc20f60811fd6759337df"
+    )
