@@ -76,7 +76,7 @@ def test_the_content_form_is_the_one_fixed_forever() -> None:
         entity="client",
         entity_id=7,
         before=None,
-        after={"name": "Zoë \"Z\" O'Neil", "id": 7},
+        after={"name": 'Zoë "Z" O\'Neil', "id": 7},
     )
     expected = (
         '{"action":"client.created","actor":"AB","after":{"id":7,"name":"Zoë \\"Z\\" O\'Neil"},'
