@@ -382,9 +382,12 @@ def _clinic(args: argparse.Namespace) -> Clinic:
         raise UserError(str(exc)) from None
 
 
-def _database(args: argparse.Namespace) -> Database:
+def _database(args: argparse.Namespace, *, create: bool = True) -> Database:
+    """The database the command names; `create=False` refuses a file that is not there (a
+    check of a file must never make an empty one and find it sound)."""
     return open_database(
         resolve_db(getattr(args, "db", None)),
+        create=create,
         on_upgrade=_warn,
         calendar=lambda: _clinic(args).calendar,
     )
@@ -1120,7 +1123,7 @@ def run_restore(args: argparse.Namespace) -> int:
 def run_verify(args: argparse.Namespace) -> int:
     from callback_tui.store.audit import verify
 
-    database = _database(args)
+    database = _database(args, create=False)
     result = verify(database)
     if result.file_problems:
         print(f"{database.label}: the file is damaged:", file=sys.stderr)

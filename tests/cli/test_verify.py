@@ -64,3 +64,13 @@ def test_the_guard_refuses_plain_sql_on_events(worked: Path) -> None:
         for statement in ("UPDATE event SET actor = 'DRW' WHERE id = 9", "DELETE FROM event"):
             with pytest.raises(sqlite3.IntegrityError, match="append-only"):
                 connection.execute(statement)
+
+
+def test_a_file_that_is_not_there_is_refused_not_made(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A mistyped path is no sound file: nothing is created, and the error names the path."""
+    missing = tmp_path / "callbak.db"
+    assert main(["verify", "--db", str(missing)]) == 1
+    assert f"{missing}: no such database file" in capsys.readouterr().err
+    assert not missing.exists()
