@@ -91,19 +91,20 @@ def opens_the_app(words: Sequence[str]) -> bool:
 
 def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
     """The command line; `commands=False` leaves out every command (see opens_the_app)."""
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--db",
-        metavar="PATH_OR_URL",
-        default=argparse.SUPPRESS,
-        help="database file or URL (default: $CALLBACK_TUI_DB, else a file in your data folder)",
-    )
-    common.add_argument(
+    settings = argparse.ArgumentParser(add_help=False)
+    settings.add_argument(
         "--settings",
         type=Path,
         metavar="FILE",
         default=argparse.SUPPRESS,
         help="clinic settings file (default: $CALLBACK_TUI_SETTINGS, else your config folder)",
+    )
+    common = argparse.ArgumentParser(add_help=False, parents=[settings])
+    common.add_argument(
+        "--db",
+        metavar="PATH_OR_URL",
+        default=argparse.SUPPRESS,
+        help="database file or URL (default: $CALLBACK_TUI_DB, else a file in your data folder)",
     )
 
     parser = argparse.ArgumentParser(
@@ -118,8 +119,11 @@ def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
         return parser
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
 
+    # Its database is always a new temporary one: it takes no --db.
     demo = subparsers.add_parser(
-        "demo", parents=[common], help="open the app on a fresh demo clinic (a temporary database)"
+        "demo",
+        parents=[settings],
+        help="open the app on a fresh demo clinic (a temporary database)",
     )
     demo.add_argument("--initials", metavar="AB", help="start on this person's queue")
     demo.add_argument(

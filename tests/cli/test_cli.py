@@ -408,3 +408,11 @@ def test_the_demo_refuses_a_profile_that_does_not_ship(run: Run) -> None:
     line = refused(run("demo", "--profile", "optician"))
     assert "no such profile (known: dental, medical, veterinary)" in line
     assert "use a profile's name" in refused(run("demo", "--profile", "../settings"))
+
+
+def test_the_demo_takes_no_database(run: Run, tmp_path: Path) -> None:
+    """The demo always runs on a new temporary database: a --db would be silently unused."""
+    target = tmp_path / "mine.db"
+    result = run("demo", "--db", str(target))
+    assert result.returncode == 2 and "unrecognized arguments: --db" in result.stderr
+    assert not target.exists()
