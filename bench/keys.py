@@ -177,13 +177,14 @@ def measure_apart(rounds: int = ROUNDS) -> dict[str, Any]:
 def report(figures: dict[str, Any]) -> None:
     worst = max(max(f["open_p95"], f["escape_p95"]) for f in figures.values())
     print(f"key to painted screen, p50 / p95 ms (target p95 ≤ 100; worst {worst:.0f}):")
+    width = max(len(name) for name in figures)  # the names line up, the longest too
     print(
-        f"  {'screen':24} {'open':>15} {'escape':>15} {'first open':>11}"
+        f"  {'screen':{width}} {'open':>15} {'escape':>15} {'first open':>11}"
         f"   {'CPU ms p50: open / escape':>26}"
     )
     for name, f in figures.items():
         print(
-            f"  {name:24} {f['open_p50']:6.0f} / {f['open_p95']:5.0f}"
+            f"  {name:{width}} {f['open_p50']:6.0f} / {f['open_p95']:5.0f}"
             f"   {f['escape_p50']:6.0f} / {f['escape_p95']:5.0f}   {f['first_ms']:8.0f}"
             f"   {f['open_cpu_p50']:13.0f} / {f['escape_cpu_p50']:6.0f}"
         )
