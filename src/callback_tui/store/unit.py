@@ -76,8 +76,7 @@ class Work:
         self.session.add(row)
         self.session.flush()
         after = row_values(row) if also is None else {**row_values(row), **also}
-        event = self._event(action, type(row), after, before)
-        self._inserted_ids(Event.__table__, [event], ["hash"], written=_WRITTEN)  # type: ignore[attr-defined]
+        self._append([self._event(action, type(row), after, before)])
 
     def insert_many(self, kind: type[SQLModel], rows: Sequence[dict[str, Any]]) -> None:
         """Insert new rows of `kind` (every column, as `new_row` makes them) in a few
@@ -101,7 +100,10 @@ class Work:
         if not changes:
             return
         self.session.flush()  # rows changed before these are written before their events
-        events = [self._event(action, kind, row, None) for action, kind, row in changes]
+        self._append([self._event(action, kind, row, None) for action, kind, row in changes])
+
+    def _append(self, events: list[dict[str, Any]]) -> None:
+        """Insert events made by `_event`, in the order made (the chain's)."""
         # Each hash is unique (it covers the one before), so it tells the events apart.
         self._inserted_ids(Event.__table__, events, ["hash"], written=_WRITTEN)  # type: ignore[attr-defined]
 
