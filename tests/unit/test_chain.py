@@ -38,7 +38,7 @@ document = st.dictionaries(st.text(), st.one_of(plain, st.dictionaries(st.text()
     before=st.one_of(st.none(), document),
     after=st.one_of(st.none(), document),
 )
-def test_content_from_written_parts_is_the_content_hashed(
+def test_content_from_written_parts_is_the_whole_event_in_the_fixed_form(
     at: datetime,
     actor: str,
     action: str,
@@ -48,7 +48,8 @@ def test_content_from_written_parts_is_the_content_hashed(
     after: dict[str, Any] | None,
 ) -> None:
     """An event's `before` and `after` are written once (as stored) and its content is made
-    around them: byte for byte what `content`, which `verify` checks, makes of the event."""
+    around them: byte for byte the whole event written as JSON in the fixed form, as every
+    stored hash was made (and as `content`, which `verify` checks, makes it)."""
     event = SimpleNamespace(
         at=at, actor=actor, action=action, entity=entity, entity_id=entity_id,
         before=before, after=after,
@@ -62,8 +63,13 @@ def test_content_from_written_parts_is_the_content_hashed(
         chain.CANONICAL.encode(before),
         chain.CANONICAL.encode(after),
     )
-    assert made == chain.content(event)
-    assert json.loads(made)["after"] == after
+    whole = {
+        "at": at.astimezone(UTC).isoformat(), "actor": actor, "action": action,
+        "entity": entity, "entity_id": entity_id, "before": before, "after": after,
+    }  # fmt: skip
+    fixed = json.dumps(whole, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    assert made == fixed.encode("utf-8")
+    assert chain.content(event) == made
 
 
 def test_the_content_form_is_the_one_fixed_forever() -> None:

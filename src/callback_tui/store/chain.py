@@ -34,17 +34,16 @@ class Linked(Protocol):
 
 def content(event: Linked) -> bytes:
     """An event's content as hashed: everything but its id and the hashes."""
-    return CANONICAL.encode(
-        {
-            "at": event.at.astimezone(UTC).isoformat(),
-            "actor": event.actor,
-            "action": event.action,
-            "entity": event.entity,
-            "entity_id": event.entity_id,
-            "before": event.before,
-            "after": event.after,
-        }
-    ).encode()
+    encode = CANONICAL.encode
+    return content_of(
+        event.at,
+        event.actor,
+        event.action,
+        event.entity,
+        event.entity_id,
+        encode(event.before),
+        encode(event.after),
+    )
 
 
 def content_of(
@@ -56,8 +55,9 @@ def content_of(
     before: str,
     after: str,
 ) -> bytes:
-    """`content` of an event whose `before` and `after` are written already (CANONICAL):
-    the same bytes, made without writing them again."""
+    """`content` of an event whose `before` and `after` are written already (CANONICAL), as
+    stored: the whole event in that form (keys sorted), made around them without writing
+    them again."""
     encode = CANONICAL.encode
     return (
         f'{{"action":{encode(action)},"actor":{encode(actor)},"after":{after},'
