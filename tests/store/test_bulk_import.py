@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,11 +16,14 @@ from sqlmodel import Session, col, select
 
 from callback_tui.config import Clinic
 from callback_tui.domain.intake import VisitForm
-from callback_tui.store import audit, queries
+from callback_tui.domain.vocab import Outcome
+from callback_tui.store import audit, queries, sql
+from callback_tui.store.callback_desk import CallOutcome
+from callback_tui.store.chain import content_of, link
 from callback_tui.store.engine import Database, open_database
 from callback_tui.store.services import FrontDesk
 from callback_tui.store.tables import TABLES, SearchTerm
-from tests.conftest import visit_fields
+from tests.conftest import add_visit, visit_fields
 
 RECORDED_AT = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
 STAFF = [("AB", "assistant"), ("TR", "technician"), ("DRW", "doctor"), ("DRP", "doctor")]
@@ -160,13 +164,6 @@ def test_the_quick_utc_bind_refuses_a_naive_time_as_the_column_does() -> None:
 def test_each_event_stores_the_very_text_its_hash_covers(desk: FrontDesk) -> None:
     """An event's `before` and `after` are written once: the text in the file is the text
     inside the content hashed, whether the change came one at a time or in an import."""
-    import sqlite3
-
-    from callback_tui.domain.vocab import Outcome
-    from callback_tui.store.callback_desk import CallOutcome
-    from callback_tui.store.chain import content_of, link
-    from tests.conftest import add_visit
-
     first = add_visit(desk, patient="Zoë", client='Róisín "Ro" O\'Neil')[0]
     desk.callbacks.log_outcome("AB", first.id or 0, first.version, CallOutcome(Outcome.NO_ANSWER))
     desk.callbacks.import_visits("TR", forms(desk, [{
@@ -183,6 +180,5 @@ def test_each_event_stores_the_very_text_its_hash_covers(desk: FrontDesk) -> Non
     assert {"callback.no_answer", "attempt.logged", "client.created"} <= actions
     assert any(row[5] != "null" for row in rows), "a change with a before is among them"
     for at, actor, action, entity, entity_id, before, after, previous, hashed in rows:
-        when = datetime.fromisoformat(at).replace(tzinfo=UTC)
-        body = content_of(when, actor, action, entity, entity_id, before, after)
+        body = content_of(sql.utc(at), actor, action, entity, entity_id, before, after)
         assert link(previous, body) == hashed
