@@ -52,13 +52,19 @@ def cheap_pins() -> Iterator[None]:
 @pytest.fixture
 def settings() -> Settings:
     """The clinic's settings; without PINs (the initials picker), as before sign-in existed:
-    the tests of sign-in make clinics that ask for them."""
+    the tests of sign-in make clinics that ask for them.
+
+    The note editor autosaves on a wall-clock timer. It ticks at the longest interval allowed
+    (60 s), so that on a slow machine no autosave lands in the middle of a test that counts
+    the events it wrote; the tests of autosaving ask for a quick one themselves.
+    """
     return Settings(
         clinic_name="Riverside Animal Clinic",
         clinic_phone="(312) 555-0100",
         timezone=TZ_NAME,
         closures=[date(2026, 11, 26)],
         require_pin=False,
+        autosave_seconds=60,
     )
 
 
