@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,19 @@ from day import NOW  # noqa: E402
 
 ZONE = "America/Chicago"
 """The clinic's zone, as bench/startup.py configures it."""
+
+ROUNDS = 15
+"""Rounds of the side-by-side figures (the starts, `list` beside Taskwarrior). This machine's
+speed swings by a third from one second to the next: over seven rounds, the median of the
+10-year start against the 1-year one moved between 0.93 and 1.16 for the same code (1.00
+over 21); fifteen keep it within a few hundredths."""
+
+
+def rotated(names: Sequence[str], round_number: int) -> list[str]:
+    """`names` in the order a round runs them: each goes first in turn, so none is always
+    measured right after the same other one."""
+    shift = round_number % len(names)
+    return [*names[shift:], *names[:shift]]
 
 
 def command(*args: str) -> list[str]:

@@ -31,7 +31,7 @@ import scorecard  # noqa: E402
 import taskwarrior  # noqa: E402
 import terminal  # noqa: E402
 import ui_save  # noqa: E402
-from entry import compiled  # noqa: E402
+from entry import ROUNDS, compiled, rotated  # noqa: E402
 from generate import generate  # noqa: E402
 from search import measure as measure_search  # noqa: E402
 
@@ -57,16 +57,17 @@ def cold_start(*args: str) -> tuple[float, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--rounds", type=int, default=ROUNDS)
     args = parser.parse_args()
     compiled()
     sets = {"1y": generate(OUT / "clinic-1y.db", 1), "10y": generate(OUT / "clinic-10y.db", 10)}
     runs: dict[str, list[tuple[float, int]]] = {"floor": [], "1y": [], "10y": []}
     cold_start("floor")  # warm the file cache once; not counted
-    for _ in range(args.rounds):
-        runs["floor"].append(cold_start("floor"))
-        for name, path in sets.items():
-            runs[name].append(cold_start("app", str(path)))
+    for number in range(args.rounds):
+        for name in rotated(list(runs), number):
+            runs[name].append(
+                cold_start("floor") if name == "floor" else cold_start("app", str(sets[name]))
+            )
 
     def median(name: str, index: int) -> float:
         return statistics.median(run[index] for run in runs[name])

@@ -44,7 +44,7 @@ HERE = Path(__file__).parent
 OUT = HERE / "out"
 sys.path.insert(0, str(HERE))
 
-from entry import ZONE, command, environment  # noqa: E402
+from entry import ROUNDS, ZONE, command, environment, rotated  # noqa: E402
 from generate import TODAY, generate  # noqa: E402
 
 TASKS = 40_000
@@ -162,7 +162,7 @@ def timed(argv: list[str], env: dict[str, str]) -> float:
     return time.perf_counter() - started
 
 
-def measure(rounds: int = 7) -> dict[str, float] | None:
+def measure(rounds: int = ROUNDS) -> dict[str, float] | None:
     """Median seconds of each command and callback-tui ÷ Taskwarrior; None without Taskwarrior."""
     task = task_command()
     if task is None:
@@ -184,9 +184,9 @@ def measure(rounds: int = 7) -> dict[str, float] | None:
     for argv, env in commands.values():  # warm the file cache once; not counted
         timed(argv, env)
     times: dict[str, list[float]] = {name: [] for name in commands}
-    for _ in range(rounds):
-        for name, (argv, env) in commands.items():
-            times[name].append(timed(argv, env))
+    for number in range(rounds):
+        for name in rotated(list(commands), number):
+            times[name].append(timed(*commands[name]))
     if data_files() != files:
         raise RuntimeError(f"{WORK / 'data'} changed while listing: the figure is not a read")
     figures = {f"{name}_seconds": statistics.median(runs) for name, runs in times.items()}
@@ -207,5 +207,5 @@ def report(figures: dict[str, float] | None) -> None:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--rounds", type=int, default=ROUNDS)
     report(measure(parser.parse_args().rounds))

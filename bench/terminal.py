@@ -26,7 +26,7 @@ HERE = Path(__file__).parent
 OUT = HERE / "out"
 sys.path.insert(0, str(HERE))
 
-from entry import command, compiled, environment  # noqa: E402
+from entry import ROUNDS, command, compiled, environment, rotated  # noqa: E402
 from generate import generate  # noqa: E402
 
 SIZE = (36, 120)
@@ -83,17 +83,18 @@ def painted(argv: list[str], mark: bytes, env: dict[str, str]) -> float:
         os.close(fd)
 
 
-def measure(rounds: int = 7) -> dict[str, float]:
+def measure(rounds: int = ROUNDS) -> dict[str, float]:
     db = generate(OUT / "clinic-1y.db", 1)
     env = environment(TERM="xterm-256color", COLORTERM="truecolor")
     app = command("--db", str(db), "--initials", "AB")
     floor = [sys.executable, "-c", FLOOR]
     painted(floor, b"FLOOR-PAINTED", env)  # warm the file cache once; not counted
     painted(app, b"done today", env)
-    times: dict[str, list[float]] = {"floor": [], "app": []}
-    for _ in range(rounds):
-        times["floor"].append(painted(floor, b"FLOOR-PAINTED", env))
-        times["app"].append(painted(app, b"done today", env))
+    runs = {"floor": (floor, b"FLOOR-PAINTED"), "app": (app, b"done today")}
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    for number in range(rounds):
+        for name in rotated(list(runs), number):
+            times[name].append(painted(*runs[name], env))
     floor_s, app_s = statistics.median(times["floor"]), statistics.median(times["app"])
     return {"floor_seconds": floor_s, "app_seconds": app_s, "ratio": app_s / floor_s}
 
@@ -108,6 +109,6 @@ def report(figures: dict[str, float]) -> None:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--rounds", type=int, default=ROUNDS)
     compiled()
     report(measure(parser.parse_args().rounds))
