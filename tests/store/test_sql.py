@@ -4,10 +4,10 @@ in the types the rows promise; one snapshot per read."""
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
+from msgspec.structs import replace
 from sqlmodel import Session
 
 from callback_tui.store import queries

@@ -6,11 +6,12 @@ from collections.abc import Container, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
+from msgspec import Struct
+
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(Struct, frozen=True):
     """A stretch of wall-clock time within one day."""
 
     start: time
@@ -33,8 +34,7 @@ class Span:
         return self.start <= moment < self.end
 
 
-@dataclass(frozen=True)
-class CallWindow:
+class CallWindow(Struct, frozen=True):
     name: str
     span: Span
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
+
+from msgspec import Struct
 
 from callback_tui.domain import text
 
@@ -129,8 +130,7 @@ def steps_left(step: Step, found_via: str | None, remedied: bool | None) -> list
     return left
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(Struct, frozen=True):
     """Something in a review reply that would tell the public about someone's care."""
 
     found: str
@@ -255,8 +255,7 @@ def _digits(value: str) -> str:
     return "".join(ch for ch in value if ch.isdigit())
 
 
-@dataclass(frozen=True)
-class SummaryFacts:
+class SummaryFacts(Struct, frozen=True):
     when: str
     found_via: FoundVia
     subject: str

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TypeGuard
+
+from msgspec import Struct
 
 from callback_tui.domain.hours import Calendar
 from callback_tui.domain.vocab import Outcome, Priority, Status
@@ -13,15 +14,13 @@ from callback_tui.domain.vocab import Outcome, Priority, Status
 MISSES = frozenset({Outcome.NO_ANSWER, Outcome.BUSY})
 
 
-@dataclass(frozen=True)
-class Policy:
+class Policy(Struct, frozen=True):
     left_message_completes: bool = True
     max_attempts: int = 3
     urgent_retry_minutes: int = 15
 
 
-@dataclass(frozen=True)
-class Decision:
+class Decision(Struct, frozen=True):
     status: Status
     next_attempt_at: datetime | None = None
     wrong_number: bool = False

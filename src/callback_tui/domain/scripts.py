@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
-from msgspec import Meta
+from msgspec import Meta, Struct
 
 from callback_tui.domain import datafile
 from callback_tui.domain.datafile import Text
@@ -33,8 +32,7 @@ class ScriptBook(datafile.Strict, frozen=True, kw_only=True):
     scripts: Annotated[dict[str, Script], Meta(min_length=1)]
 
 
-@dataclass(frozen=True)
-class SpokenScript:
+class SpokenScript(Struct, frozen=True):
     """A script with the names filled in, ready to read out."""
 
     greeting: str

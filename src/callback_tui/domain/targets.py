@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+
+from msgspec import Struct
 
 from callback_tui.domain.hours import Calendar
 from callback_tui.domain.vocab import Priority
@@ -29,8 +30,7 @@ _SEARCH_DAYS = 800
 _ALLOWANCE = re.compile(r"^\s*(\d{1,4})\s*(m|h|d)\s*$")
 
 
-@dataclass(frozen=True)
-class Allowance:
+class Allowance(Struct, frozen=True):
     """How long a message may wait: open time (hours or minutes), or business days."""
 
     open_time: timedelta | None = None
@@ -74,8 +74,7 @@ DEFAULT_TARGETS: Mapping[Priority, str] = {
 """The procedure's response targets by priority (settings may change them)."""
 
 
-@dataclass(frozen=True)
-class Targets:
+class Targets(Struct, frozen=True):
     """The response target of each priority."""
 
     by_priority: Mapping[Priority, Allowance]

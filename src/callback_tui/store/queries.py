@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
+
+from msgspec import Struct
 
 from callback_tui.domain.hours import Calendar
 from callback_tui.domain.vocab import POOLS, Role, Status, pools_for
@@ -22,8 +23,7 @@ class Section(StrEnum):
     POOL = "pool"
 
 
-@dataclass(frozen=True)
-class StaffMember:
+class StaffMember(Struct, frozen=True):
     initials: str
     name: str
     role: Role
@@ -33,8 +33,7 @@ class StaffMember:
     """Whether a PIN is set (the hash itself never leaves the store)."""
 
 
-@dataclass(frozen=True, slots=True)
-class QueueRow:
+class QueueRow(Struct, frozen=True):
     """One callback as the queue shows it."""
 
     id: int
@@ -85,8 +84,7 @@ class QueueRow:
         return self.on_the_clock() and self.target_at is not None and now > self.target_at
 
 
-@dataclass(frozen=True)
-class Counts:
+class Counts(Struct, frozen=True):
     to_do: int
     """Open on today's list: overdue plus due today (pools not included)."""
     overdue: int
@@ -95,8 +93,7 @@ class Counts:
     """Messages on the list past their response target, not tried yet (pools included)."""
 
 
-@dataclass(frozen=True)
-class Queue:
+class Queue(Struct, frozen=True):
     initials: str
     member: StaffMember | None
     day: date
@@ -105,16 +102,14 @@ class Queue:
     pools: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class PhoneView:
+class PhoneView(Struct, frozen=True):
     number: str
     """E.164."""
     label: str
     best: bool
 
 
-@dataclass(frozen=True)
-class ClientView:
+class ClientView(Struct, frozen=True):
     """A client's details, as the client-details dialog edits them."""
 
     id: int

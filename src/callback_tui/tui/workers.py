@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import suppress
-from dataclasses import dataclass
 from functools import wraps
 from typing import Concatenate, ParamSpec, TypeVar
 
+from msgspec import Struct
 from textual import work
 from textual.dom import DOMNode
 from textual.worker import Worker
@@ -85,8 +85,7 @@ HOLD = "_callback_tui_key_hold"
 """The keyword that carries a worker's key hold from its start to its end."""
 
 
-@dataclass(frozen=True)
-class Held:
+class Held(Struct, frozen=True):
     gate: KeyGate
     token: object
 

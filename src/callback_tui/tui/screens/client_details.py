@@ -7,8 +7,7 @@ empty, for a new number (typing in it opens another); clearing a number removes 
 
 from __future__ import annotations
 
-from dataclasses import replace
-
+from msgspec.structs import replace
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult

@@ -11,8 +11,8 @@ several, or its column is left out (only a column the screen named).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 
+from msgspec import Struct, field
 from rich.cells import cell_len
 from rich.text import Text
 
@@ -23,8 +23,7 @@ ROOMY = 30
 """Cells a wrapping column is worth dropping other columns for: past that, it wraps."""
 
 
-@dataclass(frozen=True)
-class Fit:
+class Fit(Struct, frozen=True):
     shown: tuple[int, ...]
     """The columns shown, by index, in their order."""
     widths: Mapping[int, int] = field(default_factory=dict)

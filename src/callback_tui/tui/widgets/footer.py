@@ -15,9 +15,9 @@ themselves always stay; f1 lists every key with its full description.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any
 
+from msgspec import Struct
 from rich.cells import cell_len
 from textual import events
 from textual.app import ComposeResult
@@ -48,8 +48,7 @@ SHORT = {
 """Shorter descriptions the footer falls back on when the full ones do not fit."""
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(Struct, frozen=True):
     """How the footer shows its keys at one width."""
 
     compact: bool
