@@ -20,6 +20,7 @@ from callback_tui.store.errors import DeskError
 from callback_tui.store.schema import EXPORTED
 
 if TYPE_CHECKING:
+    from callback_tui.io.importer import Problem
     from callback_tui.store.services import FrontDesk
 
 # The read-only commands (list, notes / tasks / incidents / staff list) answer without the
@@ -700,9 +701,11 @@ def run_import(args: argparse.Namespace) -> int:
     except ImportFailed as failed:
         for problem in failed.problems:
             _warn(str(problem))
+        _warn_repeated(failed.problems)
         raise UserError(f"{args.file}: {failed}") from None
     for problem in report.refused:
         _warn(f"skipped: {problem}")
+    _warn_repeated(list(report.refused))
     if report.ignored_columns:
         _warn(f"ignored columns: {', '.join(report.ignored_columns)}")
     created = counted(len(report.imported.created), "callback")
@@ -715,6 +718,26 @@ def run_import(args: argparse.Namespace) -> int:
         extras.append(f"{counted(len({p.row for p in report.refused}), 'row')} skipped")
     print(line + (f" ({', '.join(extras)})" if extras else ""))
     return 0
+
+
+def _warn_repeated(problems: list[Problem]) -> None:
+    """After a long list of problems, those found in many rows, counted (importer.repeated):
+    often one missing staff member or one misnamed column is every line of it."""
+    from callback_tui.io.importer import repeated
+
+    found = repeated(problems)
+    if not found:
+        return
+    _warn("the same problem in many rows:")
+    width = len(f"{found[0][0]:,}")
+    for rows, problem in found[:REPEATED_SHOWN]:
+        _warn(f"  {rows:>{width},} rows, column {problem.column}: {problem.message}")
+    if len(found) > REPEATED_SHOWN:
+        _warn(f"  and {counted(len(found) - REPEATED_SHOWN, 'other problem')} found in many rows")
+
+
+REPEATED_SHOWN = 10
+"""The problems found in many rows that are counted after an import's list, most rows first."""
 
 
 def _warn(line: str) -> None:

@@ -89,6 +89,36 @@ VISITS = (
 )
 
 
+def test_a_long_list_of_problems_ends_with_those_found_in_many_rows(
+    run: Run, tmp_path: Path
+) -> None:
+    """A file from a practice system whose staff are not added yet: every row names the
+    same doctor. After the list, the few things to mend, counted, most rows first."""
+    staffed(run)
+    rows = [
+        f"M{i},2026-11-23 10:00,vomiting,Pet {i},Client {i},312-555-{i:04d},"
+        f"{'CD' if i % 3 else 'AB'},DRZ,dog\n"
+        for i in range(1, 31)
+    ]
+    rows[4] = "M5,2026-11-23 10:00,grooming,Pet 5,Client 5,312-555-0005,AB,DRW,dog\n"
+    (tmp_path / "practice.csv").write_text(VISITS.splitlines(keepends=True)[0] + "".join(rows))
+    result = run("import", "practice.csv")
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 29 + 19 + 1 + 1 + 2 + 1  # DRZ, CD, grooming; the summary; the error
+    assert lines[-5:] == [
+        "row 30, column doctor: unknown initials 'DRZ' (add them with `staff add`)",
+        "the same problem in many rows:",
+        "  29 rows, column doctor: unknown initials 'DRZ' (add them with `staff add`)",
+        "  19 rows, column assisted_by: unknown initials 'CD' (add them with `staff add`)",
+        "callback-tui: error: practice.csv: 49 problems; nothing was imported",
+    ]
+    assert json.loads(ok(run("export")))["callbacks"] == []
+
+    skipped = run("import", "practice.csv", "--skip-invalid")
+    assert ok(skipped).strip() == "imported 0 callbacks from 30 rows (30 rows skipped)"
+    assert skipped.stderr.strip().splitlines()[-3:] == lines[-4:-1]
+
+
 def test_version_through_python_dash_m(run: Run) -> None:
     assert ok(run("--version", module=True)).startswith("callback-tui ")
 

@@ -44,6 +44,26 @@ class Problem:
         return f"row {self.row}, column {self.column}: {self.message}"
 
 
+SUMMED_PAST = 20
+"""More problems than this (more than a terminal shows at once): those that repeat are
+counted after the list, so the few things to mend are seen without scrolling back."""
+
+
+def repeated(problems: list[Problem]) -> list[tuple[int, Problem]]:
+    """The problems found in more than one row, as (rows, the first row's problem), most
+    rows first; none when the list is short enough to read whole (SUMMED_PAST)."""
+    if len(problems) <= SUMMED_PAST:
+        return []
+    rows: dict[tuple[str, str], set[int]] = {}
+    first: dict[tuple[str, str], Problem] = {}
+    for problem in problems:
+        kind = (problem.column, problem.message)
+        rows.setdefault(kind, set()).add(problem.row)
+        first.setdefault(kind, problem)
+    counted = [(len(found), first[kind]) for kind, found in rows.items() if len(found) > 1]
+    return sorted(counted, key=lambda pair: (-pair[0], pair[1].row))
+
+
 class ImportFailed(Exception):
     """The file was refused whole; nothing was written."""
 
