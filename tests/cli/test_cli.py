@@ -119,6 +119,32 @@ def test_a_long_list_of_problems_ends_with_those_found_in_many_rows(
     assert skipped.stderr.strip().splitlines()[-3:] == lines[-4:-1]
 
 
+def test_a_file_saved_with_semicolons_or_tabs_imports_as_one_with_commas(
+    run: Run, tmp_path: Path
+) -> None:
+    """A spreadsheet where the comma is the decimal mark saves its CSV with semicolons (and
+    Windows line ends); text copied out of one has tabs. A comma inside a value stays in it."""
+    staffed(run)
+    header = "source_id,occurred_at,reason,patient,client,phone,assisted_by,doctor"
+    semicolons = (
+        header.replace(",", ";") + "\r\n"
+        "S1;2026-11-23 10:00;vomiting;Rex;Lee, Ann;312-555-0150;AB;DRW\r\n"
+        'S2;2026-11-23 11:00;surgery;"Bo; the cat";Kim Ray;312-555-0151;TR;DRW\r\n'
+    )
+    (tmp_path / "semicolons.csv").write_bytes(semicolons.encode("utf-8-sig"))
+    assert ok(run("import", "semicolons.csv")).strip() == "imported 3 callbacks from 2 rows"
+    tabs = (
+        header.replace(",", "\t")
+        + "\nT1\t2026-11-23 12:00\tdiarrhea\tMax\tJo Park\t312-555-0152\tAB\tDRW\n"
+    )
+    (tmp_path / "tabs.csv").write_text(tabs)
+    assert ok(run("import", "tabs.csv")).strip() == "imported 1 callback from 1 row"
+    everything = json.loads(ok(run("export")))
+    assert {c["source_id"] for c in everything["callbacks"]} == {"S1", "S2", "T1"}
+    assert {c["name"] for c in everything["clients"]} == {"Lee, Ann", "Kim Ray", "Jo Park"}
+    assert {p["name"] for p in everything["patients"]} == {"Rex", "Bo; the cat", "Max"}
+
+
 def test_version_through_python_dash_m(run: Run) -> None:
     assert ok(run("--version", module=True)).startswith("callback-tui ")
 

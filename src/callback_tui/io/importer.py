@@ -130,7 +130,7 @@ def check_file(desk: FrontDesk, path: Path) -> _Checked:
     if problems:
         return _Checked([], problems, 0, ())
     with _fields_up_to(len(content)):
-        reader = csv.DictReader(io.StringIO(content, newline=""))
+        reader = csv.DictReader(io.StringIO(content, newline=""), delimiter=_delimiter(content))
         header = [name.strip() for name in reader.fieldnames or []]
         problems = _header_problems(header, messages="message" in header)
         if problems:
@@ -172,6 +172,18 @@ def check_file(desk: FrontDesk, path: Path) -> _Checked:
                 seen_visits[form.identity] = number
             forms.append(form)
     return _Checked(forms, problems, rows, ignored, tuple(messages))
+
+
+SEPARATORS = (",", ";", "\t")
+"""What may stand between the columns: commas; else semicolons (a spreadsheet saves its CSV
+so where a comma is the decimal mark) or tabs (text copied out of one)."""
+
+
+def _delimiter(content: str) -> str:
+    """The separator of the header row: a comma if it has one, else the first other in
+    SEPARATORS it has. Every column name is a plain word, so the header cannot mislead."""
+    header = content.partition("\n")[0]
+    return next((mark for mark in SEPARATORS if mark in header), ",")
 
 
 @contextmanager
