@@ -28,7 +28,7 @@ ROUNDS = 15
 """Rounds of the side-by-side figures (the starts, `list` beside Taskwarrior). This machine's
 speed swings by a third from one second to the next: over seven rounds, the median of the
 10-year start against the 1-year one moved between 0.93 and 1.16 for the same code (1.00
-over 21); fifteen keep it within a few hundredths."""
+over 21). Fifteen narrow that spread; they do not remove it."""
 
 
 def rotated(names: Sequence[str], round_number: int) -> list[str]:
