@@ -705,7 +705,7 @@ def run_import(args: argparse.Namespace) -> int:
         raise UserError(f"{args.file}: {failed}") from None
     for problem in report.refused:
         _warn(f"skipped: {problem}")
-    _warn_repeated(list(report.refused))
+    _warn_repeated(report.refused)
     if report.ignored_columns:
         _warn(f"ignored columns: {', '.join(report.ignored_columns)}")
     created = counted(len(report.imported.created), "callback")
@@ -720,7 +720,11 @@ def run_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _warn_repeated(problems: list[Problem]) -> None:
+REPEATED_SHOWN = 10
+"""The problems found in many rows that are counted after an import's list, most rows first."""
+
+
+def _warn_repeated(problems: Sequence[Problem]) -> None:
     """After a long list of problems, those found in many rows, counted (importer.repeated):
     often one missing staff member or one misnamed column is every line of it."""
     from callback_tui.io.importer import repeated
@@ -734,10 +738,6 @@ def _warn_repeated(problems: list[Problem]) -> None:
         _warn(f"  {rows:>{width},} rows, column {problem.column}: {problem.message}")
     if len(found) > REPEATED_SHOWN:
         _warn(f"  and {counted(len(found) - REPEATED_SHOWN, 'other problem')} found in many rows")
-
-
-REPEATED_SHOWN = 10
-"""The problems found in many rows that are counted after an import's list, most rows first."""
 
 
 def _warn(line: str) -> None:

@@ -119,6 +119,28 @@ def test_a_long_list_of_problems_ends_with_those_found_in_many_rows(
     assert skipped.stderr.strip().splitlines()[-3:] == lines[-4:-1]
 
 
+def test_past_ten_problems_found_in_many_rows_the_rest_are_counted(
+    run: Run, tmp_path: Path
+) -> None:
+    staffed(run)
+    rows = [
+        f"N{i},2026-11-23 10:00,vomiting,Pet {i},Client {i},312-555-{i:04d},AB,DR{i % 12:02d},dog\n"
+        for i in range(24)
+    ]  # twelve unknown doctors, two rows each
+    (tmp_path / "doctors.csv").write_text(VISITS.splitlines(keepends=True)[0] + "".join(rows))
+    lines = run("import", "doctors.csv").stderr.strip().splitlines()
+    assert lines[24] == "the same problem in many rows:"
+    assert lines[25:27] == [
+        "  2 rows, column doctor: unknown initials 'DR00' (add them with `staff add`)",
+        "  2 rows, column doctor: unknown initials 'DR01' (add them with `staff add`)",
+    ]
+    assert lines[-2:] == [
+        "  and 2 other problems found in many rows",
+        "callback-tui: error: doctors.csv: 24 problems; nothing was imported",
+    ]
+    assert len(lines) == 24 + 1 + 10 + 2
+
+
 def test_a_file_saved_with_semicolons_or_tabs_imports_as_one_with_commas(
     run: Run, tmp_path: Path
 ) -> None:

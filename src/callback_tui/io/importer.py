@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,7 +49,7 @@ SUMMED_PAST = 20
 counted after the list, so the few things to mend are seen without scrolling back."""
 
 
-def repeated(problems: list[Problem]) -> list[tuple[int, Problem]]:
+def repeated(problems: Sequence[Problem]) -> list[tuple[int, Problem]]:
     """The problems found in more than one row, as (rows, the first row's problem), most
     rows first; none when the list is short enough to read whole (SUMMED_PAST)."""
     if len(problems) <= SUMMED_PAST:
@@ -60,8 +60,8 @@ def repeated(problems: list[Problem]) -> list[tuple[int, Problem]]:
         kind = (problem.column, problem.message)
         rows.setdefault(kind, set()).add(problem.row)
         first.setdefault(kind, problem)
-    counted = [(len(found), first[kind]) for kind, found in rows.items() if len(found) > 1]
-    return sorted(counted, key=lambda pair: (-pair[0], pair[1].row))
+    many = [(len(found), first[kind]) for kind, found in rows.items() if len(found) > 1]
+    return sorted(many, key=lambda pair: (-pair[0], pair[1].row))
 
 
 class ImportFailed(Exception):
