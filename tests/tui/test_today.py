@@ -486,3 +486,31 @@ async def test_keys_typed_fast_on_a_row_waiting_for_its_window_log_nothing(
         await settle(pilot)
         assert isinstance(app.screen, TodayScreen)
     assert count(desk, Attempt) == 1
+
+
+async def test_the_queue_read_at_start_goes_in_once_textual_has_started(
+    desk: FrontDesk, make: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Textual mounts the app inside a batch of updates and shows nothing drawn before the
+    batch ends (App._batch_count, its own). Rows put in the table by then were drawn for
+    nothing, then drawn again: the queue read at start waits for the start to be over."""
+    add_visit(desk, patient="Biscuit")
+    batches: list[int] = []
+    filled = TodayScreen.filled
+
+    def noted(screen: TodayScreen) -> None:
+        batches.append(screen.app._batch_count)
+        filled(screen)
+
+    monkeypatch.setattr(TodayScreen, "filled", noted)
+    app = make()
+    later: list[str] = []
+    app.when_started(lambda: later.append("asked before the start"))
+    assert later == []
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert [row[1] for row in shown(app)] == ["Biscuit"]
+        assert batches == [0]  # filled once, outside Textual's start
+        assert later == ["asked before the start"]
+        app.when_started(lambda: later.append("asked after"))
+        assert later == ["asked before the start", "asked after"]  # at once

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -109,8 +110,8 @@ class TodayScreen(ListScreen):
         self._read_at = app.data_generation
         day = app.clinic.clock.today()
         early = app.take_first_queue(self.initials, day)
-        if early is not None:
-            self.post_message(QueueLoaded(early))  # read at start: the first paint shows it
+        if early is not None:  # read at start: the first frame shown holds it
+            app.when_started(partial(self.post_message, QueueLoaded(early)))
         else:
             self._load(self.initials, day)
 
