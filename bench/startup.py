@@ -39,7 +39,9 @@ def run_floor() -> None:
             table.add_columns("When", "Patient", "Client", "Reason", "Tries", "Owner", "Marks")
             for i in range(50):
                 table.add_row("09:00", f"Pet {i}", f"Client {i}", "Vomiting", "0", "AB", "vm")
-            self.call_after_refresh(self.done)
+
+        def on_ready(self) -> None:
+            self.call_after_refresh(self.done)  # the first refresh shown (see run_app)
 
         def done(self) -> None:
             ready()
@@ -49,6 +51,8 @@ def run_floor() -> None:
 
 
 def run_app(db: str) -> None:
+    from textual.screen import Screen
+
     from callback_tui.clock import FixedClock, zone
     from callback_tui.config import Settings, load_clinic
     from callback_tui.store.engine import open_database
@@ -63,21 +67,32 @@ def run_app(db: str) -> None:
     settings = Settings(timezone="America/Chicago", require_pin=False)
     clinic = load_clinic(settings, FixedClock(tz=zone("America/Chicago"), instant=NOW))
 
-    class Measured(today.TodayScreen):
-        """READY after the refresh that follows the rows going in, as the floor marks it
-        after the refresh that follows its on_mount (the app itself hears of the load only
-        once the message has bubbled up, a refresh later)."""
+    # READY after the first refresh that is shown with the rows in: once the rows are in
+    # the table and Textual has started (App.on_ready), whichever comes last. Textual
+    # mounts an app inside a batch of updates and shows nothing drawn before it ends, so
+    # a refresh within it paints nothing; the floor is marked the same way.
+    marks: set[str] = set()
 
+    def mark(what: str, screen: Screen[None]) -> None:
+        marks.add(what)
+        if marks == {"rows in", "started"}:
+            screen.call_after_refresh(done, screen)
+
+    def done(screen: Screen[None]) -> None:
+        ready()
+        screen.app.exit()
+
+    class Measured(today.TodayScreen):
         def filled(self) -> None:
             super().filled()
-            self.call_after_refresh(self.done)
+            mark("rows in", self)
 
-        def done(self) -> None:
-            ready()
-            self.app.exit()
+    class MeasuredApp(CallbackApp):
+        def on_ready(self) -> None:  # Textual calls CallbackApp.on_ready too
+            mark("started", self.screen)
 
     today.TodayScreen = Measured  # type: ignore[misc]  # the app pushes the one it finds here
-    CallbackApp(
+    MeasuredApp(
         open_database(db), clinic, initials="AB", watch=False, backups=True, freeze_heap=True
     ).run(headless=True, size=(120, 36))
 
