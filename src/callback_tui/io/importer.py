@@ -55,12 +55,13 @@ def repeated(problems: Sequence[Problem]) -> list[tuple[int, Problem]]:
     if len(problems) <= SUMMED_PAST:
         return []
     rows: dict[tuple[str, str], set[int]] = {}
-    first: dict[tuple[str, str], Problem] = {}
     for problem in problems:
-        kind = (problem.column, problem.message)
-        rows.setdefault(kind, set()).add(problem.row)
-        first.setdefault(kind, problem)
-    many = [(len(found), first[kind]) for kind, found in rows.items() if len(found) > 1]
+        rows.setdefault((problem.column, problem.message), set()).add(problem.row)
+    many = [
+        (len(found), Problem(min(found), column, message))
+        for (column, message), found in rows.items()
+        if len(found) > 1
+    ]
     return sorted(many, key=lambda pair: (-pair[0], pair[1].row))
 
 

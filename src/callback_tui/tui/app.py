@@ -223,9 +223,8 @@ class CallbackApp(App[None]):
         self._heap_settled = False
         """Whether settle_heap has run (once the write side is loaded)."""
         self._first_queue: tuple[str, date, Future[Queue]] | None = None
-        self._started = False
-        """Whether Textual has started (on_ready): until then nothing drawn is shown."""
-        self._when_started: list[Callable[[], object]] = []
+        self._when_started: list[Callable[[], object]] | None = []
+        """What waits for Textual to have started (on_ready); None once it has."""
         self.keys = KeyGate(self)
         """Typed keys, one at a time (tui/keys.py); screens hold it while they fill in."""
         self._changes_seen = 0
@@ -410,10 +409,9 @@ class CallbackApp(App[None]):
 
     def on_ready(self) -> None:
         """Textual has started: from now on what it draws reaches the terminal."""
-        self._started = True
-        for then in self._when_started:
+        waiting, self._when_started = self._when_started or [], None
+        for then in waiting:
             then()
-        self._when_started.clear()
 
     def when_started(self, then: Callable[[], object]) -> None:
         """Run `then` once Textual has started (now, if it has).
@@ -423,7 +421,7 @@ class CallbackApp(App[None]):
         start goes into its table only then, so the 50 rows are drawn once, not twice (in
         a terminal, 22 to 27 ms sooner to the painted queue, as bench/terminal.py times it).
         """
-        if self._started:
+        if self._when_started is None:
             then()
         else:
             self._when_started.append(then)
