@@ -183,10 +183,10 @@ class Work:
         entity = _table_name(kind)
         # Most values are plain already: tested here, not in a call each (an import chains
         # tens of thousands of events).
-        after = chain.CANONICAL.encode(
+        after = chain.written(
             {key: value if type(value) in _PLAIN else _json(value) for key, value in row.items()}
         )
-        written_before = chain.CANONICAL.encode(before)
+        written_before = chain.written(before)
         previous = self._previous_hash()
         body = chain.content_of(
             self.recorded_at, self.actor, action, entity, row["id"], written_before, after
