@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,8 +22,10 @@ from callback_tui.store import audit, queries, sql
 from callback_tui.store.callback_desk import CallOutcome
 from callback_tui.store.chain import content_of, link
 from callback_tui.store.engine import Database, open_database
+from callback_tui.store.errors import ServiceError
 from callback_tui.store.services import FrontDesk
-from callback_tui.store.tables import TABLES, SearchTerm
+from callback_tui.store.tables import TABLES, Callback, Client, SearchTerm
+from callback_tui.store.visit_desk import _on_file
 from tests.conftest import add_visit, visit_fields
 
 RECORDED_AT = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
@@ -182,3 +185,51 @@ def test_each_event_stores_the_very_text_its_hash_covers(desk: FrontDesk) -> Non
     for at, actor, action, entity, entity_id, before, after, previous, hashed in rows:
         body = content_of(sql.utc(at), actor, action, entity, entity_id, before, after)
         assert link(previous, body) == hashed
+
+
+def test_an_insert_that_fails_behind_leaves_nothing_of_the_import(
+    desk: FrontDesk, monkeypatch: Any
+) -> None:
+    """The rows of an import are written on another thread, a batch behind the one being
+    made. When one of those writes fails in a later batch, the error reaches the import in
+    words and the batches written before it are rolled back with it; no writer is left."""
+    assert desk.database.path is not None
+    with closing(sqlite3.connect(desk.database.path)) as connection, connection:
+        connection.execute(
+            "CREATE TRIGGER no_luna BEFORE INSERT ON patient WHEN NEW.name = 'Luna'"
+            " BEGIN SELECT RAISE(ABORT, 'no Luna here'); END"
+        )
+    before = contents(desk.database)
+    monkeypatch.setattr("callback_tui.store.visit_desk.BATCH", 1)
+    visits = [
+        {"source_id": f"V{i}", "client": i + 2, "patient": name, "reason": "surgery",
+         "assisted_by": "AB", "doctor": "DRW", "day": 20}
+        for i, name in enumerate(["Biscuit", "Pepper", "Luna"])
+    ]  # fmt: skip
+    with pytest.raises(ServiceError, match=r"^a row could not be written \(the file refused it\)$"):
+        desk.callbacks.import_visits("TR", forms(desk, visits))
+    assert contents(desk.database) == before
+    assert not [t for t in threading.enumerate() if t.name.startswith("callback-tui-writer")]
+    # The desk writes on afterwards: the unit of work and its connection were given back.
+    add_visit(desk, patient="Pepper")
+
+
+def test_nothing_reads_or_records_through_the_session_while_rows_are_written_behind(
+    desk: FrontDesk,
+) -> None:
+    """The writer thread has the connection: a read, or a row recorded the ORM's way, in
+    the middle of a bulk write is a mistake in the code, and stops it."""
+    with (
+        pytest.raises(RuntimeError, match="recorded"),
+        desk.callbacks.write("TR") as work,
+        work.inserting_behind(Client),
+    ):
+        work.record("client.created", Client(name="Ann", phone="+13125550100"))
+    query = select(Callback.id, Callback.source_id)
+    with (
+        pytest.raises(RuntimeError, match="read"),
+        desk.callbacks.write("TR") as work,
+        work.inserting_behind(Client),
+    ):
+        list(_on_file(work, query, Callback.source_id, ["V1"]))
+    assert contents(desk.database)["clients"] == []

@@ -8,7 +8,9 @@ events, or nothing.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -18,7 +20,8 @@ from operator import itemgetter
 from typing import Any, TypeVar
 
 from pydantic_core import PydanticUndefined
-from sqlalchemy import Table
+from sqlalchemy import Connection, Table
+from sqlalchemy import text as sql_text
 from sqlmodel import Session, SQLModel, col, select
 
 from callback_tui.clock import real_now
@@ -55,6 +58,9 @@ class Work:
     recorded_at: datetime
     """The real time, for the audit trail: a pinned clock never moves it."""
     _last_hash: str | None = field(default=None, repr=False)
+    _last_ids: dict[str, int] = field(default_factory=dict, repr=False)
+    """Inside `inserting_behind`: the last id handed out, by table."""
+    _behind: Behind | None = field(default=None, repr=False)
     changes: int = 0
     """Events recorded: every change records one, so none means nothing was written."""
 
@@ -73,6 +79,8 @@ class Work:
         store/chain.py). Writes on SQLite hold the file's write lock from their first
         statement, so the chain has one tail.
         """
+        if self._behind is not None:
+            raise RuntimeError("a row recorded through the session while inserting behind")
         self.session.add(row)
         self.session.flush()
         after = row_values(row) if also is None else {**row_values(row), **also}
@@ -80,17 +88,14 @@ class Work:
 
     def insert_many(self, kind: type[SQLModel], rows: Sequence[dict[str, Any]]) -> None:
         """Insert new rows of `kind` (every column, as `new_row` makes them) in a few
-        statements, and put each one's id in it. `record_many` then appends their events."""
+        statements, each given its id first (`reserve_ids`). `record_many` then appends their
+        events. Inside `inserting_behind`, the statements run on the writer's thread."""
         if not rows:
             return
         table = kind.__table__  # type: ignore[attr-defined]
-        keys = [column.key for column in table.columns if column.key != "id"]
-        values = [{key: row[key] for key in keys} for row in rows]
-        # Checked on the text and number columns: they show a misnumbering as well, and
-        # come back faster than dates.
-        plain = [c.key for c in table.columns if c.key != "id" and c.type.python_type in (str, int)]
-        for row, row_id in zip(rows, self._inserted_ids(table, values, plain), strict=True):
+        for row, row_id in zip(rows, self.reserve_ids(table, len(rows)), strict=True):
             row["id"] = row_id
+        self._insert(table, rows)
 
     def record_many(self, changes: Sequence[tuple[str, type[SQLModel], dict[str, Any]]]) -> None:
         """`record` for many new rows at once: (action, kind, every column with the id).
@@ -99,40 +104,97 @@ class Work:
         """
         if not changes:
             return
-        self.session.flush()  # rows changed before these are written before their events
+        if self._behind is None:
+            self.session.flush()  # rows changed before these are written before their events
         self._append([self._event(action, kind, row, None) for action, kind, row in changes])
+
+    @property
+    def writing_behind(self) -> bool:
+        """Inside `inserting_behind`: the session may not be read."""
+        return self._behind is not None
+
+    def reserve_ids(self, table: Table, count: int) -> Sequence[int]:
+        """Ids for `count` new rows of `table`, which this unit inserts with them: each one
+        above every id in the table, as the database would have numbered them.
+
+        SQLite numbers a row one above the greatest id, and this unit holds the file's write
+        lock, so those ids are this unit's; inside `inserting_behind`, the ids handed out
+        but not yet written are counted too. PostgreSQL's sequence hands them out.
+        """
+        connection = self.session.connection()
+        if connection.dialect.name != "sqlite":
+            query = (
+                "SELECT nextval(pg_get_serial_sequence(:name, 'id')) FROM generate_series(1, :n)"
+            )
+            found = connection.execute(sql_text(query), {"name": table.name, "n": count})
+            return [row_id for (row_id,) in found]
+        if self._behind is None:
+            last = self._greatest_id(table)
+        else:
+            last = self._last_ids[table.name]  # a table not named to `inserting_behind`: a bug
+            self._last_ids[table.name] = last + count
+        return range(last + 1, last + count + 1)
+
+    def _greatest_id(self, table: Table) -> int:
+        connection = self.session.connection()
+        name = connection.dialect.identifier_preparer.quote(table.name)
+        found: int | None = connection.exec_driver_sql(f"SELECT max(id) FROM {name}").scalar()
+        return found or 0
+
+    @contextmanager
+    def inserting_behind(self, *kinds: type[SQLModel]) -> Iterator[None]:
+        """Run the inserts of `insert_many` and `record_many` on one other thread, in order,
+        while this one makes the next rows: SQLite lets go of Python while it writes, so a
+        bulk write uses both cores. Leaving waits for every insert; the first that failed
+        raises its error here.
+
+        Inside, nothing may read through the session (the writer's connection is busy): what
+        the rows need is read before, and their ids come from counts kept here (`reserve_ids`)
+        for `kinds`, whose rows are the only ones inserted. On another database than SQLite,
+        the ids come from a query, so the inserts run as they are made.
+        """
+        connection = self.session.connection()
+        if connection.dialect.name != "sqlite":
+            yield
+            return
+        self.session.flush()
+        self._previous_hash()
+        for kind in (*kinds, Event):
+            table = kind.__table__  # type: ignore[attr-defined]
+            self._last_ids[table.name] = self._greatest_id(table)
+        self._behind = Behind(connection)
+        try:
+            yield
+            self._behind.wait()
+        finally:
+            self._behind.stop()
+            self._behind = None
+            self._last_ids.clear()
 
     def _append(self, events: list[dict[str, Any]]) -> None:
         """Insert events made by `_event`, in the order made (the chain's)."""
-        # Each hash is unique (it covers the one before), so it tells the events apart.
-        self._inserted_ids(Event.__table__, events, ["hash"], written=_WRITTEN)  # type: ignore[attr-defined]
+        for event, event_id in zip(events, self.reserve_ids(_EVENTS, len(events)), strict=True):
+            event["id"] = event_id
+        self._insert(_EVENTS, events, written=_WRITTEN)
 
-    def _inserted_ids(
+    def _insert(
         self,
         table: Table,
-        values: list[dict[str, Any]],
-        compared: list[str],
+        rows: Sequence[dict[str, Any]],
         *,
         written: frozenset[str] = frozenset(),
-    ) -> list[int]:
-        """INSERT … RETURNING of many rows: their ids, in the order of `values`.
+    ) -> None:
+        """INSERT many rows (each with its id), a batch of rows a statement.
 
-        SQLite (and PostgreSQL's serial, in practice) numbers the rows of one multi-row
-        INSERT in order, but promises no order for what RETURNING gives back, and
-        asking SQLAlchemy for one (`sort_by_parameter_order`) makes it insert a row at a
-        time on SQLite. So the rows come back with the `compared` columns, sorted by id,
-        and must match `values` in order: the audit trail is never written on a guess.
-
-        The statement is written here, a batch of rows at a time, and the values pass
-        through each column's own bind processor (the file's shapes, as SQLAlchemy stores
-        them): SQLAlchemy's per-row work for an insertmanyvalues cost more than the rest of
-        an import. It still runs through the connection, so errors speak as any other.
-        The `written` columns hold JSON written already (an event's, as its hash covers it):
-        they go as they are.
+        The statement is written here, and the values pass through each column's own bind
+        processor (the file's shapes, as SQLAlchemy stores them): SQLAlchemy's per-row work
+        for many rows cost more than the rest of an import. It still runs through the
+        connection, so errors speak as any other. The `written` columns hold JSON written
+        already (an event's, as its hash covers it): they go as they are.
         """
         connection = self.session.connection()
         dialect = connection.dialect
-        keys = list(values[0])
+        keys = list(rows[0])
         # Each row's values in column order; then, in place, those of the columns whose type
         # has a processor (most have none: text and numbers go as they are).
         in_order = itemgetter(*keys) if len(keys) > 1 else lambda row: (row[keys[0]],)
@@ -146,11 +208,9 @@ class Work:
         marker = "?" if dialect.paramstyle == "qmark" else "%s"
         row_markers = "(" + ", ".join([marker] * len(keys)) + ")"
         head = f"INSERT INTO {quote(table.name)} ({', '.join(quote(key) for key in keys)}) VALUES "
-        tail = " RETURNING " + ", ".join(quote(key) for key in ["id", *compared])
-        returned: list[tuple[Any, ...]] = []
         per_batch = max(1, _most_parameters(dialect) // len(keys))
-        for start in range(0, len(values), per_batch):
-            batch = values[start : start + per_batch]
+        for start in range(0, len(rows), per_batch):
+            batch = rows[start : start + per_batch]
             parameters: list[Any] = []
             for row in batch:
                 if processed:
@@ -160,15 +220,11 @@ class Work:
                     parameters.extend(found)
                 else:
                     parameters.extend(in_order(row))
-            sql = head + ", ".join([row_markers] * len(batch)) + tail
-            returned.extend(
-                tuple(found) for found in connection.exec_driver_sql(sql, tuple(parameters))
-            )
-        returned.sort()
-        expected = [tuple(row[key] for key in compared) for row in values]
-        if [found[1:] for found in returned] != expected:
-            raise StoreError(f"the new {table.name} rows were numbered out of order; nothing saved")
-        return [found[0] for found in returned]
+            sql = head + ", ".join([row_markers] * len(batch))
+            if self._behind is not None:
+                self._behind.run(sql, tuple(parameters))
+            else:
+                connection.exec_driver_sql(sql, tuple(parameters))
 
     def _event(
         self,
@@ -237,6 +293,34 @@ _NOTHING = object()
 
 _WRITTEN = frozenset({"before", "after"})
 """An event's columns written as JSON already (`Work._event`)."""
+
+_EVENTS: Table = Event.__table__  # type: ignore[attr-defined]
+
+
+class Behind:
+    """One thread that runs statements on a connection, in the order given, while the thread
+    that gives them goes on (`Work.inserting_behind`)."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="callback-tui-writer")
+        self._running: deque[Future[Any]] = deque()
+
+    def run(self, sql: str, parameters: tuple[Any, ...]) -> None:
+        """Run `sql` after those given before; raise the error of any that failed already."""
+        while self._running and self._running[0].done():
+            self._running.popleft().result()
+        self._running.append(self._pool.submit(self._connection.exec_driver_sql, sql, parameters))
+
+    def wait(self) -> None:
+        """Return once every statement has run; raise the first one's error."""
+        while self._running:
+            self._running.popleft().result()
+
+    def stop(self) -> None:
+        """Run nothing more; return once the statement running, if any, is done."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._running.clear()
 
 
 def snapshot(row: SQLModel) -> dict[str, Any]:
