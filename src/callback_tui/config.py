@@ -267,9 +267,10 @@ class Clinic:
             goals[key] = goal
         return goals
 
-    @property
+    @cached_property
     def pools(self) -> Mapping[str, frozenset[Role]]:
-        """The profile's pools, with the roles that may claim from each."""
+        """The profile's pools, with the roles that may claim from each (asked once a row
+        by an import: made once)."""
         return self.profile.pool_roles
 
     def response_target(self, received_at: datetime, priority: Priority) -> datetime:

@@ -43,6 +43,8 @@ def sqlite_utc_text(value: datetime | None) -> str | None:
     A test holds it to the two processors' result."""
     if value is None:
         return None
+    if value.tzinfo is UTC:  # most: without its "+00:00"
+        return value.isoformat(" ", "microseconds")[:-6]
     if value.tzinfo is None:
         raise ValueError("naive datetime given to the database; pass an aware one")
     return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")

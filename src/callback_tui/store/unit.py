@@ -8,6 +8,7 @@ events, or nothing.
 
 from __future__ import annotations
 
+import sys
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -35,6 +36,11 @@ from callback_tui.store.errors import Invalid, NotAllowed, NotFound, StaleVersio
 from callback_tui.store.tables import Event, Staff, UTCDateTime, public, sqlite_utc_text
 
 Row = TypeVar("Row", bound=SQLModel)
+
+SWITCH_BEHIND = 0.001
+"""Seconds a thread holds Python's lock while another waits, as rows are written behind:
+a fifth of Python's default (measured: 10,000 visits imported in 3.37 s against 3.69 s,
+medians of five, interleaved)."""
 
 
 def _most_parameters(dialect: Any) -> int:
@@ -163,10 +169,15 @@ class Work:
             table = kind.__table__  # type: ignore[attr-defined]
             self._last_ids[table.name] = self._greatest_id(table)
         self._behind = Behind(connection)
+        # Each statement passes Python's lock to the writer and back twice (to bind, and
+        # once SQLite is done); by default the thread holding it keeps it up to 5 ms first.
+        switch = sys.getswitchinterval()
+        sys.setswitchinterval(SWITCH_BEHIND)
         try:
             yield
             self._behind.wait()
         finally:
+            sys.setswitchinterval(switch)
             self._behind.stop()
             self._behind = None
             self._last_ids.clear()
@@ -360,8 +371,8 @@ def _defaults(kind: type[SQLModel]) -> dict[str, Any]:
 
 @cache
 def _table_name(kind: type[SQLModel]) -> str:
-    name: str = kind.__table__.name  # type: ignore[attr-defined]
-    return name
+    """The table's name as plain text (SQLAlchemy's is a subclass of str)."""
+    return str(kind.__table__.name)  # type: ignore[attr-defined]
 
 
 _PLAIN = frozenset({str, int, bool, float, type(None)})
