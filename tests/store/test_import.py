@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, func, select
 
+from callback_tui.io import importer
 from callback_tui.io.importer import ImportFailed, import_file
 from callback_tui.store.services import FrontDesk
 from callback_tui.store.tables import Callback, Event
@@ -215,3 +216,41 @@ def test_a_row_without_an_id_given_twice_in_one_file_is_a_problem(
         tmp_path, KEYLESS[0], KEYLESS[1], KEYLESS[0], header=HEADER.removeprefix("source_id,")
     )
     assert problems(desk, path) == ["row 3, column -: repeats row 1"]
+
+
+def test_a_big_file_checked_in_two_processes_reads_as_in_one(
+    desk: FrontDesk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past IN_TWO_FROM rows, about half the rows are checked in a forked process: the
+    visits, messages and problems come back the same, in the same order, as when every row
+    is checked here (times in the same zone, too)."""
+    header = (
+        "source_id,occurred_at,reason,patient,client,phone,assisted_by,doctor,"
+        "source,request_type,priority,message,received_at"
+    )
+    rows = [
+        *(f"{line.removesuffix(',')},,,,," for line in GOOD[:2]),
+        "V4,2026-11-23 10:00,vomiting,Biscuit,Jordan Lee,(312) 555-0142,AB,DRW,,,,,",
+        ",2026-11-22 10:00,illness,Rex,Noor Haddad,312-555-0199,TR,DRW,,,,,",
+        ",2026-11-22 10:00,illness,rex,noor haddad,+1 312 555 0199,TR,DRW,,,,,",  # repeats
+        "V1,2026-11-21 10:00,illness,Luna,Maria Gonzalez,312-555-0102,CD,DRP,,,,,",  # repeats
+        "V5,2026-11-23 25:00,haircut,Bo,Ann Bell,12,ZZ,DRW,,,,,",  # every kind of wrong
+        ",,,,Robin Ash,312-555-0188,,,voicemail,medication_refill,,Refill [b]please[/b],08:30",
+        ",,,Rex,Noor Haddad,312-555-0199,,,web_form,pet_concern,urgent,Limping,2026-11-23 17:45",
+    ]
+    path = write(tmp_path, *rows, header=header)
+    forked: list[int] = []
+    in_two = importer.halves.in_two
+
+    def counted(*args: object) -> object:
+        forked.append(1)
+        return in_two(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(importer.halves, "in_two", counted)
+    monkeypatch.setattr(importer, "IN_TWO_FROM", 10**9)
+    alone = importer.check_file(desk, path)
+    monkeypatch.setattr(importer, "IN_TWO_FROM", 2)
+    both = importer.check_file(desk, path)
+    assert forked == [1], "the second check went through the fork"
+    assert len(alone.forms) == 4 and len(alone.messages) == 2 and len(alone.problems) > 4
+    assert repr(both) == repr(alone)
