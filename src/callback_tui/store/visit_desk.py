@@ -324,9 +324,8 @@ class VisitDesk(Desk):
     def _clients_of(
         self, work: Work, visits: Sequence[VisitForm], known: _Known
     ) -> tuple[list[_Card], dict[int, dict[str, Any]]]:
-        """Each visit's client, on file or inserted now; and the new ones' rows, by the
-        visit that names them first."""
-        self._load_clients(work, {form.phone for form in visits}, known)
+        """Each visit's client, on file (in `known`: `_look_up`) or inserted now; and the new
+        ones' rows, by the visit that names them first."""
         new: dict[int, dict[str, Any]] = {}
         by_key: dict[tuple[str, str], dict[str, Any]] = {}
         for index, form in enumerate(visits):
@@ -347,9 +346,8 @@ class VisitDesk(Desk):
     def _patients_of(
         self, work: Work, visits: Sequence[VisitForm], cards: list[_Card], known: _Known
     ) -> tuple[list[int], dict[int, dict[str, Any]]]:
-        """Each visit's patient id, on file or inserted now (with its search terms); and the
-        new ones' rows, by the visit that names them first."""
-        self._load_patients(work, cards, known)
+        """Each visit's patient id, on file (in `known`: `_look_up`) or inserted now (with its
+        search terms); and the new ones' rows, by the visit that names them first."""
         new: dict[int, dict[str, Any]] = {}
         by_key: dict[tuple[int, str], dict[str, Any]] = {}
         for index, (form, card) in enumerate(zip(visits, cards, strict=True)):
