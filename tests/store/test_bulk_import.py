@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from contextlib import closing
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,8 +17,8 @@ from sqlmodel import Session, col, select
 
 from callback_tui.config import Clinic
 from callback_tui.domain.intake import VisitForm
-from callback_tui.domain.vocab import Outcome
-from callback_tui.store import audit, queries, sql
+from callback_tui.domain.vocab import Outcome, Status
+from callback_tui.store import audit, chain, queries, sql
 from callback_tui.store.callback_desk import CallOutcome
 from callback_tui.store.chain import content_of, link
 from callback_tui.store.engine import Database, open_database
@@ -154,6 +154,30 @@ def test_the_quick_utc_bind_writes_what_sqlalchemy_writes(value: datetime) -> No
 
     process = Callback.__table__.c["due_at"].type._cached_bind_processor(sqlite.dialect())  # type: ignore[attr-defined]
     assert sqlite_utc_text(value) == process(value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    when=st.datetimes(
+        min_value=datetime(1, 1, 2),  # noqa: DTZ001 - hypothesis bounds are naive
+        max_value=datetime(9999, 12, 30),  # noqa: DTZ001
+        timezones=st.just(UTC),
+    ),
+    day=st.dates(),
+    status=st.sampled_from(list(Status)),
+    text=st.text(),
+)
+def test_an_event_writes_times_days_and_choices_as_the_fixed_form_does(
+    when: datetime, day: date, status: Status, text: str
+) -> None:
+    """An event leaves a time in UTC, a day and a choice to msgspec: the text it writes is
+    the fixed form's (CANONICAL) of each value as `_json` gives it."""
+    from callback_tui.store.unit import _json
+
+    values = {"at": when, "day": day, "status": status, "text": text, "none": None}
+    assert chain.written(values) == chain.CANONICAL.encode(
+        {key: _json(value) for key, value in values.items()}
+    )
 
 
 def test_the_quick_utc_bind_refuses_a_naive_time_as_the_column_does() -> None:

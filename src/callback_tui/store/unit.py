@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from enum import Enum
 from functools import cache
 from operator import itemgetter
@@ -89,7 +89,8 @@ class Work:
             raise RuntimeError("a row recorded through the session while inserting behind")
         self.session.add(row)
         self.session.flush()
-        after = row_values(row) if also is None else {**row_values(row), **also}
+        values = row_values(row)
+        after = values if also is None else {**values, **{k: _json(v) for k, v in also.items()}}
         self._append([self._event(action, type(row), after, before)])
 
     def insert_many(self, kind: type[SQLModel], rows: Sequence[dict[str, Any]]) -> None:
@@ -248,11 +249,16 @@ class Work:
         after the last. Its `before` and `after` are written once, as JSON in the chain's
         form: the text stored is the very text hashed."""
         entity = _table_name(kind)
-        # Most values are plain already: tested here, not in a call each (an import chains
-        # tens of thousands of events).
-        after = chain.written(
-            {key: value if type(value) in _PLAIN else _json(value) for key, value in row.items()}
-        )
+        # msgspec writes text, numbers, flags, days and choices (enums) as `_json` would, and
+        # a time in UTC as well ("Z"): only a time in another zone is written here first.
+        # (An import chains tens of thousands of events: a call for every value cost more
+        # than the rest of making them.)
+        values = dict(row)
+        for key in _time_columns(kind):
+            value = values.get(key)
+            if value is not None and value.tzinfo is not UTC:
+                values[key] = _json(value)
+        after = chain.written(values)
         written_before = chain.written(before)
         previous = self._previous_hash()
         body = chain.content_of(
@@ -367,6 +373,20 @@ def _defaults(kind: type[SQLModel]) -> dict[str, Any]:
         default = None if field is None else field.get_default(call_default_factory=True)
         defaults[column.key] = None if default is PydanticUndefined else default
     return defaults
+
+
+@cache
+def _time_columns(kind: type[SQLModel]) -> tuple[str, ...]:
+    """The columns of `kind` that hold a date and time."""
+    table: Table = kind.__table__  # type: ignore[attr-defined]
+    return tuple(column.key for column in table.columns if _holds_times(column.type))
+
+
+def _holds_times(kind: Any) -> bool:
+    try:
+        return bool(kind.python_type is datetime)
+    except NotImplementedError:  # a type that does not say: none of ours hold times
+        return False
 
 
 @cache
