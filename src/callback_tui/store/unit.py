@@ -64,6 +64,8 @@ class Work:
     recorded_at: datetime
     """The real time, for the audit trail: a pinned clock never moves it."""
     _last_hash: str | None = field(default=None, repr=False)
+    _last_event_id: int = field(default=0, repr=False)
+    """The chain's tail's id, read with its hash: on SQLite, the greatest event id."""
     _last_ids: dict[str, int] = field(default_factory=dict, repr=False)
     """Inside `inserting_behind`: the last id handed out, by table."""
     _behind: Behind | None = field(default=None, repr=False)
@@ -165,8 +167,8 @@ class Work:
             yield
             return
         self.session.flush()
-        self._previous_hash()
-        for kind in (*kinds, Event):
+        self._previous_hash()  # the events' ids follow the chain's tail (`_append`)
+        for kind in kinds:
             table = kind.__table__  # type: ignore[attr-defined]
             self._last_ids[table.name] = self._greatest_id(table)
         self._behind = Behind(connection)
@@ -184,8 +186,16 @@ class Work:
             self._last_ids.clear()
 
     def _append(self, events: list[dict[str, Any]]) -> None:
-        """Insert events made by `_event`, in the order made (the chain's)."""
-        for event, event_id in zip(events, self.reserve_ids(_EVENTS, len(events)), strict=True):
+        """Insert events made by `_event`, in the order made (the chain's). On SQLite their
+        ids follow the tail's, read with its hash (`_previous_hash`): only this unit, which
+        holds the write lock, adds events."""
+        if self.session.connection().dialect.name == "sqlite":
+            last = self._last_event_id
+            ids: Sequence[int] = range(last + 1, last + len(events) + 1)
+            self._last_event_id += len(events)
+        else:
+            ids = self.reserve_ids(_EVENTS, len(events))
+        for event, event_id in zip(events, ids, strict=True):
             event["id"] = event_id
         self._insert(_EVENTS, events, written=_WRITTEN)
 
@@ -280,8 +290,10 @@ class Work:
 
     def _previous_hash(self) -> str:
         if self._last_hash is None:
-            tail = self.session.exec(select(Event.hash).order_by(col(Event.id).desc()).limit(1))
-            self._last_hash = tail.first() or chain.GENESIS
+            query = select(Event.id, Event.hash).order_by(col(Event.id).desc()).limit(1)
+            tail = self.session.exec(query).first()
+            self._last_event_id = (tail[0] or 0) if tail else 0
+            self._last_hash = tail[1] if tail else chain.GENESIS
         return self._last_hash
 
 
