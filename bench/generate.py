@@ -8,13 +8,16 @@ service layer and its events). "Today" is the benchmark's pinned day.
 from __future__ import annotations
 
 import random
+import sqlite3
 import sys
+from contextlib import closing
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 from day import NOW, TODAY
 from sqlalchemy import insert
 
+from callback_tui.store import schema
 from callback_tui.store.engine import open_database
 from callback_tui.store.search import terms_of
 from callback_tui.store.tables import (
@@ -62,8 +65,15 @@ def initials_for(index: int) -> str:
 
 
 def generate(path: Path, years: int, seed: int = 7) -> Path:
+    """The data set of `years` at `path`: made once, and made again when this version's
+    schema is newer than the one it was made with (the benchmarks time this version's file,
+    never an upgrade)."""
     if path.exists():
-        return path
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as made:
+            if schema.revision_of(made) == schema.HEAD:
+                return path
+        for old in path.parent.glob(path.name + "*"):  # the file, its -wal and -shm
+            old.unlink()
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".partial")
     for leftover in path.parent.glob(partial.name + "*"):

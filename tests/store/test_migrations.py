@@ -579,3 +579,70 @@ def test_a_050_file_upgrades_and_its_callbacks_gain_what_the_reports_count(
         assert verify(database).ok
     finally:
         database.dispose()
+
+
+FIXTURE_060 = Path(__file__).parents[1] / "fixtures" / "callback-0.6.0.db"
+"""Made by callback-tui 0.6.0 (commit 9448930, schema 0010) from its demo clinic, 16 visits
+and two days of past work (`demo.build_demo(desk, visits=16, history_days=2)`), on a clock
+pinned to Tuesday 1 December 2026, 09:30 in Chicago; then put in rollback-journal mode and
+vacuumed. Never regenerate it either."""
+
+
+def test_a_060_file_upgrades_and_counts_late_work_from_its_indexes_alone(
+    tmp_path: Path, clinic: Any
+) -> None:
+    from datetime import datetime
+
+    from callback_tui.store import reports
+
+    copy, tables = copied(FIXTURE_060, tmp_path, "0010")
+    before = {table: rows(copy, table, columns_of(FIXTURE_060, table)) for table in tables}
+    assert len(before["callback"]) == 30 and len(before["note"]) == 3
+
+    # Two days on: callbacks past their due day, drafts waiting over a day.
+    now = datetime(2026, 12, 3, 15, 0, tzinfo=clinic.calendar.tz)
+    period = reports.Period.days_to(now.date(), 7)
+
+    def read(database: Database) -> tuple[Any, Any]:
+        card = reports.scorecard(database, period, clinic.calendar, now=now, pools=clinic.pools)
+        return card, reports.daily_review(database, now, clinic.calendar)
+
+    as_it_was = Database(path=copy)  # read as 0.6.0 left it: no upgrade
+    try:
+        card_before, review_before = read(as_it_was)
+    finally:
+        as_it_was.dispose()
+    assert card_before.clinic.overdue > 0 and card_before.clinic.old_drafts > 0
+
+    database = open_database(str(copy), calendar=lambda: clinic.calendar)
+    try:
+        after = {table: rows(copy, table, columns_of(FIXTURE_060, table)) for table in tables}
+        assert after == before  # every row of every table, as it was
+        assert read(database) == (card_before, review_before)  # the same counts, the same lists
+        assert verify(database).ok
+    finally:
+        database.dispose()
+
+    with sqlite3.connect(copy) as connection:
+
+        def columns(index: str) -> list[str]:
+            return [row[2] for row in connection.execute(f"PRAGMA index_info({index})")]
+
+        def plan(query: str) -> str:
+            found = connection.execute(f"EXPLAIN QUERY PLAN {query}", {"today": "", "now": ""})
+            return " ".join(row[-1] for row in found)
+
+        assert columns("ix_callback_queue") == [
+            "status", "due_date", "owner", "pool", "target_at", "attempts"
+        ]  # fmt: skip
+        assert columns("ix_note_status") == ["status", "created_at", "addressed_to", "author"]
+        late = (
+            "SELECT owner, pool, COUNT(*) FROM callback"
+            f" WHERE status = 'open' AND {reports.late()} GROUP BY owner, pool"
+        )
+        assert "COVERING INDEX ix_callback_queue" in plan(late)
+        drafts = (
+            "SELECT COALESCE(addressed_to, author), COUNT(*) FROM note"
+            " WHERE status = 'draft' AND created_at < :now GROUP BY COALESCE(addressed_to, author)"
+        )
+        assert "COVERING INDEX ix_note_status" in plan(drafts)

@@ -121,7 +121,9 @@ class Patient(SQLModel, table=True):
 
 class Callback(SQLModel, table=True):
     __table_args__ = (
-        Index("ix_callback_queue", "status", "due_date"),
+        # By status and due day; with the columns that say whether an open callback is late
+        # and whose it is, so the count of the late ones is read from the index alone.
+        Index("ix_callback_queue", "status", "due_date", "owner", "pool", "target_at", "attempts"),
         Index("ix_callback_owner_queue", "owner", "status", "due_date"),
         Index("ix_callback_owner_closed", "owner", "closed_at"),
         Index("ix_callback_source", "source_id", "kind", unique=True),
@@ -225,6 +227,12 @@ class Attempt(SQLModel, table=True):
 
 
 class Note(SQLModel, table=True):
+    __table_args__ = (
+        # By status and age, with who a draft waits for: the drafts waiting too long are
+        # counted from the index alone (store/reports.py).
+        Index("ix_note_status", "status", "created_at", "addressed_to", "author"),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
     patient_id: int | None = Field(default=None, foreign_key="patient.id", index=True)
     """None only for an incident about someone not on file."""
@@ -237,7 +245,7 @@ class Note(SQLModel, table=True):
     """medical, or communication (a log of what was said, outside a clinical encounter)."""
     origin: str = "call"
     """Where it came from: call (a concern raised on a callback), client_update, incident."""
-    status: str = Field(default="draft", index=True)
+    status: str = Field(default="draft")
     body: str
     created_at: datetime = _utc()
     updated_at: datetime = _utc()
