@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any, Protocol
 
 import msgspec
@@ -81,12 +82,21 @@ def content_of(
     """`content` of an event whose `before` and `after` are written already (`written`), as
     stored: the whole event in that form (keys sorted), made around them without writing
     them again."""
+    opening, middle, closing = _frame(at, actor, action, entity)
+    return f"{opening}{after}{middle}{before}{closing}{written(entity_id)}}}".encode()
+
+
+@lru_cache(maxsize=256)
+def _frame(at: datetime, actor: str, action: str, entity: str) -> tuple[str, str, str]:
+    """The parts of an event's content around its `after`, its `before` and its entity's id.
+    They are the same for every event of one kind a change records (one time, one actor):
+    an import's thousands of events write them once."""
     encode = written
     return (
-        f'{{"action":{encode(action)},"actor":{encode(actor)},"after":{after},'
-        f'"at":{encode(at.astimezone(UTC).isoformat())},"before":{before},'
-        f'"entity":{encode(entity)},"entity_id":{encode(entity_id)}}}'
-    ).encode()
+        f'{{"action":{encode(action)},"actor":{encode(actor)},"after":',
+        f',"at":{encode(at.astimezone(UTC).isoformat())},"before":',
+        f',"entity":{encode(entity)},"entity_id":',
+    )
 
 
 def link(previous: str, body: bytes) -> str:
