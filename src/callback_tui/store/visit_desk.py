@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
 from sqlalchemy.exc import IntegrityError
@@ -130,9 +130,17 @@ def _callback(
     client_id: int,
     patient_id: int,
     clinic: Clinic,
+    deadlines: dict[date, datetime] | None = None,
 ) -> dict[str, Any]:
-    """The values of a new callback for one planned call of a visit."""
+    """The values of a new callback for one planned call of a visit. `deadlines`: the
+    deadline of each due day worked out so far (an import's thousands share a few days)."""
     owner = form.owner or item.owner
+    day = item.due.day
+    deadline = deadlines.get(day) if deadlines is not None else None
+    if deadline is None:
+        deadline = measures.deadline(day, None, clinic.calendar)
+        if deadlines is not None:
+            deadlines[day] = deadline
     return {
         "source_id": form.source_id,
         "kind": item.kind,
@@ -151,7 +159,7 @@ def _callback(
         "notes": form.notes,
         "created_at": work.now,
         "pool": owner if owner in clinic.pools else None,
-        "deadline_at": measures.deadline(item.due.day, None, clinic.calendar),
+        "deadline_at": deadline,
     }
 
 
@@ -260,11 +268,15 @@ class VisitDesk(Desk):
 
         made: list[dict[str, Any]] = []
         changes: list[tuple[str, type[SQLModel], dict[str, Any]]] = []
+        deadlines: dict[date, datetime] = {}
         for index, (form, card, patient_id) in enumerate(
             zip(visits, cards, patient_ids, strict=True)
         ):
             callbacks = [
-                new_row(Callback, _callback(work, form, item, card.id, patient_id, self.clinic))
+                new_row(
+                    Callback,
+                    _callback(work, form, item, card.id, patient_id, self.clinic, deadlines),
+                )
                 for item in form.planned
             ]
             made.extend(callbacks)
