@@ -495,6 +495,111 @@ async def test_a_full_collection_that_is_due_waits_until_the_desk_is_left(
         assert collected == [()]
 
 
+async def test_a_saved_call_is_written_and_painted_with_the_collectors_passes_held(
+    desk: FrontDesk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the heap settled (as the CLI runs the app), the collector's automatic passes
+    wait while a key's work runs: the save, and the queue shown again after it. Once that
+    work is over, they run again."""
+    import gc
+
+    from callback_tui.store.callback_desk import CallbackDesk
+    from callback_tui.tui import app as app_module
+    from callback_tui.tui.app import CallbackApp
+
+    monkeypatch.setattr(app_module, "settle_heap", lambda: None)  # this process's heap stays
+    seen: list[tuple[str, bool]] = []
+    log_outcome, show = CallbackDesk.log_outcome, TodayScreen._show
+
+    def logging(self: CallbackDesk, *args: Any) -> Any:
+        seen.append(("save", gc.isenabled()))
+        return log_outcome(self, *args)
+
+    def showing(self: TodayScreen, message: Any) -> None:
+        seen.append(("queue", gc.isenabled()))
+        show(self, message)
+
+    monkeypatch.setattr(CallbackDesk, "log_outcome", logging)
+    monkeypatch.setattr(TodayScreen, "_show", showing)
+    add_visit(desk, patient="Biscuit")
+    add_visit(desk, patient="Mochi")
+    app = CallbackApp(desk.database, desk.clinic, initials="AB", blink=False, freeze_heap=True)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            for _ in range(50):  # the write side loads in a thread of its own, then settles
+                if app._heap_settled:
+                    break
+                await pilot.pause(0.05)
+            assert app._heap_settled and gc.isenabled()
+            seen.clear()
+            await pilot.press("enter", "s", "ctrl+s")
+            await settle(pilot)
+            for _ in range(40):  # once the repaint is over
+                if gc.isenabled():
+                    break
+                await pilot.pause(0.05)
+            assert gc.isenabled()
+            assert seen == [("save", False), ("queue", False)]
+            assert len(queue_rows(app)) == 1  # the call saved left the queue
+        assert gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def queue_rows(app: Any) -> list[Any]:
+    assert isinstance(app.screen, TodayScreen) and app.screen.queue is not None
+    return list(app.screen.queue.rows)
+
+
+async def test_the_collector_runs_as_python_has_it_in_an_app_whose_heap_is_not_settled(
+    desk: FrontDesk, make: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    from callback_tui.store.callback_desk import CallbackDesk
+
+    seen: list[bool] = []
+    log_outcome = CallbackDesk.log_outcome
+
+    def logging(self: CallbackDesk, *args: Any) -> Any:
+        seen.append(gc.isenabled())
+        return log_outcome(self, *args)
+
+    monkeypatch.setattr(CallbackDesk, "log_outcome", logging)
+    add_visit(desk, patient="Biscuit")
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "s", "ctrl+s")
+        await settle(pilot)
+    assert seen == [True]
+
+
+async def test_a_collector_held_by_a_key_runs_again_once_the_desk_is_left(
+    desk: FrontDesk, make: MakeApp, clock: Any
+) -> None:
+    """Whatever became of the key's work: the look at the idle desk lets the collector go."""
+    import gc
+
+    from callback_tui.tui import app as app_module
+
+    app = make()
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            app._heap_settled = True  # as settle_heap leaves it, without freezing this heap
+            app._hold_collector()
+            assert not gc.isenabled()
+            app.collect_when_idle()
+            assert not gc.isenabled()  # the desk was not left yet
+            clock.advance(seconds=app_module.FULL_PASS_IDLE_SECONDS)
+            app.collect_when_idle()
+            assert gc.isenabled()
+    finally:
+        gc.enable()
+
+
 def test_after_the_start_the_collector_holds_its_full_passes(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -14,12 +14,17 @@ until it is done (`hold` / `release`).
 
 Nothing waits for ever: a key is let through after WAIT_LIMIT whatever the screen is doing
 (a stuck keyboard is worse than a race).
+
+The gate also says when a key's work is over (`on_quiet`): everything it set off settled,
+no hold in force, the screen on top ready for the next key and painted (or WAIT_LIMIT
+passed).
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections import deque
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from textual import events
@@ -80,6 +85,11 @@ class KeyGate:
         """Holds in force, by token, with when each was taken."""
         self._passed: events.Key | events.Paste | None = None
         self._watcher: asyncio.Task[None] | None = None
+        self.on_quiet: Callable[[], object] | None = None
+        """Called once the work of the keys let through is over (see the module's
+        docstring)."""
+        self._quiet_due = False
+        """A key was let through since `on_quiet` was last called."""
 
     # -- the app's side -------------------------------------------------------------------
 
@@ -96,6 +106,7 @@ class KeyGate:
             return False
         self._in_hand = True
         self._since = self._now()
+        self._quiet_due = self.on_quiet is not None
         self._watch()
         return True
 
@@ -130,7 +141,7 @@ class KeyGate:
 
     async def _run(self) -> None:
         looks = 0
-        while self._in_hand or self.waiting:
+        while self._in_hand or self.waiting or self._quiet_due:
             await asyncio.sleep(0 if looks < 20 else POLL)
             looks += 1
             overdue = self._now() - self._since > WAIT_LIMIT
@@ -143,6 +154,10 @@ class KeyGate:
                 self._since = self._now()
                 self.app.post_message(self._passed)
                 looks = 0
+            if self._quiet_due and self.idle and (overdue or (self._open() and self._painted())):
+                self._quiet_due = False
+                if self.on_quiet is not None:
+                    self.on_quiet()
 
     def _open(self) -> bool:
         """Whether the screen on top may take a key now."""
@@ -158,6 +173,14 @@ class KeyGate:
         except Exception:  # no screen yet, or the app is closing: nothing to wait for
             return True
         return ready_for_keys(screen) and self._settled()
+
+    def _painted(self) -> bool:
+        """Whether the screen on top has nothing left to lay out or paint."""
+        try:
+            screen = self.app.screen
+        except Exception:
+            return True
+        return not (screen._layout_required or screen._repaint_required or screen._dirty_widgets)
 
     def _settled(self) -> bool:
         """Whether every message sent so far to the app and the screen on top (its widgets)
