@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import Session, SQLModel, select
 
-from callback_tui.store import chain, schema
+from callback_tui.store import chain, reports, schema
 from callback_tui.store.audit import verify
 from callback_tui.store.backup import list_backups
 from callback_tui.store.engine import Database, open_database
@@ -75,6 +76,11 @@ def columns_of(path: Path, table: str) -> str:
     """The columns `table` has in the file at `path` (later versions add some)."""
     with sqlite3.connect(path) as connection:
         return ", ".join(row[1] for row in connection.execute(f"PRAGMA table_info({table})"))
+
+
+def every_row(path: Path, fixture: Path, tables: list[str]) -> dict[str, list[tuple[Any, ...]]]:
+    """Each of `tables`' rows in the file at `path`, in the columns `fixture` has."""
+    return {table: rows(path, table, columns_of(fixture, table)) for table in tables}
 
 
 def contents(path: Path) -> dict[str, list[tuple[Any, ...]]]:
@@ -146,7 +152,7 @@ def test_a_020_file_upgrades_with_every_row_and_event_intact(tmp_path: Path) -> 
     with sqlite3.connect(copy) as connection:
         assert schema.revision_of(connection) == "0003"
     tables = [*TABLES_010]
-    before = {table: rows(copy, table, columns_of(FIXTURE_020, table)) for table in tables}
+    before = every_row(copy, FIXTURE_020, tables)
     assert len(before["event"]) > 100
 
     database = open_database(str(copy))
@@ -437,12 +443,12 @@ def test_every_clients_number_becomes_its_best_phone(
 def test_a_030_file_upgrades_with_every_row_and_event_intact(tmp_path: Path) -> None:
     """0.3.0 (schema 0004): the demo clinic, a missed call and a wrong number with its task."""
     copy, tables = copied(FIXTURE_030, tmp_path, "0004")
-    before = {table: rows(copy, table, columns_of(FIXTURE_030, table)) for table in tables}
+    before = every_row(copy, FIXTURE_030, tables)
     assert len(before["event"]) > 100 and len(before["task"]) == 1
 
     database = open_database(str(copy))
     try:
-        after = {table: rows(copy, table, columns_of(FIXTURE_030, table)) for table in tables}
+        after = every_row(copy, FIXTURE_030, tables)
         old_terms, new_terms = before.pop("search_term"), after.pop("search_term")
         assert after == before  # every row of every table, as it was
         assert {(t, p) for _, t, p in new_terms} == {(t, p) for _, t, p in old_terms} | phone_terms(
@@ -482,14 +488,14 @@ def test_callbacks_on_file_before_0008_have_no_response_target(
 def test_a_040_file_upgrades_with_every_row_and_event_intact(tmp_path: Path) -> None:
     """0.4.0 (schema 0008): the demo clinic, a wrong number, two phones, a message."""
     copy, tables = copied(FIXTURE_040, tmp_path, "0008")
-    before = {table: rows(copy, table, columns_of(FIXTURE_040, table)) for table in tables}
+    before = every_row(copy, FIXTURE_040, tables)
     assert len(before["event"]) > 100 and len(before["staff"]) == 9
     assert len(before["client_phone"]) > len(before["client"])
     assert [t for (t,) in rows(copy, "callback", "target_at") if t is not None]
 
     database = open_database(str(copy))
     try:
-        after = {table: rows(copy, table, columns_of(FIXTURE_040, table)) for table in tables}
+        after = every_row(copy, FIXTURE_040, tables)
         assert after == before  # every row of every table, as it was
         with sqlite3.connect(copy) as connection:
             assert schema.revision_of(connection) == schema.HEAD
@@ -538,12 +544,12 @@ def test_a_050_file_upgrades_and_its_callbacks_gain_what_the_reports_count(
     tmp_path: Path, clinic: Any
 ) -> None:
     copy, tables = copied(FIXTURE_050, tmp_path, "0009")
-    before = {table: rows(copy, table, columns_of(FIXTURE_050, table)) for table in tables}
+    before = every_row(copy, FIXTURE_050, tables)
     assert len(before["callback"]) == 39 and len(before["attempt"]) == 10
 
     database = open_database(str(copy), calendar=lambda: clinic.calendar)
     try:
-        after = {table: rows(copy, table, columns_of(FIXTURE_050, table)) for table in tables}
+        after = every_row(copy, FIXTURE_050, tables)
         assert after == before  # every row of every table, as it was
         facts = {
             row[0]: row[1:]
@@ -591,12 +597,8 @@ vacuumed. Never regenerate it either."""
 def test_a_060_file_upgrades_and_counts_late_work_from_its_indexes_alone(
     tmp_path: Path, clinic: Any
 ) -> None:
-    from datetime import datetime
-
-    from callback_tui.store import reports
-
     copy, tables = copied(FIXTURE_060, tmp_path, "0010")
-    before = {table: rows(copy, table, columns_of(FIXTURE_060, table)) for table in tables}
+    before = every_row(copy, FIXTURE_060, tables)
     assert len(before["callback"]) == 30 and len(before["note"]) == 3
 
     # Two days on: callbacks past their due day, drafts waiting over a day.
@@ -616,7 +618,7 @@ def test_a_060_file_upgrades_and_counts_late_work_from_its_indexes_alone(
 
     database = open_database(str(copy), calendar=lambda: clinic.calendar)
     try:
-        after = {table: rows(copy, table, columns_of(FIXTURE_060, table)) for table in tables}
+        after = every_row(copy, FIXTURE_060, tables)
         assert after == before  # every row of every table, as it was
         assert read(database) == (card_before, review_before)  # the same counts, the same lists
         assert verify(database).ok
