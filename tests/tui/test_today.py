@@ -514,3 +514,39 @@ async def test_the_queue_read_at_start_goes_in_once_textual_has_started(
         assert later == ["asked before the start"]
         app.when_started(lambda: later.append("asked after"))
         assert later == ["asked before the start", "asked after"]  # at once
+
+
+async def test_a_call_that_makes_a_task_shows_it_waiting_counted_once(
+    desk: FrontDesk, make: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A wrong number makes the front desk a task: back on the queue, the header counts it.
+    What else waits is counted once, when the dialog has closed: the queue read under the
+    dialog just before it closes starts no count of its own."""
+    from callback_tui.store import tasks
+
+    counted: list[str] = []
+    started: list[str] = []
+    waiting, count_waiting = tasks.waiting, TodayScreen._count_waiting
+
+    def counting(database: object, initials: str) -> tasks.Waiting:
+        counted.append(initials)
+        return waiting(database, initials)  # type: ignore[arg-type]
+
+    def starting(screen: TodayScreen, initials: str) -> object:
+        started.append(initials)
+        return count_waiting(screen, initials)
+
+    monkeypatch.setattr(tasks, "waiting", counting)
+    monkeypatch.setattr(TodayScreen, "_count_waiting", starting)
+    add_visit(desk, patient="Biscuit", owner="FD")
+    app = make("FD")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "tasks" not in str(app.screen.query_one("#counts").render())
+        counted.clear()
+        started.clear()
+        await pilot.press("enter", "x", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)
+        assert "tasks 1" in str(app.screen.query_one("#counts").render())
+    assert started == counted == ["FD"]

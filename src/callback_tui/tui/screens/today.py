@@ -165,7 +165,8 @@ class TodayScreen(ListScreen):
         self.set_class(not queue.rows, "-empty")
         self.filled()
         self._show_empty()
-        self._count_waiting(queue.initials)
+        if self.is_current:  # under a dialog, they are counted when it closes (resume)
+            self._count_waiting(queue.initials)
         self.refresh_bindings()
         if queue.initials not in self._offered:
             self._offered.add(queue.initials)
