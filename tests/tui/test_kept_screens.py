@@ -541,15 +541,11 @@ async def test_a_saved_call_is_written_and_painted_with_the_collectors_passes_he
                 await pilot.pause(0.05)
             assert gc.isenabled()
             assert seen == [("save", False), ("queue", False)]
-            assert len(queue_rows(app)) == 1  # the call saved left the queue
+            assert isinstance(app.screen, TodayScreen) and app.screen.queue is not None
+            assert len(app.screen.queue.rows) == 1  # the call saved left the queue
         assert gc.isenabled()
     finally:
         gc.enable()
-
-
-def queue_rows(app: Any) -> list[Any]:
-    assert isinstance(app.screen, TodayScreen) and app.screen.queue is not None
-    return list(app.screen.queue.rows)
 
 
 async def test_the_collector_runs_as_python_has_it_in_an_app_whose_heap_is_not_settled(

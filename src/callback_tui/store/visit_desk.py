@@ -18,6 +18,7 @@ from sqlmodel.sql.expression import Select
 
 from callback_tui.config import Clinic
 from callback_tui.domain import measures, phones, rules
+from callback_tui.domain.hours import Calendar
 from callback_tui.domain.intake import VisitForm
 from callback_tui.store.errors import Invalid, ServiceError
 from callback_tui.store.search import terms_of
@@ -90,6 +91,15 @@ class _Known:
     """The visits on file of the patients in `loaded_visits`, by `_visit_key`."""
     loaded_visits: set[int] = field(default_factory=set)
     """The patients whose visits are in `visits`."""
+    deadlines: dict[date, datetime] = field(default_factory=dict)
+    """Each due day's deadline (an import's thousands of callbacks share a few days)."""
+
+    def deadline(self, day: date, calendar: Calendar) -> datetime:
+        """A visit callback's deadline for its first due `day` (`measures.deadline`)."""
+        found = self.deadlines.get(day)
+        if found is None:
+            found = self.deadlines[day] = measures.deadline(day, None, calendar)
+        return found
 
 
 def _client_key(form: VisitForm) -> tuple[str, str]:
@@ -130,17 +140,11 @@ def _callback(
     client_id: int,
     patient_id: int,
     clinic: Clinic,
-    deadlines: dict[date, datetime] | None = None,
+    deadline_at: datetime,
 ) -> dict[str, Any]:
-    """The values of a new callback for one planned call of a visit. `deadlines`: the
-    deadline of each due day worked out so far (an import's thousands share a few days)."""
+    """The values of a new callback for one planned call of a visit, late after
+    `deadline_at` (`measures.deadline` of its first due day)."""
     owner = form.owner or item.owner
-    day = item.due.day
-    deadline = deadlines.get(day) if deadlines is not None else None
-    if deadline is None:
-        deadline = measures.deadline(day, None, clinic.calendar)
-        if deadlines is not None:
-            deadlines[day] = deadline
     return {
         "source_id": form.source_id,
         "kind": item.kind,
@@ -159,7 +163,7 @@ def _callback(
         "notes": form.notes,
         "created_at": work.now,
         "pool": owner if owner in clinic.pools else None,
-        "deadline_at": deadline,
+        "deadline_at": deadline_at,
     }
 
 
@@ -268,14 +272,22 @@ class VisitDesk(Desk):
 
         made: list[dict[str, Any]] = []
         changes: list[tuple[str, type[SQLModel], dict[str, Any]]] = []
-        deadlines: dict[date, datetime] = {}
+        calendar = self.clinic.calendar
         for index, (form, card, patient_id) in enumerate(
             zip(visits, cards, patient_ids, strict=True)
         ):
             callbacks = [
                 new_row(
                     Callback,
-                    _callback(work, form, item, card.id, patient_id, self.clinic, deadlines),
+                    _callback(
+                        work,
+                        form,
+                        item,
+                        card.id,
+                        patient_id,
+                        self.clinic,
+                        known.deadline(item.due.day, calendar),
+                    ),
                 )
                 for item in form.planned
             ]
@@ -428,7 +440,9 @@ class VisitDesk(Desk):
         made: list[Callback] = []
         for item in form.planned:
             assert client.id is not None and patient.id is not None, "flushed rows have ids"
-            callback = Callback(**_callback(work, form, item, client.id, patient.id, self.clinic))
+            deadline_at = measures.deadline(item.due.day, None, self.clinic.calendar)
+            values = _callback(work, form, item, client.id, patient.id, self.clinic, deadline_at)
+            callback = Callback(**values)
             try:
                 work.record("callback.created", callback)
             except IntegrityError:
