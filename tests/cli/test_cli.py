@@ -1,4 +1,5 @@
-"""The command line, run through the real entry point in a subprocess."""
+"""The command line through its entry point: `main`, and for the tests marked `process` the
+installed script in a subprocess."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import io
 import json
 import os
 import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -25,15 +25,16 @@ from callback_tui.store.notes import NoteView
 from callback_tui.store.services import CallOutcome, FrontDesk, NoteRef
 from callback_tui.store.tables import TABLES
 from tests.cli.made_once import made_once
+from tests.cli.runner import invoke
 
 Run = Callable[..., subprocess.CompletedProcess[str]]
-SCRIPT = Path(sys.executable).with_name("callback-tui")
 CHICAGO = zone("America/Chicago")
 
 
 @pytest.fixture
-def run(tmp_path: Path) -> Run:
-    """`callback-tui ARGS` against a fresh database, in Chicago, on Tuesday 24 Nov 09:00."""
+def run(tmp_path: Path, request: pytest.FixtureRequest) -> Run:
+    """`callback-tui ARGS` against a fresh database, in Chicago, on Tuesday 24 Nov 09:00: in
+    this process, or in a subprocess for a test marked `process` (see runner.py)."""
     settings = tmp_path / "settings.toml"
     settings.write_text('timezone = "America/Chicago"\nclosures = [2026-11-26]\n')
     env = {
@@ -42,12 +43,10 @@ def run(tmp_path: Path) -> Run:
         "CALLBACK_TUI_SETTINGS": str(settings),
         "CALLBACK_TUI_NOW": "2026-11-24T09:00:00-06:00",
     }
+    process = request.node.get_closest_marker("process") is not None
 
     def call(*args: str, module: bool = False) -> subprocess.CompletedProcess[str]:
-        command = [sys.executable, "-m", "callback_tui"] if module else [str(SCRIPT)]
-        return subprocess.run(
-            [*command, *args], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60
-        )
+        return invoke(args, env=env, cwd=tmp_path, process=process, module=module)
 
     call.database = Path(env["CALLBACK_TUI_DB"])  # type: ignore[attr-defined]
     return call
@@ -194,6 +193,7 @@ def test_staff_mistakes_are_one_line(run: Run) -> None:
     assert "invalid choice" in refused(run("staff", "add", "ZZ", "Zed", "--role", "janitor"))
 
 
+@pytest.mark.process
 def test_import_list_and_reimport(run: Run, tmp_path: Path) -> None:
     staffed(run)
     (tmp_path / "visits.csv").write_text(VISITS)
@@ -265,6 +265,7 @@ def test_export_has_every_table(run: Run, tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.process
 def test_user_mistakes_never_show_a_traceback(run: Run, tmp_path: Path) -> None:
     staffed(run)
     assert refused(run("--initials", "ZZ")) == (
@@ -416,6 +417,7 @@ def test_incidents_list_open_and_json(run: Run, tmp_path: Path) -> None:
     assert incident["what_happened"] == "Waited [b]40[/b] minutes.\nLeft upset."
 
 
+@pytest.mark.process
 def test_a_piped_table_keeps_its_columns_aligned_with_wide_names(run: Run) -> None:
     ok(run("staff", "add", "AB", "李小龍", "--role", "assistant"))
     ok(run("staff", "add", "CD", "Zoë Ng", "--role", "doctor"))

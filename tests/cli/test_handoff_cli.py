@@ -8,6 +8,8 @@ import io
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.cli.made_once import made_once
 from tests.cli.test_staff_cli import Run, env, events, ok, refused, run, set_up
 
@@ -60,6 +62,7 @@ def test_json_has_every_line_with_its_counts(run: Run, tmp_path: Path) -> None:
     assert list(lines(run, "--initials", "ab")) == ["AB", "SA"]
 
 
+@pytest.mark.process
 def test_the_table_and_csv_say_the_same(run: Run, tmp_path: Path) -> None:
     shift(run, tmp_path)
     table = ok(run("handoff")).splitlines()

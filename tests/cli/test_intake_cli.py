@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.cli.test_cli import Run, ok, refused, run, staffed
 
 __all__ = ["run"]  # the fixture, shared with the command's other tests
 
 
+@pytest.mark.process
 def test_a_voicemail_becomes_a_callback_due_at_its_target(run: Run) -> None:
     staffed(run)
     said = ok(

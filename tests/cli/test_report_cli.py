@@ -7,6 +7,8 @@ import io
 import json
 from pathlib import Path
 
+import pytest
+
 from callback_tui.domain.vocab import Outcome
 from callback_tui.store import queries
 from callback_tui.store.services import CallOutcome
@@ -48,6 +50,7 @@ def worked_tuesday(run: Run, tmp_path: Path) -> None:
     made_once("worked-tuesday", run.database, steps)  # type: ignore[attr-defined]
 
 
+@pytest.mark.process
 def test_the_report_as_a_table(run: Run, tmp_path: Path) -> None:
     worked_tuesday(run, tmp_path)
     table = ok(run("report"))

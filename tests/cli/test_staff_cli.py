@@ -1,5 +1,6 @@
-"""`--as` with a PIN, the unattended `system`, and the staff commands, through the real
-entry point (the installed `callback-tui`, in a subprocess)."""
+"""`--as` with a PIN, the unattended `system`, and the staff commands, through the entry point
+(`main`; for the tests marked `process` and the PIN asked on a terminal, the installed
+`callback-tui` in a subprocess)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ import os
 import pty
 import select
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 from tests.cli.made_once import made_once
+from tests.cli.runner import SCRIPT, invoke
 
-SCRIPT = Path(sys.executable).with_name("callback-tui")
 VISITS = (
     "source_id,occurred_at,reason,patient,client,phone,assisted_by,doctor\n"
     "V1,2026-11-23 10:00,vomiting,Biscuit,Jordan Lee,312-555-0142,AB,DRW\n"
@@ -42,22 +42,17 @@ def env(tmp_path: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def run(env: dict[str, str], tmp_path: Path) -> Run:
+def run(env: dict[str, str], tmp_path: Path, request: pytest.FixtureRequest) -> Run:
+    """In this process, or in a subprocess for a test marked `process` (see runner.py)."""
+    process = request.node.get_closest_marker("process") is not None
+
     def call(*args: str, pin: str | None = None, new_pin: str | None = None) -> Any:
         extra = {}
         if pin is not None:
             extra["CALLBACK_TUI_PIN"] = pin
         if new_pin is not None:
             extra["CALLBACK_TUI_NEW_PIN"] = new_pin
-        return subprocess.run(
-            [str(SCRIPT), *args],
-            capture_output=True,
-            text=True,
-            env={**env, **extra},
-            cwd=tmp_path,
-            stdin=subprocess.DEVNULL,
-            timeout=60,
-        )
+        return invoke(args, env={**env, **extra}, cwd=tmp_path, process=process)
 
     call.database = Path(env["CALLBACK_TUI_DB"])  # type: ignore[attr-defined]
     return call
@@ -126,6 +121,7 @@ def test_setting_up_then_only_the_office_manager_changes_staff(run: Run) -> None
     ]
 
 
+@pytest.mark.process
 def test_a_wrong_pin_is_one_line_and_nothing_is_written(run: Run, tmp_path: Path) -> None:
     set_up(run)
     visits = tmp_path / "visits.csv"
