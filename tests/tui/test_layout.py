@@ -72,7 +72,8 @@ async def test_today_at_80x24_shows_the_whole_header_every_mark_and_every_key(
         await settle(pilot)
         lines = screen_text(app)
         header, keys = lines[0], lines[-1].split()
-        for part in ("AB", "pools SA", "Tue 24 Nov", "to do 3", "overdue 2", "done today 0"):
+        assert header.split("  ")[:2] == [" AB", "Alex Baker"]
+        for part in ("pools SA", "Tue 24 Nov", "to do 3 · overdue 2 · done 0"):
             assert part in header
         text = "\n".join(lines)
         for shown in ("Maria [b]Gonzalez[/b]", "Ruth Adler", "DNC", "from Sun 22"):
@@ -106,6 +107,28 @@ async def test_today_fits_the_terminal_again_when_it_is_resized(
         await settle(pilot)
         assert "Tries" in headings(table)
         assert "Tuesday 24 November 2026" in screen_text(app)[0]
+
+
+async def test_on_a_crowded_line_the_name_then_the_day_give_way_never_initials_or_counts(
+    desk: FrontDesk, make: MakeApp
+) -> None:
+    morning(desk)
+    app = make("AB")
+    async with app.run_test(size=(61, 24)) as pilot:
+        await settle(pilot)
+        header = screen_text(app)[0]
+        assert header.rstrip() == " AB  Al…  pools SA  Tue 24 Nov  to do 3 · overdue 2 · done 0"
+        await pilot.resize_terminal(55, 24)  # a column short of the whole line
+        await settle(pilot)
+        header = screen_text(app)[0]
+        assert header.rstrip() == " AB  Alex Bak…  pools SA  to do 3 · overdue 2 · done 0"
+        await pilot.resize_terminal(*SMALL)
+        await settle(pilot)
+        assert "Tue 24 Nov  to do 3 · overdue 2 · done 0" in screen_text(app)[0]
+        await pilot.resize_terminal(*LARGE)
+        await settle(pilot)
+        wide = "Tuesday 24 November 2026  to do 3 · overdue 2 · done today 0"
+        assert screen_text(app)[0].rstrip().endswith(wide)
 
 
 # -- the Log call dialog ----------------------------------------------------------------------

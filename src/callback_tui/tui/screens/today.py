@@ -87,6 +87,8 @@ class TodayScreen(ListScreen):
         """Initials whose unsaved drafts were offered already in this run."""
         self._read_at = -1
         """The data generation (app.data_generation) when the queue was last read."""
+        self._narrow_width = 0
+        """The header's width on a narrow screen, the name left out (see _fit_header)."""
 
     @property
     def loaded(self) -> bool:
@@ -94,11 +96,13 @@ class TodayScreen(ListScreen):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="topbar"):
-            yield Static("", classes="who", id="who", markup=False)
+            yield Static("", id="who", markup=False)
+            yield Static("", id="name", markup=False)
             yield Static("", classes="pools", id="pools", markup=False)
             yield Static("", classes="day -full", id="day", markup=False)
             yield Static("", classes="day -brief", id="day-brief", markup=False)
-            yield Static("", classes="counts", id="counts", markup=False)
+            yield Static("", classes="counts -full", id="counts", markup=False)
+            yield Static("", classes="counts -brief", id="counts-brief", markup=False)
         yield Table(cursor_type="row", zebra_stripes=True, id="queue")
         yield Static("", id="empty", markup=False)
         yield Footer(compact=True)  # every key of the morning fits on one line
@@ -255,10 +259,9 @@ class TodayScreen(ListScreen):
         app_of(self).push_kept(NoteEditor, target, self.initials, callback=ignore)
 
     def _show_header(self, queue: Queue) -> None:
-        label = Text(queue.initials)
-        if queue.member is not None:
-            label.append(f"  {queue.member.name}")  # cut first when the screen is narrow
-        show_text(self.query_one("#who", Static), label)
+        show_text(self.query_one("#who", Static), queue.initials)
+        name = queue.member.name if queue.member is not None else ""
+        show_text(self.query_one("#name", Static), f"  {name}" if name else "")
         pools = self.query_one("#pools", Static)
         show_text(pools, f"pools {' '.join(queue.pools)}")
         pools.display = bool(queue.pools)
@@ -269,22 +272,45 @@ class TodayScreen(ListScreen):
             short.append("  demo", style="bold yellow")
         show_text(self.query_one("#day", Static), day)
         show_text(self.query_one("#day-brief", Static), short)
-        counts = queue.counts
-        summary = Text(f"to do {counts.to_do} · ")
-        summary.append(f"overdue {counts.overdue}", style="bold red" if counts.overdue else "")
+        show_text(self.query_one("#counts", Static), self._counts(queue, brief=False))
+        brief = self._counts(queue, brief=True)
+        show_text(self.query_one("#counts-brief", Static), brief)
+        self._narrow_width = sum(
+            [
+                2,  # the bar's padding
+                len(queue.initials),
+                2 + len(f"pools {' '.join(queue.pools)}") if queue.pools else 0,
+                2 + short.cell_len,
+                2 + brief.cell_len,
+            ]
+        )
+        self._fit_header()
+
+    def _counts(self, queue: Queue, *, brief: bool) -> Text:
+        """The header's counts; `brief` (a narrow screen) leaves out the overdue when there
+        are none, and "today" after "done"."""
+        counts, waiting = queue.counts, self.waiting
+        parts = [Text(f"to do {counts.to_do}")]
+        if counts.overdue or not brief:
+            parts.append(Text(f"overdue {counts.overdue}", "bold red" if counts.overdue else ""))
         if counts.late:
-            summary.append(" · ")
-            summary.append(f"late {counts.late}", style="bold red")
-        summary.append(" · ")
-        summary.append(f"done today {counts.done_today}", style="green")
-        waiting = self.waiting
+            parts.append(Text(f"late {counts.late}", "bold red"))
+        done = "done" if brief else "done today"
+        parts.append(Text(f"{done} {counts.done_today}", "green"))
         if waiting is not None and waiting.tasks:
-            summary.append(" · ")
-            summary.append(f"tasks {waiting.tasks}", style="yellow")
+            parts.append(Text(f"tasks {waiting.tasks}", "yellow"))
         if waiting is not None and waiting.incidents:
-            summary.append(" · ")
-            summary.append(f"incidents {waiting.incidents}", style="yellow")
-        show_text(self.query_one("#counts", Static), summary)
+            parts.append(Text(f"incidents {waiting.incidents}", "yellow"))
+        return Text(" · ").join(parts)
+
+    def _fit_header(self) -> None:
+        """On a narrow screen the header stays one line: the name gives way first (it is cut
+        short), then the day (left out), never the initials, pools or counts."""
+        crowded = self._narrow_width > self.app.size.width
+        self.query_one("#topbar").set_class(crowded, "-crowded")
+
+    def on_resize(self) -> None:
+        self._fit_header()
 
     # -- rows -----------------------------------------------------------------------------
 
