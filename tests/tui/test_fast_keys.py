@@ -209,3 +209,45 @@ async def test_a_key_waits_for_the_screen_on_top_not_for_the_screens_kept_out_of
             assert not gate._settled()
         finally:
             shown._next_callbacks.clear()
+
+
+async def test_g_and_a_place_typed_at_once_go_there_without_the_menu_between(
+    desk: FrontDesk, make: MakeApp
+) -> None:
+    from callback_tui.tui.screens.reports import ReportsScreen
+    from callback_tui.tui.screens.tasks import GoScreen, TasksScreen
+
+    add_visit(desk, patient="Biscuit")
+    app = make()
+    pushed: list[str] = []
+    push_screen = app.push_screen
+
+    def spied(screen: object, *args: object, **kwargs: object) -> object:
+        # A kept screen is pushed by its name, "kept-{kind}-{mode}" (app.push_kept).
+        pushed.append(screen.split("-")[1] if isinstance(screen, str) else type(screen).__name__)
+        return push_screen(screen, *args, **kwargs)  # type: ignore[arg-type]
+
+    app.push_screen = spied  # type: ignore[assignment,method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pushed.clear()  # the queue's own
+        type_fast(app, "g", "t")
+        await settle(pilot)
+        assert isinstance(app.screen, TasksScreen)
+        assert pushed == ["TasksScreen"]
+        await pilot.press("escape")
+        await settle(pilot)
+        # A key that is no place: the menu opens, and the key is its to answer (nothing).
+        type_fast(app, "g", "x")
+        await settle(pilot)
+        assert isinstance(app.screen, GoScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        # Typed one at a time, as a person who looks at the menu first.
+        await pilot.press("g")
+        await settle(pilot)
+        assert isinstance(app.screen, GoScreen)
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, ReportsScreen)
+    assert pushed == ["TasksScreen", "GoScreen", "GoScreen", "ReportsScreen"]

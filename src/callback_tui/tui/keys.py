@@ -12,6 +12,9 @@ and the screen on top is ready for keys (its rows or fields filled in: a screen 
 decides where the next keys go, such as a save that closes a dialog, holds the gate closed
 until it is done (`hold` / `release`).
 
+A key may answer the one typed ahead after it itself (`take_next`): `g` takes the place's
+key waiting behind it and goes there, without opening its menu first.
+
 Nothing waits for ever: a key is let through after WAIT_LIMIT whatever the screen is doing
 (a stuck keyboard is worse than a race).
 
@@ -124,6 +127,15 @@ class KeyGate:
     def release(self, token: object) -> None:
         self._holds.pop(token, None)
         self._watch()
+
+    def take_next(self, wanted: Callable[[str], bool]) -> str | None:
+        """The key waiting first, taken out of the queue if `wanted(its name)`; else None,
+        and it stays (a key typed ahead that the key before it can answer itself)."""
+        first = self.waiting[0] if self.waiting else None
+        if isinstance(first, events.Key) and wanted(first.key):
+            self.waiting.popleft()
+            return first.key
+        return None
 
     @property
     def idle(self) -> bool:

@@ -125,6 +125,10 @@ def go_to(screen: Screen[Any], initials: str, then: Callable[[Any], None] | None
             return
         app.push_kept(place, initials, callback=then or _nothing)
 
+    typed = app.keys.take_next(lambda key: key in PLACES)
+    if typed is not None:  # `g` and the place's key came together: no menu in between
+        went(typed)
+        return
     app.push_kept(GoScreen, callback=went)
 
 
