@@ -257,3 +257,12 @@ def test_nothing_reads_or_records_through_the_session_while_rows_are_written_beh
     ):
         list(_on_file(work, query, Callback.source_id, ["V1"]))
     assert contents(desk.database)["clients"] == []
+
+
+def test_a_new_row_takes_the_defaults_and_refuses_a_column_the_table_lacks() -> None:
+    from callback_tui.store.unit import new_row, row_values
+
+    made = new_row(Client, {"name": "Jordan Lee", "phone": "+13125550142"})
+    assert made == row_values(Client(name="Jordan Lee", phone="+13125550142"))
+    with pytest.raises(TypeError, match="Client has no column colour, size"):
+        new_row(Client, {"name": "Jordan Lee", "size": 3, "colour": "red"})
