@@ -101,27 +101,31 @@ class FieldError(Static):
 def empty_form(screen: Screen[Any], defaults: Mapping[str, str] | None = None) -> None:
     """Every field of `screen` as a new form has it, for a kept form opened again: text
     fields and boxes empty, boxes unticked, choices unmade, drop-downs at their `defaults`
-    (by id) or blank, no errors. Quietly: no field reports a change it did not see typed."""
+    (by id) or blank, no errors. Quietly: no field reports a change it did not see typed.
+
+    One walk through the screen's widgets finds every field (a query per kind of field
+    walked them all once each, and matched each against a selector)."""
     from textual.widgets import Checkbox, Input, Select, TextArea
 
     defaults = defaults or {}
-    for field in screen.query(Input).results(Input):
-        with field.prevent(Input.Changed):
-            field.value = ""
-    for box in screen.query(TextArea).results(TextArea):
-        with box.prevent(TextArea.Changed):
-            box.load_text("")
-    for tick in screen.query(Checkbox).results(Checkbox):
-        with tick.prevent(Checkbox.Changed):
-            tick.value = False
-    for choices in screen.query(RadioSet).results(RadioSet):
-        clear_choice(choices)
-    for drop in screen.query(Select).results(Select):
-        with drop.prevent(Select.Changed):
-            if drop.id is not None and drop.id in defaults:
-                drop.value = defaults[drop.id]
-            else:
-                drop.clear()
+    for node in list(screen.walk_children()):
+        if isinstance(node, Input):
+            with node.prevent(Input.Changed):
+                node.value = ""
+        elif isinstance(node, TextArea):
+            with node.prevent(TextArea.Changed):
+                node.load_text("")
+        elif isinstance(node, Checkbox):
+            with node.prevent(Checkbox.Changed):
+                node.value = False
+        elif isinstance(node, RadioSet):
+            clear_choice(node)
+        elif isinstance(node, Select):
+            with node.prevent(Select.Changed):
+                if node.id is not None and node.id in defaults:
+                    node.value = defaults[node.id]
+                else:
+                    node.clear()
     show_errors(screen, {})
 
 
@@ -136,18 +140,23 @@ def checked(
 
 def show_errors(screen: Screen[Any], problems: Mapping[str, str]) -> None:
     """Put each problem under its field and clear the others; focus the first bad field."""
+    errors: list[FieldError] = []
+    by_id: dict[str, Widget] = {}  # the first widget with each id, as a query finds it
+    for node in screen.walk_children(Widget):
+        if isinstance(node, FieldError):
+            errors.append(node)
+        if node.id is not None:
+            by_id.setdefault(node.id, node)
     first: str | None = None
-    for error in screen.query(FieldError):
+    for error in errors:
         field = error.field
-        target = screen.query(f"#{field}")
-        held = field_state(target.first()) if field in problems and target else None
+        target = by_id.get(field)
+        held = field_state(target) if field in problems and target is not None else None
         error.show(problems.get(field), held)
         if field in problems and first is None:
             first = field
-    if first is not None:
-        target = screen.query(f"#{first}")
-        if target:
-            target.first().focus()
+    if first is not None and (target := by_id.get(first)) is not None:
+        target.focus()
 
 
 def clear_choice(choices: RadioSet) -> None:
