@@ -90,26 +90,33 @@ class PhoneRow(Vertical):
 
     def compose(self) -> ComposeResult:
         number, label, best = self._start
+        # Kept at hand: a query for each, each time the row is filled or read, would walk
+        # the drop-down's own widgets too.
+        self._number = Input(
+            number, placeholder="new number", compact=True, id=f"phone-{self.index}"
+        )
+        self._label = phone_kind(f"label-{self.index}", label, compact=True)
+        self._best = Checkbox("Best", best, compact=True, id=f"best-{self.index}")
         with Horizontal(classes="phone-row"):
-            yield Input(number, placeholder="new number", compact=True, id=f"phone-{self.index}")
-            yield phone_kind(f"label-{self.index}", label, compact=True)
-            yield Checkbox("Best", best, compact=True, id=f"best-{self.index}")
+            yield self._number
+            yield self._label
+            yield self._best
         yield FieldError(f"phone-{self.index}")
         yield FieldError(f"label-{self.index}")
 
     def fill(self, number: str = "", label: str = "", best: bool = False) -> None:
         """Show this phone instead (an empty row by default), as a new row would."""
         with self.prevent(Input.Changed, Select.Changed, Checkbox.Changed):
-            self.query_one(Input).value = number
-            self.query_one(Select).value = label or phones.UNSAID
-            self.query_one(Checkbox).value = best
+            self._number.value = number
+            self._label.value = label or phones.UNSAID
+            self._best.value = best
 
     def entry(self) -> PhoneEntry:
-        label = self.query_one(Select).selection
+        label = self._label.selection
         return PhoneEntry(
-            number=self.query_one(Input).value,
+            number=self._number.value,
             label=str(label) if label is not None else phones.UNSAID,
-            best=self.query_one(Checkbox).value,
+            best=self._best.value,
         )
 
 
