@@ -111,6 +111,14 @@ def _speak_plainly(engine: Engine, database: Database) -> None:
         raise database.in_words(original) from None
 
 
+WRITER_CACHE_KIB = 32 * 1024
+"""SQLite's page cache on a writing connection, at most (SQLite's own default is 2 MiB). It
+grows only as pages are used: a save uses a few. An import of 10,000 visits changes pages of
+every index of its tables; when a transaction's changed pages outgrow the cache, SQLite writes
+them out before the commit (a cache spill). With this room: 3.01 s against 3.18 s, medians of
+nine imports, interleaved."""
+
+
 def _sqlite_pragmas(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
@@ -118,6 +126,7 @@ def _sqlite_pragmas(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         light.sqlite_pragmas(dbapi_connection)
         dbapi_connection.execute("PRAGMA journal_mode = WAL").fetchall()
+        dbapi_connection.execute(f"PRAGMA cache_size = -{WRITER_CACHE_KIB}")
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
