@@ -12,8 +12,8 @@ and the screen on top is ready for keys (its rows or fields filled in: a screen 
 decides where the next keys go, such as a save that closes a dialog, holds the gate closed
 until it is done (`hold` / `release`).
 
-A key may answer the one typed ahead after it itself (`take_next`): `g` takes the place's
-key waiting behind it and goes there, without opening its menu first.
+A key's action may take the key typed right behind it and answer it itself (`take_next`):
+`g` takes the place's key waiting behind it and goes there, without opening its menu first.
 
 Nothing waits for ever: a key is let through after WAIT_LIMIT whatever the screen is doing
 (a stuck keyboard is worse than a race).

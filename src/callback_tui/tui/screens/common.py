@@ -108,7 +108,7 @@ def empty_form(screen: Screen[Any], defaults: Mapping[str, str] | None = None) -
     from textual.widgets import Checkbox, Input, Select, TextArea
 
     defaults = defaults or {}
-    for node in list(screen.walk_children()):
+    for node in screen.walk_children(Widget):  # a list, made before any field changes
         if isinstance(node, Input):
             with node.prevent(Input.Changed):
                 node.value = ""

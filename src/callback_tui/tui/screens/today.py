@@ -262,9 +262,10 @@ class TodayScreen(ListScreen):
         show_text(self.query_one("#who", Static), queue.initials)
         name = queue.member.name if queue.member is not None else ""
         show_text(self.query_one("#name", Static), f"  {name}" if name else "")
+        pools_said = f"pools {' '.join(queue.pools)}" if queue.pools else ""
         pools = self.query_one("#pools", Static)
-        show_text(pools, f"pools {' '.join(queue.pools)}")
-        pools.display = bool(queue.pools)
+        show_text(pools, pools_said)
+        pools.display = bool(pools_said)
         day = Text(queue.day.strftime("%A %d %B %Y"))
         short = Text(queue.day.strftime("%a %d %b"))  # on a narrow screen
         if app_of(self).demo:
@@ -279,7 +280,7 @@ class TodayScreen(ListScreen):
             [
                 2,  # the bar's padding
                 len(queue.initials),
-                2 + len(f"pools {' '.join(queue.pools)}") if queue.pools else 0,
+                2 + len(pools_said) if pools_said else 0,
                 2 + short.cell_len,
                 2 + brief.cell_len,
             ]
