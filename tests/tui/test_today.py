@@ -219,9 +219,10 @@ async def test_the_add_form_refuses_field_by_field_then_saves(
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, AddCallbackScreen)
-        await pilot.press(*"Ann", "tab", *"12")
+        await pilot.press(*"Ann", "tab", *"12", "tab")  # on, past the mistyped phone
         await pilot.press("ctrl+s")
         await settle(pilot)
+        assert app.focused is screen.query_one("#phone")  # back to the first bad field
         errors = {e.id: str(e.render()) for e in screen.query(".-shown")}
         assert errors == {
             "error-phone": "'12' is not a valid phone number",
