@@ -6,6 +6,7 @@ from typing import Any
 
 from rich.segment import Segment
 from rich.text import Text
+from textual import events
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable
 
@@ -46,18 +47,45 @@ class Pair(App[None]):
 
 
 def painted(table: DataTable[Any]) -> list[list[tuple[str, str, dict[str, Any]]]]:
-    """Each line: its segments' text, style (less its meta) and meta (where a click lands)."""
+    """Each line, character by character: its text, style (less its meta) and meta, less the
+    cell's row and column (Table tells a mouse event those from where it is: see
+    `test_a_mouse_event_is_told_the_place_datatable_would_give_it`)."""
 
-    def seen(segment: Segment) -> tuple[str, str, dict[str, Any]]:
+    def seen(segment: Segment) -> list[tuple[str, str, dict[str, Any]]]:
         style = segment.style
         if style is None:
-            return (segment.text, "", {})
-        return (segment.text, str(style.clear_meta_and_links()), style.meta)
+            return [(character, "", {}) for character in segment.text]
+        meta = {key: value for key, value in style.meta.items() if key not in ("row", "column")}
+        return [(character, str(style.clear_meta_and_links()), meta) for character in segment.text]
 
     return [
-        [seen(segment) for segment in table.render_line(y)]
+        [cell for segment in table.render_line(y) for cell in seen(segment)]
         for y in range(table.scrollable_content_region.height)
     ]
+
+
+def place_at(table: DataTable[Any], x: int, y: int) -> dict[str, Any]:
+    """Where a mouse event at (x, y) of the table's content tells DataTable's handlers it is:
+    the place in the style of the segment there, as Table puts it on the event."""
+    column = 0
+    for segment in table.render_line(y):
+        column += segment.cell_length
+        if x < column:
+            break
+    else:
+        return {}
+    region = table.content_region
+    event = events.MouseMove(
+        table, x, y, 0, 0, 0, False, False, False, region.x + x, region.y + y, segment.style
+    )
+    if isinstance(table, Table):
+        table._place(event)
+    meta = event.style.meta
+    return {
+        "row": meta.get("row"),
+        "column": meta.get("column"),
+        "out_of_bounds": meta.get("out_of_bounds", False),
+    }
 
 
 async def test_every_line_matches_datatable_before_and_after_reloads() -> None:
@@ -97,13 +125,43 @@ async def test_a_click_after_rows_moved_up_lands_on_the_row_now_shown() -> None:
         painted(cached)  # rendered, and cached, with Max on the second row
         app.fill(["Max", "Luna"])  # Biscuit's call was saved: Max moves up
         await pilot.pause()
-        lines = painted(cached)
-        first_row = next(line for line in lines[1:] if any("Max" in text for text, _, _ in line))
-        assert {meta.get("row") for _, _, meta in first_row if meta} == {0}
-        await pilot.click(cached, offset=(3, 2))  # second line of the body: Luna
+        await pilot.hover(cached, offset=(3, 1))  # the first line of the body: Max
+        await pilot.pause()
+        assert cached.hover_coordinate.row == 0
+        await pilot.click(cached, offset=(3, 2))  # the second: Luna
         await pilot.pause()
         assert cached.cursor_row == 1
         assert cached.coordinate_to_cell_key(cached.cursor_coordinate).row_key.value == "Luna"
+        await pilot.click(cached, offset=(50, 1))  # right of the last column, on Max's line
+        await pilot.pause()
+        assert cached.cursor_row == 0
+
+
+async def test_a_mouse_event_is_told_the_place_datatable_would_give_it() -> None:
+    """Every cell of the body, the header and the space right of the columns, after rows
+    moved up and down and with the table scrolled: the place a mouse event there carries to
+    DataTable's handlers is the one DataTable's own render carries."""
+    app = Pair()
+    async with app.run_test(size=(60, 30)) as pilot:
+        plain, cached = app.query_one("#plain", DataTable), app.query_one("#cached", Table)
+        names = [f"Pet {n}" for n in range(40)]
+        for step in range(3):
+            app.fill(names)
+            await pilot.pause()
+            painted(cached)  # these lines cached, at the rows they are now
+            names = names[1:] if step % 2 == 0 else ["Luna", *names]
+        for scrolled in (0, 7):
+            for table in (plain, cached):
+                table.scroll_to(y=scrolled, animate=False)
+            await pilot.pause()
+            assert cached.scroll_y == plain.scroll_y == scrolled
+            width, height = cached.scrollable_content_region.size
+            checked = 0
+            for y in range(height):
+                for x in range(width):
+                    assert place_at(cached, x, y) == place_at(plain, x, y), (x, y, scrolled)
+                    checked += 1
+            assert checked > 500
 
 
 async def test_a_table_tells_whether_it_shows_just_these_rows() -> None:

@@ -9,22 +9,21 @@ mouse is on it, and the columns' widths: a row that moves up one gets the render
 save ago, in the other stripe. The same goes for measuring the new rows' cells to size the
 columns.
 
-A render carries, in its styles, the row and column it sits at (the table reads them back on
-a mouse click). Those are left out of a cached cell and put on each time it is used; a cached
-line has its row set again when it is shown at another row, so a row that moved up still
-answers a click as the row it now is.
+DataTable puts, in the styles of each cell it renders, the row and column the cell sits at,
+and reads them back under the mouse (a click, the hover). A cell cached here carries no place,
+so a line rendered one save ago serves as it is at any row: a click or a hover on one is told
+its place from where the mouse is, as DataTable would have read it (`_place`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from functools import lru_cache
 from typing import Any
 
 from rich.padding import Padding
-from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual._types import SegmentLines
 from textual.cache import LRUCache
 from textual.geometry import Region
@@ -71,7 +70,7 @@ class Table(DataTable[Any]):
         # hold all a render depends on, the theme included.
         self._renders: LRUCache[tuple[object, ...], SegmentLines] = LRUCache(CACHED_CELLS)
         self._widths: LRUCache[tuple[object, ...], int] = LRUCache(CACHED_CELLS)
-        self._lines: LRUCache[tuple[object, ...], tuple[int, Strip]] = LRUCache(CACHED_LINES)
+        self._lines: LRUCache[tuple[object, ...], Strip] = LRUCache(CACHED_LINES)
         self._contents: LRUCache[RowKey, tuple[tuple[object, ...], tuple[object, ...]]] = LRUCache(
             CACHED_LINES
         )
@@ -103,6 +102,53 @@ class Table(DataTable[Any]):
         else:
             super().action_scroll_end()
 
+    # DataTable's own handlers run after these (Textual calls each class's handler in turn)
+    # and read the place from the event's style.
+    async def _on_click(self, event: events.Click) -> None:
+        self._place(event)
+
+    def _on_mouse_move(self, event: events.MouseMove) -> None:
+        self._place(event)
+
+    def _place(self, event: events.MouseEvent) -> None:
+        """Put on the event's style the place DataTable would have put on the cell under the
+        mouse: its row and column; past the last column, the row and `out_of_bounds`.
+
+        A body line this cache serves (`_line_key`: one line a row, no fixed rows, columns or
+        labels) carries no place, or the one of the row it was first rendered at: the place
+        is worked out from where the mouse is. The header's line carries its own."""
+        if not self._served_by_place():
+            return
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        scroll_x, scroll_y = self.scroll_offset
+        y = offset.y
+        if self.show_header:
+            if y < self.header_height:
+                return
+            y -= self.header_height
+        try:
+            row_key, _line = self._y_offsets[y + scroll_y]
+        except IndexError:
+            return  # below the last row
+        row_index = self._row_locations.get(row_key)
+        if row_index is None or self.rows[row_key].height != 1:
+            return
+        place = {"row": row_index, "column": 0, "out_of_bounds": True}
+        x = offset.x + scroll_x
+        for column_index, column in enumerate(self.ordered_columns):
+            x -= column.get_render_width(self)
+            if x < 0:
+                place = {"row": row_index, "column": column_index, "out_of_bounds": False}
+                break
+        event.style += Style.from_meta(place)  # over any place the line carries
+
+    def _served_by_place(self) -> bool:
+        """Whether the table's body cells are rendered here with no place in them (`_place`
+        then tells a mouse event where it is): unless rows, columns or labels are fixed."""
+        return not (self.fixed_rows or self.fixed_columns or self._labelled_row_exists)
+
     def render_lines(self, crop: Region) -> list[Strip]:
         self._style_in_pass = None
         self._style_in_pass = self.rich_style
@@ -116,26 +162,15 @@ class Table(DataTable[Any]):
         key = self._line_key(y, x1, x2, base_style)
         if key is None:
             return super()._render_line(y, x1, x2, base_style)
-        row_index, line_key = key
-        kept = self._lines.get(line_key)
-        if kept is None:
-            strip = super()._render_line(y, x1, x2, base_style)
-            self._lines[line_key] = (row_index, strip)
-            return strip
-        kept_at, strip = kept
-        return strip if kept_at == row_index else moved(strip, row_index)
+        strip = self._lines.get(key)
+        if strip is None:
+            strip = self._lines[key] = super()._render_line(y, x1, x2, base_style)
+        return strip
 
-    def _line_key(
-        self, y: int, x1: int, x2: int, base_style: Style
-    ) -> tuple[int, tuple[object, ...]] | None:
-        """The row a line shows (-1: the header), and what it shows as a key; None for a line
-        this cache leaves to DataTable (labels, fixed rows or columns, tall rows, a cell or
-        column cursor)."""
-        if (
-            self.cursor_type not in ("row", "none")
-            or self.fixed_columns
-            or self._labelled_row_exists
-        ):
+    def _line_key(self, y: int, x1: int, x2: int, base_style: Style) -> tuple[object, ...] | None:
+        """What a line shows, as a key; None for a line this cache leaves to DataTable (labels,
+        fixed rows or columns, tall rows, a cell or column cursor)."""
+        if self.cursor_type not in ("row", "none") or not self._served_by_place():
             return None
         try:
             row_key, _line = self._get_offsets(y)  # rows are one line high here
@@ -147,14 +182,14 @@ class Table(DataTable[Any]):
             if None in labels or self.header_height != 1:
                 return None
             hover = self._show_hover_cursor and self.hover_coordinate.row == -1
-            return -1, ("header", labels, hover, x1, x2, base_style, self._shared(columns))
+            return ("header", labels, hover, x1, x2, base_style, self._shared(columns))
         row_index = self._row_locations.get(row_key)
-        if row_index is None or row_index < self.fixed_rows or self.rows[row_key].height != 1:
+        if row_index is None or self.rows[row_key].height != 1:
             return None
         contents = self._row_contents(row_key, columns)
         if None in contents:
             return None
-        return row_index, (
+        return (
             contents,
             row_index % 2 if self.zebra_stripes else 0,
             self.show_cursor and self.cursor_coordinate.row == row_index,
@@ -285,8 +320,9 @@ class Table(DataTable[Any]):
         cursor: bool = False,
         hover: bool = False,
     ) -> SegmentLines:
-        fixed = row_index < self.fixed_rows or column_index < self.fixed_columns
-        if row_index < 0 or column_index < 0 or fixed:  # headers, labels, fixed cells
+        if row_index < 0 or column_index < 0 or not self._served_by_place():
+            # Headers and labels; and every cell of a table with fixed rows, columns or labels,
+            # whose cells carry their place as DataTable renders them.
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         row_key = self._row_locations.get_key(row_index)
         column_key = self._column_locations.get_key(column_index)
@@ -313,11 +349,7 @@ class Table(DataTable[Any]):
         if lines is None:
             lines = self._render_plain(row_index, column_index, base_style, width, cursor, hover)
             self._renders[key] = lines
-        place = Style.from_meta({"row": row_index, "column": column_index})
-        return [
-            [Segment(text, (style or Style()) + place, control) for text, style, control in line]
-            for line in lines
-        ]
+        return lines  # no place in it: see `_place`
 
     def _render_plain(
         self,
@@ -350,25 +382,3 @@ class Table(DataTable[Any]):
             ),
             options,
         )
-
-
-def moved(strip: Strip, row_index: int) -> Strip:
-    """`strip` with the row its segments answer a click with set to `row_index`."""
-    return Strip(
-        [
-            Segment(text, at_row(style, row_index) if style is not None else None, control)
-            for text, style, control in strip
-        ],
-        strip.cell_length,
-    )
-
-
-@lru_cache(maxsize=4096)
-def at_row(style: Style, row_index: int) -> Style:
-    """`style`, answering a click as row `row_index` if it carries a place in the table."""
-    if style._meta is None:
-        return style
-    meta = style.meta
-    if "row" not in meta or meta["row"] == row_index:
-        return style
-    return style + Style.from_meta({**meta, "row": row_index})
