@@ -106,6 +106,12 @@ async def test_every_line_matches_datatable_before_and_after_reloads() -> None:
         await pilot.pause()
         assert painted(cached) == painted(plain)
         assert "much longer" in "".join(text for text, _, _ in painted(cached)[2])
+        # Only a cell's style changed (Texts of the same words are equal): painted anew too.
+        before = painted(cached)
+        for table in (plain, cached):
+            table.update_cell("Pet 1", "Patient", Text("Pet 1", style="italic"))
+        await pilot.pause()
+        assert painted(cached) == painted(plain) != before
         # Focused, a table paints its header (and cursor) brighter: not from the cache.
         plain.focus()
         await pilot.pause()

@@ -18,7 +18,8 @@ its place from where the mouse is, as DataTable would have read it (`_place`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from operator import is_
+from typing import Any, NamedTuple
 
 from rich.padding import Padding
 from rich.style import Style
@@ -55,6 +56,34 @@ def content_of(cell: object) -> tuple[object, ...] | None:
     )
 
 
+NO_ROW = -2
+"""No row: where a cursor that is not shown is (-1 is the header's)."""
+
+
+class Pass(NamedTuple):
+    """What every line of a table shares in one pass of painting, read once for it."""
+
+    style: Style
+    keyed: bool
+    """Whether lines are cached by what they show (`Table._line_key`)."""
+    columns: list[Any]
+    offsets: list[tuple[RowKey, int]]
+    """Each line's row (DataTable's `_y_offsets`)."""
+    header: int
+    """Lines of header shown."""
+    labels: tuple[object, ...] | None
+    """What the header shows (`content_of` each label); None when it is no one line of text."""
+    cursor_row: int
+    hover_row: int
+    zebra: bool
+    scroll_x: int
+    scroll_y: int
+    width: int
+    shared: tuple[object, ...]
+    """What every line's render depends on besides its own: the columns' widths, the table's
+    size, padding, cursor colours, state (focus) and the theme."""
+
+
 class Table(DataTable[Any]):
     """DataTable, with cell renders cached by content (see the module's docstring)."""
 
@@ -75,16 +104,16 @@ class Table(DataTable[Any]):
             CACHED_LINES
         )
         """Each row's cells, and what they show (`content_of` each), while they are its cells."""
-        self._style_in_pass: Style | None = None
-        self._shared_in_pass: tuple[object, ...] | None = None
+        self._pass: Pass | None = None
+        """While the table paints (`render_lines`): what its lines share."""
         super().__init__(*args, **kwargs)
 
     @property
     def rich_style(self) -> Style:
         # DataTable asks for it once a line, and each time it walks every ancestor's styles:
         # within one pass of painting they cannot change.
-        if self._style_in_pass is not None:
-            return self._style_in_pass
+        if self._pass is not None:
+            return self._pass.style
         return super().rich_style
 
     def action_scroll_home(self) -> None:
@@ -150,13 +179,51 @@ class Table(DataTable[Any]):
         return not (self.fixed_rows or self.fixed_columns or self._labelled_row_exists)
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        self._style_in_pass = None
-        self._style_in_pass = self.rich_style
+        # What DataTable's own render_lines does first: the state the pass reads.
+        self._pseudo_class_state = self.get_pseudo_class_state()
+        self._pass = None
+        self._pass = self._read_pass()
         try:
             return super().render_lines(crop)
         finally:
-            self._style_in_pass = None
-            self._shared_in_pass = None
+            self._pass = None
+
+    def _read_pass(self) -> Pass:
+        columns = self.ordered_columns
+        labels = tuple(content_of(column.label) for column in columns)
+        scroll_x, scroll_y = self.scroll_offset
+        return Pass(
+            style=self.rich_style,
+            keyed=self.cursor_type in ("row", "none") and self._served_by_place(),
+            columns=columns,
+            offsets=self._y_offsets,
+            header=self.header_height if self.show_header else 0,
+            labels=labels if None not in labels and self.header_height == 1 else None,
+            cursor_row=self.cursor_coordinate.row if self.show_cursor else NO_ROW,
+            hover_row=self.hover_coordinate.row if self._show_hover_cursor else NO_ROW,
+            zebra=self.zebra_stripes,
+            scroll_x=scroll_x,
+            scroll_y=scroll_y,
+            width=self.size.width,
+            shared=(
+                tuple((column.key, column.get_render_width(self)) for column in columns),
+                self.size.width,
+                self.cell_padding,
+                self.cursor_foreground_priority,
+                self.cursor_background_priority,
+                self._pseudo_class_state,
+                self.app.theme,
+            ),
+        )
+
+    def render_line(self, y: int) -> Strip:
+        now = self._pass
+        if now is None or not now.keyed:
+            return super().render_line(y)
+        # As DataTable's: a line below the header scrolls (a keyed table has no fixed rows).
+        if y >= now.header:
+            y += now.scroll_y
+        return self._render_line(y, now.scroll_x, now.scroll_x + now.width, now.style)
 
     def _render_line(self, y: int, x1: int, x2: int, base_style: Style) -> Strip:
         key = self._line_key(y, x1, x2, base_style)
@@ -170,54 +237,33 @@ class Table(DataTable[Any]):
     def _line_key(self, y: int, x1: int, x2: int, base_style: Style) -> tuple[object, ...] | None:
         """What a line shows, as a key; None for a line this cache leaves to DataTable (labels,
         fixed rows or columns, tall rows, a cell or column cursor)."""
-        if self.cursor_type not in ("row", "none") or not self._served_by_place():
+        now = self._pass or self._read_pass()
+        if not now.keyed:
             return None
-        try:
-            row_key, _line = self._get_offsets(y)  # rows are one line high here
-        except LookupError:
-            return None
-        columns = self.ordered_columns
-        if row_key == self._header_row_key:
-            labels = tuple(content_of(column.label) for column in columns)
-            if None in labels or self.header_height != 1:
+        if y < now.header:
+            if now.labels is None:
                 return None
-            hover = self._show_hover_cursor and self.hover_coordinate.row == -1
-            return ("header", labels, hover, x1, x2, base_style, self._shared(columns))
+            return ("header", now.labels, now.hover_row == -1, x1, x2, base_style, now.shared)
+        try:
+            row_key, _line = now.offsets[y - now.header]
+        except IndexError:
+            return None
         row_index = self._row_locations.get(row_key)
         if row_index is None or self.rows[row_key].height != 1:
             return None
-        contents = self._row_contents(row_key, columns)
+        contents = self._row_contents(row_key, now.columns)
         if None in contents:
             return None
         return (
             contents,
-            row_index % 2 if self.zebra_stripes else 0,
-            self.show_cursor and self.cursor_coordinate.row == row_index,
-            self._show_hover_cursor and self.hover_coordinate.row == row_index,
+            row_index % 2 if now.zebra else 0,
+            now.cursor_row == row_index,
+            now.hover_row == row_index,
             x1,
             x2,
             base_style,
-            self._shared(columns),
+            now.shared,
         )
-
-    def _shared(self, columns: list[Any]) -> tuple[object, ...]:
-        """What every line's render depends on besides its own: the columns' widths, the
-        table's size, padding, cursor colours, state (focus) and the theme. The same for
-        every line of one pass of painting, so worked out once in it."""
-        shared = self._shared_in_pass
-        if shared is None:
-            shared = (
-                tuple((column.key, column.get_render_width(self)) for column in columns),
-                self.size.width,
-                self.cell_padding,
-                self.cursor_foreground_priority,
-                self.cursor_background_priority,
-                self._pseudo_class_state,
-                self.app.theme,
-            )
-            if self._style_in_pass is not None:  # painting: kept till the pass ends
-                self._shared_in_pass = shared
-        return shared
 
     def shows(self, rows: Mapping[str, Sequence[object]]) -> bool:
         """Whether the table holds just `rows` (cells by row key, in order), each cell showing
@@ -269,13 +315,11 @@ class Table(DataTable[Any]):
     def _row_contents(self, row_key: RowKey, columns: list[Any]) -> tuple[object, ...]:
         """What each of the row's cells shows (`content_of`), in the order of `columns`:
         worked out once for the cells the row holds (a cell updated is worked out again)."""
-        row = self._data[row_key]
-        cells = tuple(row.get(column.key) for column in columns)
+        cells = tuple(map(self._data[row_key].get, [column.key for column in columns]))
         kept = self._contents.get(row_key)
-        if kept is not None:
-            held, contents = kept
-            if len(held) == len(cells) and all(a is b for a, b in zip(held, cells, strict=True)):
-                return contents
+        # The very cells (not equal ones: two Texts are equal whatever their styles).
+        if kept is not None and len(kept[0]) == len(cells) and all(map(is_, kept[0], cells)):
+            return kept[1]
         contents = tuple(content_of(cell) for cell in cells)
         self._contents[row_key] = (cells, contents)
         return contents
