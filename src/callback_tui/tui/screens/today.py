@@ -193,7 +193,9 @@ class TodayScreen(ListScreen):
         if self._read_at != app_of(self).data_generation:
             self.reload()  # a task or an incident done, a note saved: the queue may differ
         else:
-            self._count_waiting(self.initials)
+            # Once the screen is painted again: counted meanwhile, the thread's work would
+            # take turns with the paint's.
+            self.call_after_refresh(self._count_waiting, self.initials)
 
     def _waiting_counted(self, initials: str, waiting: Waiting) -> None:
         if initials != self.initials or self.queue is None:
