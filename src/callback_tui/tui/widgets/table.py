@@ -4,10 +4,11 @@ Textual's DataTable keys its cell and line renders by its count of changes, so a
 reload after a save, one row taken off) renders every visible line again through Rich: most
 of what the return to the queue costs. `Table` keys them by what the cell, or the whole line,
 shows instead, so after a reload only the lines that really changed are rendered; the rest
-come from the cache. A line keeps its key's stripe (odd or even), whether the cursor or the
-mouse is on it, and the columns' widths: a row that moves up one gets the render it had one
-save ago, in the other stripe. The same goes for measuring the new rows' cells to size the
-columns.
+come from the cache. A line's key holds its stripe (odd or even), whether the cursor or the
+mouse is on it, and the columns' widths: a row that moves up one changes stripe, and is shown
+by the render it had two saves ago, when it last stood in that stripe. The same goes for
+measuring the new rows' cells to size the columns. What every line of a paint shares (the
+columns, the cursor's row, the scroll, the theme) is read once for the paint (`Pass`).
 
 DataTable puts, in the styles of each cell it renders, the row and column the cell sits at,
 and reads them back under the mouse (a click, the hover). A cell cached here carries no place,
