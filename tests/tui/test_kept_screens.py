@@ -670,6 +670,56 @@ async def test_a_kept_screen_that_reads_again_is_first_painted_with_what_it_read
         assert kept.card is not None and kept.card.clinic.created == 2
 
 
+async def test_a_kept_screen_held_for_its_read_is_painted_once_the_read_is_in(
+    desk: FrontDesk, make: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The held paint is made when the read is in, not left to Textual's update timer (whose
+    next tick can be a frame later): with that timer stopped, the reports opened again are
+    still painted, with what they read."""
+    import asyncio
+
+    from textual._compositor import Compositor
+    from textual.timer import Timer
+
+    from callback_tui.tui.screens.reports import ReportsScreen
+
+    add_visit(desk, patient="Biscuit")
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("g", "r")
+        await settle(pilot)
+        kept = app.screen
+        assert isinstance(kept, ReportsScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        add_visit(desk, patient="Luna", client="Maria Gonzalez", phone="(312) 555-0102")
+        painted: list[tuple[str, bool]] = []
+        render_update = Compositor.render_update
+
+        def counted(compositor: Compositor, *args: Any, **kwargs: Any) -> Any:
+            root = compositor.root
+            painted.append((type(root).__name__, bool(getattr(root, "loaded", True))))
+            return render_update(compositor, *args, **kwargs)
+
+        resume = Timer.resume
+
+        def stopped(timer: Timer) -> None:
+            if timer.name != "screen_update":
+                resume(timer)
+
+        monkeypatch.setattr(Compositor, "render_update", counted)
+        monkeypatch.setattr(Timer, "resume", stopped)
+        await pilot.press("g", "r")  # (Pilot.pause would tick the timer itself: not used)
+        for _ in range(200):
+            if app.screen is kept and kept.loaded and painted:
+                break
+            await asyncio.sleep(0.01)
+        assert app.screen is kept and kept.loaded
+        assert painted == [("ReportsScreen", True)]
+        assert kept.card is not None and kept.card.clinic.created == 2
+
+
 async def test_a_kept_screen_once_built_and_shown_is_frozen_with_what_lives_then(
     desk: FrontDesk, monkeypatch: pytest.MonkeyPatch
 ) -> None:

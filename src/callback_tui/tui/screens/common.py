@@ -258,6 +258,15 @@ class KeptScreen:
             self._held_until = monotonic() + HELD_PAINT
             screen.set_timer(HELD_PAINT, screen.refresh)  # paints then, read or not
 
+    async def _on_idle(self, event: events.Idle) -> None:
+        # Runs before Screen's own handler (the class comes first in the MRO). A paint held
+        # for the read is done as soon as the read is in: left to Textual's update timer,
+        # it would wait for the timer's next tick, up to a frame (1/60 s) later.
+        screen = cast(Screen[Any], self)
+        held = self._held_until is not None and getattr(self, "loaded", True)
+        if held and screen.is_current and not screen.app._batch_count:
+            self._on_timer_update()
+
     def _on_timer_update(self) -> None:
         screen = cast(Screen[Any], self)
         if self._held_until is not None:
