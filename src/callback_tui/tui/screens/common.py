@@ -13,7 +13,8 @@ from textual.cache import LRUCache
 from textual.coordinate import Coordinate
 from textual.dom import DOMNode
 from textual.message import Message
-from textual.screen import Screen
+from textual.screen import UPDATE_PERIOD, Screen
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import DataTable, RadioButton, RadioSet, Static
 
@@ -183,6 +184,17 @@ HELD_PAINT = 0.15
 """How long a kept screen's paint waits for its read at most (see KeptScreen)."""
 
 
+def needs_paint(screen: Screen[Any]) -> bool:
+    """Whether something on `screen` waits to be laid out or painted (as Screen._on_idle
+    tells, recomposing aside)."""
+    return bool(
+        screen._layout_required
+        or screen._scroll_required
+        or screen._repaint_required
+        or screen._dirty_widgets
+    )
+
+
 class KeptScreen:
     """Mixed into the screens the app keeps and shows again (see app.push_kept).
 
@@ -203,6 +215,13 @@ class KeptScreen:
     has, and the rest as it comes, as a new screen does). Meanwhile the terminal shows what
     it showed.
 
+    Two of its paints are not left to Textual's update timer, which ticks on a fixed beat
+    of 1/60 s: the held one, made as soon as the read is in; and one asked for less than a
+    beat after the last (rows read just after the screen was shown), made at the end of that
+    beat, where the timer's next tick comes one to two beats after its last (20 to 30 ms).
+    A paint asked for after a pause is still the timer's: it comes at once, after whatever
+    else is on its way (`_on_idle`).
+
     Its first opening is spared two restyles of the whole screen as well (a third of what
     building it costs): Textual gives a new screen the classes of the terminal's size
     (`-narrow`, `-tall`…) once its widgets are styled, and restyles them all again as it is
@@ -215,6 +234,10 @@ class KeptScreen:
     """Until when the first paint since the return waits for the screen's read."""
     _settled = False
     """Whether this screen has been frozen out of the collector's way (app.settle_kept)."""
+    _painted_at = 0.0
+    """When it was last painted (monotonic seconds)."""
+    _paint_due: Timer | None = None
+    """The paint waiting for the frame's end (`_on_idle`)."""
 
     async def _on_compose(self, event: events.Compose) -> None:
         # Runs before Widget's own handler, which makes the widgets (the class comes first
@@ -259,16 +282,29 @@ class KeptScreen:
             screen.set_timer(HELD_PAINT, screen.refresh)  # paints then, read or not
 
     async def _on_idle(self, event: events.Idle) -> None:
-        # Runs before Screen's own handler (the class comes first in the MRO). A paint held
-        # for the read is done as soon as the read is in: left to Textual's update timer,
-        # it would wait for the timer's next tick, up to a frame (1/60 s) later.
+        # Runs before Screen's own handler (the class comes first in the MRO), which leaves
+        # the paint to its update timer (see the docstring).
         screen = cast(Screen[Any], self)
-        held = self._held_until is not None and getattr(self, "loaded", True)
-        if held and screen.is_current and not screen.app._batch_count:
+        if not screen.is_current or screen.app._batch_count or not needs_paint(screen):
+            return
+        if self._held_until is not None:
+            if getattr(self, "loaded", True):
+                self._on_timer_update()  # the paint held for the read: the read is in
+            return
+        wait = self._painted_at + UPDATE_PERIOD - monotonic()
+        if wait > 0 and self._paint_due is None:
+            self._paint_due = screen.set_timer(wait, self._paint_when_due)
+
+    def _paint_when_due(self) -> None:
+        self._paint_due = None
+        screen = cast(Screen[Any], self)
+        if screen.is_current and not screen.app._batch_count and needs_paint(screen):
             self._on_timer_update()
 
     def _on_timer_update(self) -> None:
         screen = cast(Screen[Any], self)
+        if screen.is_current and not screen.app._batch_count and needs_paint(screen):
+            self._painted_at = monotonic()
         if self._held_until is not None:
             if not getattr(self, "loaded", True) and monotonic() < self._held_until:
                 # Not yet: the update timer runs again at the next change (the read's).
