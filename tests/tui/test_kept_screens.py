@@ -7,14 +7,17 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 from textual.color import Color
+from textual.pilot import Pilot
 from textual.widgets import Checkbox, Input, OptionList, RadioSet, Static, TextArea
 
 from callback_tui.store.services import FrontDesk
 from callback_tui.store.tables import Attempt
+from callback_tui.tui.app import CallbackApp
 from callback_tui.tui.screens.add_callback import AddCallbackScreen
 from callback_tui.tui.screens.find import FindPatient
 from callback_tui.tui.screens.history import HistoryScreen
 from callback_tui.tui.screens.outcome import OutcomeScreen
+from callback_tui.tui.screens.reports import ReportsScreen
 from callback_tui.tui.screens.tasks import TasksScreen
 from callback_tui.tui.screens.today import TodayScreen
 from callback_tui.tui.screens.who import WhoScreen
@@ -445,26 +448,17 @@ async def test_a_kept_dialog_opened_again_is_painted_once(
     desk: FrontDesk, make: MakeApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Its fields emptied (a layout) and its return (a whole repaint) make one paint."""
-    from textual._compositor import Compositor
-
     add_visit(desk, patient="Biscuit")
     app = make()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("a", "escape")  # the form's first build
         await settle(pilot)
-        painted: list[str] = []
-        render_update = Compositor.render_update
-
-        def counted(compositor: Compositor, *args: Any, **kwargs: Any) -> Any:
-            painted.append(type(compositor.root).__name__)
-            return render_update(compositor, *args, **kwargs)
-
-        monkeypatch.setattr(Compositor, "render_update", counted)
+        painted = count_paints(monkeypatch)
         await pilot.press("a")
         await settle(pilot)
         assert isinstance(app.screen, AddCallbackScreen)
-        assert painted == ["AddCallbackScreen"]
+        assert [screen for screen, _ in painted] == ["AddCallbackScreen"]
 
 
 async def test_a_full_collection_that_is_due_waits_until_the_desk_is_left(
@@ -612,6 +606,34 @@ def test_after_the_start_the_collector_holds_its_full_passes(
         gc.set_threshold(*before)
 
 
+async def kept_reports(app: CallbackApp, pilot: Pilot[None]) -> ReportsScreen:
+    """The reports opened once from the queue, then left: kept, to come back to."""
+    await settle(pilot)
+    await pilot.press("g", "r")
+    await settle(pilot)
+    kept = app.screen
+    assert isinstance(kept, ReportsScreen) and kept.loaded
+    await pilot.press("escape")
+    await settle(pilot)
+    return kept
+
+
+def count_paints(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, bool]]:
+    """Each paint of a screen from now on: its class's name, and whether it was loaded."""
+    from textual._compositor import Compositor
+
+    painted: list[tuple[str, bool]] = []
+    render_update = Compositor.render_update
+
+    def counted(compositor: Compositor, *args: Any, **kwargs: Any) -> Any:
+        root = compositor.root
+        painted.append((type(root).__name__, bool(getattr(root, "loaded", True))))
+        return render_update(compositor, *args, **kwargs)
+
+    monkeypatch.setattr(Compositor, "render_update", counted)
+    return painted
+
+
 async def test_a_kept_screen_that_reads_again_is_first_painted_with_what_it_read(
     desk: FrontDesk, make: MakeApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -620,31 +642,14 @@ async def test_a_kept_screen_that_reads_again_is_first_painted_with_what_it_read
     it has after HELD_PAINT, and its figures when they come."""
     import time
 
-    from textual._compositor import Compositor
-
     from callback_tui.store import reports
     from callback_tui.tui.screens.common import HELD_PAINT
-    from callback_tui.tui.screens.reports import ReportsScreen
 
     add_visit(desk, patient="Biscuit")
     app = make()
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("g", "r")
-        await settle(pilot)
-        kept = app.screen
-        assert isinstance(kept, ReportsScreen) and kept.loaded
-        await pilot.press("escape")
-        await settle(pilot)
-        painted: list[tuple[str, bool]] = []
-        render_update = Compositor.render_update
-
-        def counted(compositor: Compositor, *args: Any, **kwargs: Any) -> Any:
-            root = compositor.root
-            painted.append((type(root).__name__, bool(getattr(root, "loaded", True))))
-            return render_update(compositor, *args, **kwargs)
-
-        monkeypatch.setattr(Compositor, "render_update", counted)
+        kept = await kept_reports(app, pilot)
+        painted = count_paints(monkeypatch)
         await pilot.press("g", "r")
         await settle(pilot)
         assert app.screen is kept and kept.loaded
@@ -679,24 +684,14 @@ async def test_two_paints_of_a_kept_screen_are_not_left_to_the_update_timer(
     last paint (the clock held still)."""
     import asyncio
 
-    from textual._compositor import Compositor
     from textual.timer import Timer
     from textual.widgets import DataTable
 
     from callback_tui.tui.screens import common
-    from callback_tui.tui.screens.reports import ReportsScreen
     from callback_tui.tui.screens.today import TodayScreen
 
     add_visit(desk, patient="Biscuit")
     add_visit(desk, patient="Luna", client="Maria Gonzalez", phone="(312) 555-0102")
-    painted: list[tuple[str, bool]] = []
-    render_update = Compositor.render_update
-
-    def counted(compositor: Compositor, *args: Any, **kwargs: Any) -> Any:
-        root = compositor.root
-        painted.append((type(root).__name__, bool(getattr(root, "loaded", True))))
-        return render_update(compositor, *args, **kwargs)
-
     stopped = False
     resume = Timer.resume
 
@@ -714,17 +709,11 @@ async def test_two_paints_of_a_kept_screen_are_not_left_to_the_update_timer(
         await asyncio.sleep(0.05)
         return [paint for paint in painted if paint[0] == name]
 
-    monkeypatch.setattr(Compositor, "render_update", counted)
+    painted = count_paints(monkeypatch)
     monkeypatch.setattr(Timer, "resume", resumed)
     app = make()
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("g", "r")
-        await settle(pilot)
-        kept = app.screen
-        assert isinstance(kept, ReportsScreen)
-        await pilot.press("escape")
-        await settle(pilot)
+        kept = await kept_reports(app, pilot)
         add_visit(desk, patient="Max", client="Sam Okafor", phone="(312) 555-0103")
 
         stopped = True
