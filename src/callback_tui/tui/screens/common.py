@@ -184,14 +184,18 @@ HELD_PAINT = 0.15
 """How long a kept screen's paint waits for its read at most (see KeptScreen)."""
 
 
-def needs_paint(screen: Screen[Any]) -> bool:
-    """Whether something on `screen` waits to be laid out or painted (as Screen._on_idle
-    tells, recomposing aside)."""
+def paint_waits(screen: Screen[Any]) -> bool:
+    """Whether `screen`, on top and outside a batch of updates, has something waiting to be
+    laid out or painted (as Screen's own idle handler tells, recomposing aside)."""
     return bool(
-        screen._layout_required
-        or screen._scroll_required
-        or screen._repaint_required
-        or screen._dirty_widgets
+        screen.is_current
+        and not screen.app._batch_count
+        and (
+            screen._layout_required
+            or screen._scroll_required
+            or screen._repaint_required
+            or screen._dirty_widgets
+        )
     )
 
 
@@ -285,7 +289,7 @@ class KeptScreen:
         # Runs before Screen's own handler (the class comes first in the MRO), which leaves
         # the paint to its update timer (see the docstring).
         screen = cast(Screen[Any], self)
-        if not screen.is_current or screen.app._batch_count or not needs_paint(screen):
+        if not paint_waits(screen):
             return
         if self._held_until is not None:
             if getattr(self, "loaded", True):
@@ -297,14 +301,11 @@ class KeptScreen:
 
     def _paint_when_due(self) -> None:
         self._paint_due = None
-        screen = cast(Screen[Any], self)
-        if screen.is_current and not screen.app._batch_count and needs_paint(screen):
+        if paint_waits(cast(Screen[Any], self)):
             self._on_timer_update()
 
     def _on_timer_update(self) -> None:
         screen = cast(Screen[Any], self)
-        if screen.is_current and not screen.app._batch_count and needs_paint(screen):
-            self._painted_at = monotonic()
         if self._held_until is not None:
             if not getattr(self, "loaded", True) and monotonic() < self._held_until:
                 # Not yet: the update timer runs again at the next change (the read's).
@@ -316,6 +317,8 @@ class KeptScreen:
             # hands the widgets marked to the compositor first): the repaint is that one.
             screen._repaint_required = False
             screen._dirty_widgets.add(screen)
+        if paint_waits(screen):  # Screen's handler paints it now
+            self._painted_at = monotonic()
         super()._on_timer_update()  # type: ignore[misc]  # Screen's, next in the MRO
 
 
