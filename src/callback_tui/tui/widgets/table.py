@@ -152,22 +152,19 @@ class Table(DataTable[Any]):
         offset = event.get_content_offset(self)
         if offset is None:
             return
-        scroll_x, scroll_y = self.scroll_offset
-        y = offset.y
-        if self.show_header:
-            if y < self.header_height:
-                return
-            y -= self.header_height
-        try:
-            row_key, _line = self._y_offsets[y + scroll_y]
+        now = self._read_pass()
+        if offset.y < now.header:
+            return  # the header carries its own place
+        try:  # as a paint finds the line's row (render_line, _line_key)
+            row_key, _line = now.offsets[offset.y - now.header + now.scroll_y]
         except IndexError:
             return  # below the last row
         row_index = self._row_locations.get(row_key)
         if row_index is None or self.rows[row_key].height != 1:
             return
         place = {"row": row_index, "column": 0, "out_of_bounds": True}
-        x = offset.x + scroll_x
-        for column_index, column in enumerate(self.ordered_columns):
+        x = offset.x + now.scroll_x
+        for column_index, column in enumerate(now.columns):
             x -= column.get_render_width(self)
             if x < 0:
                 place = {"row": row_index, "column": column_index, "out_of_bounds": False}
