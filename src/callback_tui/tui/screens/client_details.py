@@ -86,17 +86,13 @@ class PhoneRow(Vertical):
     def __init__(self, index: int, number: str = "", label: str = "", best: bool = False):
         super().__init__(classes="phone")
         self.index = index
-        self._start = (number, label or phones.UNSAID, best)
-
-    def compose(self) -> ComposeResult:
-        number, label, best = self._start
         # Kept at hand: a query for each, each time the row is filled or read, would walk
         # the drop-down's own widgets too.
-        self._number = Input(
-            number, placeholder="new number", compact=True, id=f"phone-{self.index}"
-        )
-        self._label = phone_kind(f"label-{self.index}", label, compact=True)
-        self._best = Checkbox("Best", best, compact=True, id=f"best-{self.index}")
+        self._number = Input(number, placeholder="new number", compact=True, id=f"phone-{index}")
+        self._label = phone_kind(f"label-{index}", label or phones.UNSAID, compact=True)
+        self._best = Checkbox("Best", best, compact=True, id=f"best-{index}")
+
+    def compose(self) -> ComposeResult:
         with Horizontal(classes="phone-row"):
             yield self._number
             yield self._label

@@ -7,6 +7,7 @@ from datetime import date
 from functools import partial
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -281,8 +282,8 @@ class TodayScreen(ListScreen):
         self._narrow_width = sum(
             [
                 2,  # the bar's padding
-                len(queue.initials),
-                2 + len(pools_said) if pools_said else 0,
+                cell_len(queue.initials),
+                2 + cell_len(pools_said) if pools_said else 0,
                 2 + short.cell_len,
                 2 + brief.cell_len,
             ]
